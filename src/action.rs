@@ -1,0 +1,109 @@
+//! What a key means, given the mode. Kept apart from `update` so that the key map is one
+//! readable table (and the help screen can be checked against it).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::app::{Mode, View};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    ShowView(View),
+    NextView,
+    PreviousView,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Space: tick an open item, untick a done one.
+    Toggle,
+    Skip,
+    Note,
+    Undo,
+    Search,
+    /// Enter: open the detail of the selected item.
+    Detail,
+    /// Esc: close a pop-up, or clear the search filter.
+    Back,
+    /// Typing into a prompt.
+    Input(char),
+    Erase,
+    Submit,
+    Cancel,
+}
+
+/// One help line: keys and what they do. The single source for the `?` screen.
+pub const KEY_HELP: &[(&str, &str)] = &[
+    ("↑ ↓  j k", "move between items"),
+    ("PgUp PgDn", "move a page"),
+    ("g  G", "first / last item"),
+    ("space", "tick / untick the item"),
+    ("s", "skip as not applicable (asks a reason); s again reopens"),
+    ("n", "add a note to the item"),
+    ("u", "undo your own last change"),
+    ("Enter", "item detail: who, when, notes, history"),
+    ("/", "search items (English or 中文); Esc clears"),
+    ("Tab  S-Tab", "next / previous view"),
+    ("1 … 7", "Day · Pre-launch · Criteria · Expansion · Contacts · Timeline · Audit"),
+    ("?", "this help"),
+    ("q  Ctrl-C", "quit (everything is already saved)"),
+];
+
+pub fn from_key(mode: &Mode, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Prompt(_) => match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Backspace => Some(Action::Erase),
+            KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
+            _ => None,
+        },
+        Mode::Help => match key.code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => Some(Action::ToggleHelp),
+        },
+        Mode::Detail => match key.code {
+            KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => normal(key.code),
+        },
+        Mode::Normal => normal(key.code),
+    }
+}
+
+fn normal(code: KeyCode) -> Option<Action> {
+    Some(match code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Tab => Action::NextView,
+        KeyCode::BackTab => Action::PreviousView,
+        KeyCode::Char(c @ '1'..='7') => {
+            let index = c as usize - '1' as usize;
+            Action::ShowView(View::ALL[index])
+        }
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::Top,
+        KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+        KeyCode::Char(' ') | KeyCode::Char('x') => Action::Toggle,
+        KeyCode::Char('s') => Action::Skip,
+        KeyCode::Char('n') => Action::Note,
+        KeyCode::Char('u') => Action::Undo,
+        KeyCode::Char('/') => Action::Search,
+        KeyCode::Enter => Action::Detail,
+        KeyCode::Esc => Action::Back,
+        _ => return None,
+    })
+}

@@ -1,0 +1,194 @@
+//! The day's state, derived from the event log and nothing else: replaying the same events
+//! always yields the same marks, which is what lets several operators converge.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::store::{Change, Event, Stored};
+
+/// Where an item stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mark {
+    #[default]
+    Open,
+    Done,
+    Skipped { reason: String },
+}
+
+/// An item's current state and the event that set it.
+#[derive(Debug, Clone, Default)]
+pub struct ItemState {
+    pub mark: Mark,
+    /// Who set the current mark, and when (none while the item was never touched).
+    pub by: Option<(String, DateTime<Utc>)>,
+    /// Indices into [`Ledger::events`] of the notes still standing.
+    pub notes: Vec<usize>,
+    /// Indices into [`Ledger::events`] of everything ever done to the item, undone ones included.
+    pub history: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Ledger {
+    events: Vec<Stored>,
+    ids: HashSet<Uuid>,
+    /// Undone event id → the undo event's index.
+    undone: HashMap<Uuid, usize>,
+    items: HashMap<String, ItemState>,
+}
+
+static OPEN: ItemState = ItemState { mark: Mark::Open, by: None, notes: Vec::new(), history: Vec::new() };
+
+impl Ledger {
+    pub fn from_events(events: impl IntoIterator<Item = Stored>) -> Self {
+        let mut ledger = Self::default();
+        for e in events {
+            ledger.apply(e);
+        }
+        ledger
+    }
+
+    /// Adds a committed event. Returns false when it was already known (our own write coming
+    /// back from the log, or a repeated delivery), which changes nothing.
+    pub fn apply(&mut self, stored: Stored) -> bool {
+        if !self.ids.insert(stored.event.id) {
+            return false;
+        }
+        let index = self.events.len();
+        let touched = match &stored.event.change {
+            Change::Undo { target } => {
+                self.undone.insert(*target, index);
+                self.events.iter().find(|s| s.event.id == *target).and_then(|s| s.event.item.clone())
+            }
+            _ => stored.event.item.clone(),
+        };
+        if let Some(item) = &stored.event.item {
+            self.items.entry(item.clone()).or_default().history.push(index);
+        }
+        self.events.push(stored);
+        if let Some(item) = touched {
+            self.replay(&item);
+        }
+        true
+    }
+
+    /// Recomputes one item from its history, leaving out undone events.
+    fn replay(&mut self, item: &str) {
+        let Some(state) = self.items.get_mut(item) else { return };
+        state.mark = Mark::Open;
+        state.by = None;
+        state.notes.clear();
+        for &index in &state.history {
+            let event = &self.events[index].event;
+            if self.undone.contains_key(&event.id) {
+                continue;
+            }
+            let by = Some((event.operator.clone(), event.at));
+            match &event.change {
+                Change::Tick => (state.mark, state.by) = (Mark::Done, by),
+                Change::Untick => (state.mark, state.by) = (Mark::Open, by),
+                Change::Skip { reason } => (state.mark, state.by) = (Mark::Skipped { reason: reason.clone() }, by),
+                Change::Note { .. } => state.notes.push(index),
+                Change::Undo { .. } | Change::Unknown { .. } => {}
+            }
+        }
+    }
+
+    pub fn item(&self, id: &str) -> &ItemState {
+        self.items.get(id).unwrap_or(&OPEN)
+    }
+
+    pub fn mark(&self, id: &str) -> &Mark {
+        &self.item(id).mark
+    }
+
+    pub fn is_settled(&self, id: &str) -> bool {
+        !matches!(self.mark(id), Mark::Open)
+    }
+
+    pub fn events(&self) -> &[Stored] {
+        &self.events
+    }
+
+    pub fn event(&self, index: usize) -> Option<&Event> {
+        self.events.get(index).map(|s| &s.event)
+    }
+
+    pub fn last_seq(&self) -> i64 {
+        self.events.iter().map(|s| s.seq).max().unwrap_or(0)
+    }
+
+    pub fn is_undone(&self, id: &Uuid) -> bool {
+        self.undone.contains_key(id)
+    }
+
+    /// The latest change by `operator` that can still be undone.
+    pub fn last_undoable(&self, operator: &str) -> Option<&Event> {
+        self.events
+            .iter()
+            .rev()
+            .map(|s| &s.event)
+            .find(|e| e.operator == operator && e.item.is_some() && !matches!(e.change, Change::Undo { .. } | Change::Unknown { .. }) && !self.is_undone(&e.id))
+    }
+
+    /// (settled, total) over the given item ids: an item counts when done or skipped.
+    pub fn progress<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+        ids.into_iter().fold((0, 0), |(done, total), id| (done + usize::from(self.is_settled(id)), total + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Author;
+    use chrono::NaiveDate;
+
+    fn event(seq: i64, who: &str, item: &str, change: Change) -> Stored {
+        let author = Author { operator: who.into(), origin: "test".into() };
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        Stored { seq, event: Event::new(&author, "l", day, Utc::now(), Some(item.into()), change) }
+    }
+
+    #[test]
+    fn tick_untick_skip_replay() {
+        let mut l = Ledger::default();
+        l.apply(event(1, "ann", "a", Change::Tick));
+        assert_eq!(l.mark("a"), &Mark::Done);
+        l.apply(event(2, "bob", "a", Change::Untick));
+        assert_eq!(l.mark("a"), &Mark::Open);
+        l.apply(event(3, "bob", "a", Change::Skip { reason: "n/a".into() }));
+        assert_eq!(l.mark("a"), &Mark::Skipped { reason: "n/a".into() });
+        assert_eq!(l.item("a").by.as_ref().map(|b| b.0.as_str()), Some("bob"));
+        assert_eq!(l.progress(["a", "b"]), (1, 2));
+    }
+
+    #[test]
+    fn undo_replays_without_the_undone_event() {
+        let mut l = Ledger::default();
+        let tick = event(1, "ann", "a", Change::Tick);
+        let tick_id = tick.event.id;
+        l.apply(tick);
+        l.apply(event(2, "ann", "a", Change::Note { text: "db ok".into() }));
+        assert_eq!(l.item("a").notes.len(), 1);
+        let note_id = l.last_undoable("ann").map(|e| e.id);
+        let note_id = note_id.unwrap_or_default();
+        l.apply(event(3, "ann", "a", Change::Undo { target: note_id }));
+        assert!(l.item("a").notes.is_empty());
+        assert_eq!(l.mark("a"), &Mark::Done);
+        assert_eq!(l.last_undoable("ann").map(|e| e.id), Some(tick_id));
+        l.apply(event(4, "ann", "a", Change::Undo { target: tick_id }));
+        assert_eq!(l.mark("a"), &Mark::Open);
+        assert!(l.last_undoable("ann").is_none());
+        assert_eq!(l.item("a").history.len(), 4, "undo events are listed on the item they touched");
+    }
+
+    #[test]
+    fn a_repeated_event_changes_nothing() {
+        let mut l = Ledger::default();
+        let tick = event(1, "ann", "a", Change::Tick);
+        assert!(l.apply(tick.clone()));
+        assert!(!l.apply(tick));
+        assert_eq!(l.events().len(), 1);
+    }
+}

@@ -1,0 +1,237 @@
+//! Application state: the layout, the day's ledger, the clock, what the operator is looking at
+//! and typing. Changed only by [`crate::update`]; read by [`crate::ui`].
+
+pub mod clock;
+pub mod ledger;
+pub mod outline;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::layout::Layout;
+use crate::store::{Author, Event};
+pub use clock::{Clock, Phase, Schedule};
+pub use ledger::{ItemState, Ledger, Mark};
+pub use outline::Row;
+
+/// The screens, one key each (1–7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    LaunchDay,
+    Prelaunch,
+    Criteria,
+    Expansion,
+    Contacts,
+    Timeline,
+    Audit,
+}
+
+impl View {
+    pub const ALL: [View; 7] = [View::LaunchDay, View::Prelaunch, View::Criteria, View::Expansion, View::Contacts, View::Timeline, View::Audit];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::LaunchDay => "Launch day",
+            View::Prelaunch => "Pre-launch",
+            View::Criteria => "Success criteria",
+            View::Expansion => "Expansion & sign-off",
+            View::Contacts => "Contacts",
+            View::Timeline => "Pilot timeline",
+            View::Audit => "Audit log",
+        }
+    }
+
+    pub fn short_title(self) -> &'static str {
+        match self {
+            View::LaunchDay => "Day",
+            View::Prelaunch => "Pre",
+            View::Criteria => "Criteria",
+            View::Expansion => "Expand",
+            View::Contacts => "Contacts",
+            View::Timeline => "Timeline",
+            View::Audit => "Audit",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).map_or(1, |i| i + 1)
+    }
+
+    /// Views whose rows are tickable items.
+    pub fn is_checklist(self) -> bool {
+        matches!(self, View::LaunchDay | View::Prelaunch | View::Expansion)
+    }
+
+    pub fn next(self) -> View {
+        View::ALL[self.number() % View::ALL.len()]
+    }
+
+    pub fn previous(self) -> View {
+        View::ALL[(self.number() + View::ALL.len() - 2) % View::ALL.len()]
+    }
+}
+
+/// Cursor and scroll of one view.
+#[derive(Debug, Default)]
+pub struct ViewState {
+    /// The selected item (checklist views), by id so it survives filtering and reordering.
+    pub selected: Option<String>,
+    /// Scroll position for views without items (lines).
+    pub scroll: usize,
+    /// Checklists: first visible row, adjusted by the renderer to keep the selection in sight.
+    /// Other views: how far the pane can scroll, as the renderer last measured it.
+    pub offset: Cell<usize>,
+}
+
+/// What the keyboard is doing right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help,
+    /// Detail of the selected item as a pop-up (narrow terminals).
+    Detail,
+    /// Typing a skip reason, a note or a search.
+    Prompt(Prompt),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub input: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptPurpose {
+    Skip { item: String },
+    Note { item: String },
+    Search,
+}
+
+/// A one-line message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub layout: Arc<Layout>,
+    pub clock: Clock,
+    /// The time shown on screen, advanced by clock ticks.
+    pub now: DateTime<Utc>,
+    pub schedule: Schedule,
+    pub author: Author,
+    pub ledger: Ledger,
+    pub view: View,
+    pub views: HashMap<View, ViewState>,
+    pub mode: Mode,
+    /// Lower-cased search text; empty when not filtering.
+    pub filter: String,
+    /// Sent to the store, not yet committed: shown as "saving".
+    pub pending: HashMap<Uuid, Event>,
+    pub flash: Option<Flash>,
+    /// When the flash was shown, to let informational ones fade.
+    pub flash_at: Option<DateTime<Utc>>,
+    /// Where the data lives, shown in help.
+    pub db_path: String,
+    pub log_path: String,
+    pub quit: bool,
+    /// The operator's own UTC offset, for showing times in both zones.
+    pub local_offset: FixedOffset,
+}
+
+impl App {
+    pub fn new(layout: Arc<Layout>, clock: Clock, author: Author, ledger: Ledger) -> Self {
+        let now = clock.now();
+        let day = Schedule::launch_day(&layout, now);
+        let schedule = Schedule::new(&layout, day);
+        let mut app = Self {
+            layout,
+            clock,
+            now,
+            schedule,
+            author,
+            ledger,
+            view: View::LaunchDay,
+            views: View::ALL.iter().map(|v| (*v, ViewState::default())).collect(),
+            mode: Mode::Normal,
+            filter: String::new(),
+            pending: HashMap::new(),
+            flash: None,
+            flash_at: None,
+            db_path: String::new(),
+            log_path: String::new(),
+            quit: false,
+            local_offset: *chrono::Local::now().offset(),
+        };
+        app.select_default();
+        app
+    }
+
+    pub fn day(&self) -> NaiveDate {
+        self.schedule.day
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.schedule.phase(self.now)
+    }
+
+    pub fn rows(&self, view: View) -> Vec<Row<'_>> {
+        outline::rows(&self.layout, view, &self.filter)
+    }
+
+    pub fn view_state(&self, view: View) -> Option<&ViewState> {
+        self.views.get(&view)
+    }
+
+    pub fn view_state_mut(&mut self, view: View) -> &mut ViewState {
+        self.views.entry(view).or_default()
+    }
+
+    /// The selected item of the current view, if it is a checklist.
+    pub fn selected(&self) -> Option<&str> {
+        self.views.get(&self.view)?.selected.as_deref()
+    }
+
+    /// Item ids of the current view in display order.
+    pub fn item_ids(&self, view: View) -> Vec<String> {
+        self.rows(view).iter().filter_map(|r| r.item_id().map(str::to_string)).collect()
+    }
+
+    /// On start, the launch-day cursor goes to the first open item of the current block (or
+    /// the first open item at all), which is what the operator will tick next.
+    pub fn select_default(&mut self) {
+        let current_block = match self.phase() {
+            Phase::In { index, .. } => Some(index),
+            Phase::Gap { next, .. } | Phase::Before { next, .. } => Some(next),
+            Phase::After => None,
+        };
+        let in_block = current_block.and_then(|b| self.layout.blocks.get(b)).and_then(|b| b.items().find(|i| !self.ledger.is_settled(&i.id)).map(|i| i.id.clone()));
+        let any_open = self.layout.blocks.iter().flat_map(|b| b.items()).find(|i| !self.ledger.is_settled(&i.id)).map(|i| i.id.clone());
+        let first = self.item_ids(View::LaunchDay).into_iter().next();
+        let choice = in_block.or(any_open).or(first);
+        self.view_state_mut(View::LaunchDay).selected = choice;
+        for view in [View::Prelaunch, View::Expansion] {
+            let first = self.item_ids(view).into_iter().next();
+            self.view_state_mut(view).selected = first;
+        }
+    }
+
+    /// Is this item in a block that has already ended and still open?
+    pub fn is_overdue(&self, item: &str, block: Option<usize>) -> bool {
+        block.is_some_and(|b| self.schedule.has_ended(b, self.now)) && matches!(self.ledger.mark(item), Mark::Open)
+    }
+
+    pub fn is_pending(&self, item: &str) -> bool {
+        self.pending.values().any(|e| e.item.as_deref() == Some(item))
+    }
+
+    /// Text of any tickable item by id.
+    pub fn item_text(&self, id: &str) -> Option<&crate::layout::Text> {
+        self.layout.tickables().find(|(_, i, _)| *i == id).map(|(_, _, t)| t)
+    }
+}

@@ -1,0 +1,57 @@
+//! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The launch-day command center: the LuckyGas pilot launch checklist, ticked by keyboard,
+/// with every change on disk before it is shown.
+#[derive(Debug, Parser)]
+#[command(name = "warroom", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Who you are, recorded with every change [default: $WARROOM_OPERATOR, else user@host]
+    #[arg(long, global = true)]
+    pub operator: Option<String>,
+    /// Plain ASCII symbols, for terminals or SSH links that mangle Unicode.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Layout file [default: layouts/luckygas-pilot.toml, else the built-in LuckyGas layout]
+    #[arg(long, short, env = "WARROOM_LAYOUT", global = true)]
+    pub layout: Option<PathBuf>,
+    /// SQLite database file [default: warroom.db in the XDG data dir]
+    #[arg(long, env = "WARROOM_DB", global = true)]
+    pub db: Option<PathBuf>,
+    /// Pretend it is this time on the launch's clock, e.g. 2026-12-01T09:30 or 09:30; the
+    /// clock runs on from there (rehearsals, demos).
+    #[arg(long, global = true, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Log file [default: warroom.log in the XDG data dir]
+    #[arg(long, env = "WARROOM_LOG", global = true)]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a layout file and print what it holds; errors name file:line:column and field.
+    Check {
+        /// The layout file to check.
+        file: PathBuf,
+    },
+    /// Print the day's progress without the TUI (for scripts and chat bots).
+    Status {
+        /// Machine-readable JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,180 @@
+//! The layout file exactly as written on disk: serde structs that keep the byte span of every
+//! value that validation may complain about, so that errors can name line and column.
+//!
+//! Nothing here is interpreted; `validate` turns a [`LayoutFile`] into a checked
+//! [`Layout`](super::Layout).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutFile {
+    pub launch: LaunchFile,
+    #[serde(default)]
+    pub document: Option<DocumentFile>,
+    #[serde(default, rename = "block")]
+    pub blocks: Vec<BlockFile>,
+    #[serde(default)]
+    pub prelaunch: Vec<PrelaunchFile>,
+    #[serde(default)]
+    pub criteria: Vec<CriteriaWeekFile>,
+    #[serde(default)]
+    pub expansion: Vec<SectionFile>,
+    #[serde(default)]
+    pub contacts: Vec<ContactGroupFile>,
+    #[serde(default)]
+    pub timeline: Vec<PhaseFile>,
+    #[serde(default, rename = "signoff")]
+    pub signoffs: Vec<SignoffFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchFile {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub timezone: Spanned<String>,
+    pub date: Option<Spanned<String>>,
+    pub overview: Option<String>,
+    pub overview_zh: Option<String>,
+    pub expansion_intro: Option<String>,
+    pub expansion_intro_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentFile {
+    pub title: Option<String>,
+    pub title_zh: Option<String>,
+    pub version: Option<String>,
+    pub last_updated: Option<String>,
+    pub next_review: Option<String>,
+    pub next_review_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockFile {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub title_zh: Option<String>,
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
+    #[serde(default, rename = "section")]
+    pub sections: Vec<SectionFile>,
+}
+
+/// A titled list of tickable items: a launch-day section, a pre-launch group or an
+/// expansion-criteria section.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFile {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub title_zh: Option<String>,
+    pub note: Option<String>,
+    pub note_zh: Option<String>,
+    #[serde(default)]
+    pub items: Vec<ItemFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFile {
+    pub id: Spanned<String>,
+    pub text: Spanned<String>,
+    pub text_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrelaunchFile {
+    pub id: Spanned<String>,
+    pub number: Option<u32>,
+    pub title: String,
+    pub title_zh: Option<String>,
+    pub note: Option<String>,
+    pub note_zh: Option<String>,
+    #[serde(default, rename = "group")]
+    pub groups: Vec<SectionFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaWeekFile {
+    pub week: Spanned<u32>,
+    pub title: String,
+    pub title_zh: Option<String>,
+    #[serde(default)]
+    pub targets: Vec<TargetFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub id: Spanned<String>,
+    pub metric: String,
+    pub text: String,
+    pub text_zh: Option<String>,
+    pub op: Spanned<String>,
+    pub value: TargetValueFile,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TargetValueFile {
+    Bool(bool),
+    Number(f64),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactGroupFile {
+    pub id: Spanned<String>,
+    pub group: String,
+    pub group_zh: Option<String>,
+    #[serde(default)]
+    pub people: Vec<ContactFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactFile {
+    pub id: Spanned<String>,
+    pub role: String,
+    pub role_zh: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseFile {
+    pub id: Spanned<String>,
+    pub period: String,
+    pub title: String,
+    pub title_zh: Option<String>,
+    #[serde(default)]
+    pub entries: Vec<TimelineEntryFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntryFile {
+    pub id: Spanned<String>,
+    pub when: Option<String>,
+    pub text: String,
+    pub text_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffFile {
+    pub id: Spanned<String>,
+    pub role: String,
+    pub role_zh: Option<String>,
+}

@@ -1,0 +1,292 @@
+//! The checked layout: what the rest of warroom works with. Every value here has passed
+//! validation, so the UI and the store never need to second-guess it.
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+
+/// Text as the layout gives it: English, with an optional Traditional Chinese version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, zh: Option<String>) -> Self {
+        Self { en: en.into(), zh: zh.filter(|z| !z.trim().is_empty()) }
+    }
+
+    /// True when either language contains `needle` (already lower-cased), so search finds an
+    /// item by its Chinese or its English text.
+    pub fn matches(&self, needle: &str) -> bool {
+        self.en.to_lowercase().contains(needle)
+            || self.zh.as_deref().is_some_and(|zh| zh.to_lowercase().contains(needle))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Where the layout was read from, for messages.
+    pub source: String,
+    pub launch: Launch,
+    pub document: Document,
+    pub blocks: Vec<Block>,
+    pub prelaunch: Vec<PrelaunchSection>,
+    pub criteria: Vec<CriteriaWeek>,
+    pub expansion: Vec<Section>,
+    pub contacts: Vec<ContactGroup>,
+    pub timeline: Vec<Phase>,
+    pub signoffs: Vec<Signoff>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub id: String,
+    pub name: Text,
+    pub zone: Tz,
+    /// The launch date; `None` means "today in the launch's zone".
+    pub date: Option<NaiveDate>,
+    pub overview: Option<Text>,
+    pub expansion_intro: Option<Text>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: Option<Text>,
+    pub version: Option<String>,
+    pub last_updated: Option<String>,
+    pub next_review: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub id: String,
+    pub title: Text,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub sections: Vec<Section>,
+}
+
+impl Block {
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.sections.iter().flat_map(|s| s.items.iter())
+    }
+}
+
+/// A titled list of tickable items.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub note: Option<Text>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Stable slug: ticks are stored against it, so editing `text` never orphans them.
+    pub id: String,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrelaunchSection {
+    pub id: String,
+    pub number: Option<u32>,
+    pub title: Text,
+    pub note: Option<Text>,
+    pub groups: Vec<Section>,
+}
+
+impl PrelaunchSection {
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.groups.iter().flat_map(|g| g.items.iter())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CriteriaWeek {
+    pub week: u32,
+    pub title: Text,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Equal,
+}
+
+impl Comparison {
+    pub fn parse(op: &str) -> Option<Self> {
+        Some(match op {
+            ">" => Self::Greater,
+            ">=" => Self::GreaterOrEqual,
+            "<" => Self::Less,
+            "<=" => Self::LessOrEqual,
+            "==" => Self::Equal,
+            _ => return None,
+        })
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Greater => ">",
+            Self::GreaterOrEqual => "≥",
+            Self::Less => "<",
+            Self::LessOrEqual => "≤",
+            Self::Equal => "=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetValue {
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub id: String,
+    /// Snake-case measure name shared by the same measure across weeks (e.g. `uptime`).
+    pub metric: String,
+    pub text: Text,
+    pub comparison: Comparison,
+    pub value: TargetValue,
+    pub unit: Option<String>,
+}
+
+impl Target {
+    /// "> 99 %", "< 300 ms", "> 4/5": the threshold as an operator reads it.
+    pub fn threshold(&self) -> String {
+        match (&self.value, self.comparison) {
+            (TargetValue::Bool(true), _) => "yes".to_string(),
+            (TargetValue::Bool(false), _) => "no".to_string(),
+            (TargetValue::Number(n), cmp) => {
+                let number = format_number(*n);
+                match self.unit.as_deref() {
+                    Some(unit) if unit.starts_with('/') => format!("{} {number}{unit}", cmp.symbol()),
+                    Some("%") => format!("{} {number}%", cmp.symbol()),
+                    Some(unit) => format!("{} {number} {unit}", cmp.symbol()),
+                    None => format!("{} {number}", cmp.symbol()),
+                }
+            }
+        }
+    }
+
+    /// Statements like "No critical data loss" carry their whole meaning in the text.
+    pub fn is_statement(&self) -> bool {
+        matches!(self.value, TargetValue::Bool(_))
+            || (self.comparison == Comparison::Equal && self.value == TargetValue::Number(0.0))
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+#[derive(Debug, Clone)]
+pub struct ContactGroup {
+    pub id: String,
+    pub title: Text,
+    pub people: Vec<Contact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: String,
+    pub role: Text,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub id: String,
+    pub period: String,
+    pub title: Text,
+    pub entries: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub id: String,
+    pub when: Option<String>,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signoff {
+    pub id: String,
+    pub role: Text,
+}
+
+/// Where a tickable item lives; used by the audit log and the detail pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    LaunchDay,
+    Prelaunch,
+    Expansion,
+    Signoff,
+}
+
+/// Counts printed by `warroom check` and asserted by the seed test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub blocks: usize,
+    pub launch_sections: usize,
+    pub launch_items: usize,
+    pub prelaunch_sections: usize,
+    pub prelaunch_groups: usize,
+    pub prelaunch_items: usize,
+    pub criteria_weeks: usize,
+    pub targets: usize,
+    pub expansion_sections: usize,
+    pub expansion_items: usize,
+    pub contact_groups: usize,
+    pub contacts: usize,
+    pub timeline_phases: usize,
+    pub timeline_entries: usize,
+    pub signoffs: usize,
+}
+
+impl Layout {
+    pub fn counts(&self) -> Counts {
+        Counts {
+            blocks: self.blocks.len(),
+            launch_sections: self.blocks.iter().map(|b| b.sections.len()).sum(),
+            launch_items: self.blocks.iter().map(|b| b.items().count()).sum(),
+            prelaunch_sections: self.prelaunch.len(),
+            prelaunch_groups: self.prelaunch.iter().map(|s| s.groups.len()).sum(),
+            prelaunch_items: self.prelaunch.iter().map(|s| s.items().count()).sum(),
+            criteria_weeks: self.criteria.len(),
+            targets: self.criteria.iter().map(|w| w.targets.len()).sum(),
+            expansion_sections: self.expansion.len(),
+            expansion_items: self.expansion.iter().map(|s| s.items.len()).sum(),
+            contact_groups: self.contacts.len(),
+            contacts: self.contacts.iter().map(|g| g.people.len()).sum(),
+            timeline_phases: self.timeline.len(),
+            timeline_entries: self.timeline.iter().map(|p| p.entries.len()).sum(),
+            signoffs: self.signoffs.len(),
+        }
+    }
+
+    /// Every tickable thing in the layout with the text to show for it and where it lives.
+    pub fn tickables(&self) -> impl Iterator<Item = (Area, &str, &Text)> {
+        let launch = self.blocks.iter().flat_map(|b| b.items()).map(|i| (Area::LaunchDay, i.id.as_str(), &i.text));
+        let pre = self.prelaunch.iter().flat_map(|s| s.items()).map(|i| (Area::Prelaunch, i.id.as_str(), &i.text));
+        let exp = self.expansion.iter().flat_map(|s| s.items.iter()).map(|i| (Area::Expansion, i.id.as_str(), &i.text));
+        let sign = self.signoffs.iter().map(|s| (Area::Signoff, s.id.as_str(), &s.role));
+        launch.chain(pre).chain(exp).chain(sign)
+    }
+
+    /// The block an item belongs to, for overdue checks.
+    pub fn block_of(&self, item_id: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.items().any(|i| i.id == item_id))
+    }
+}

@@ -1,0 +1,291 @@
+//! From [`LayoutFile`] to [`Layout`]: every rule a layout must follow, each broken rule
+//! reported with the line and column of the value at fault. All problems are collected, not
+//! just the first, so one `warroom check` run shows everything to fix.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+use toml::Spanned;
+
+use super::error::{Locator, Problem};
+use super::file::*;
+use super::model::*;
+
+pub fn parse(_file: &str, text: &str) -> Result<Layout, Vec<Problem>> {
+    let locator = Locator::new(text);
+    let raw: LayoutFile = toml::from_str(text).map_err(|e| vec![toml_problem(&locator, &e)])?;
+    let mut v = Validator { locator, problems: Vec::new(), ids: HashMap::new() };
+    let layout = v.layout(raw, _file);
+    if v.problems.is_empty() { Ok(layout) } else { Err(v.problems) }
+}
+
+fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    // serde names the offending key in its message ("unknown field `x`"); pull it out as the
+    // field so that every message has the same shape.
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"))
+        .unwrap_or("")
+        .to_string();
+    locator.problem(span, field, message)
+}
+
+struct Validator<'a> {
+    locator: Locator<'a>,
+    problems: Vec<Problem>,
+    /// Every id seen so far, with its field path and line, to report duplicates.
+    ids: HashMap<String, (String, usize)>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+        let p = self.locator.problem(span, field, message);
+        self.problems.push(p);
+    }
+
+    /// Checks an id's shape and uniqueness across the whole file, and returns it.
+    fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
+        let value = id.get_ref().clone();
+        let span = id.span();
+        let valid = value.len() <= 64
+            && value.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !valid {
+            self.problem(
+                span.clone(),
+                field,
+                format!("id {value:?} must be a short slug: lowercase letters, digits, '-' or '_', starting with a letter"),
+            );
+        }
+        let (line, _) = self.locator.position(span.start);
+        if let Some((first_field, first_line)) = self.ids.get(&value) {
+            let message = format!("duplicate id {value:?}: already used by {first_field} on line {first_line}");
+            self.problem(span, field, message);
+        } else {
+            self.ids.insert(value.clone(), (field.to_string(), line));
+        }
+        value
+    }
+
+    fn time(&mut self, value: &Spanned<String>, field: &str) -> Option<NaiveTime> {
+        match NaiveTime::parse_from_str(value.get_ref(), "%H:%M") {
+            Ok(t) => Some(t),
+            Err(_) => {
+                self.problem(value.span(), field, format!("{:?} is not a time of day as HH:MM (24-hour)", value.get_ref()));
+                None
+            }
+        }
+    }
+
+    fn layout(&mut self, raw: LayoutFile, source: &str) -> Layout {
+        let launch = self.launch(raw.launch);
+        let document = raw
+            .document
+            .map(|d| Document {
+                title: d.title.map(|t| Text::new(t, d.title_zh)),
+                version: d.version,
+                last_updated: d.last_updated,
+                next_review: d.next_review.map(|t| Text::new(t, d.next_review_zh)),
+            })
+            .unwrap_or_default();
+        let blocks = self.blocks(raw.blocks);
+        let prelaunch = raw.prelaunch.into_iter().map(|p| self.prelaunch(p)).collect();
+        let criteria = self.criteria(raw.criteria);
+        let expansion = raw.expansion.into_iter().map(|s| self.section(s, "expansion")).collect();
+        let contacts = raw.contacts.into_iter().map(|g| self.contact_group(g)).collect();
+        let timeline = raw.timeline.into_iter().map(|p| self.phase(p)).collect();
+        let signoffs = raw
+            .signoffs
+            .into_iter()
+            .map(|s| {
+                let id = self.id(&s.id, "signoff.id");
+                Signoff { id, role: Text::new(s.role, s.role_zh) }
+            })
+            .collect();
+        Layout { source: source.to_string(), launch, document, blocks, prelaunch, criteria, expansion, contacts, timeline, signoffs }
+    }
+
+    fn launch(&mut self, raw: LaunchFile) -> Launch {
+        let id = self.id(&raw.id, "launch.id");
+        let zone = match raw.timezone.get_ref().parse::<Tz>() {
+            Ok(zone) => zone,
+            Err(_) => {
+                let message = format!("unknown time zone {:?}: use an IANA name such as \"Asia/Taipei\"", raw.timezone.get_ref());
+                self.problem(raw.timezone.span(), "launch.timezone", message);
+                Tz::UTC
+            }
+        };
+        let date = raw.date.as_ref().and_then(|d| match NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.problem(d.span(), "launch.date", format!("{:?} is not a date as YYYY-MM-DD", d.get_ref()));
+                None
+            }
+        });
+        Launch {
+            id,
+            name: Text::new(raw.name, raw.name_zh),
+            zone,
+            date,
+            overview: raw.overview.map(|t| Text::new(t, raw.overview_zh)),
+            expansion_intro: raw.expansion_intro.map(|t| Text::new(t, raw.expansion_intro_zh)),
+        }
+    }
+
+    fn blocks(&mut self, raw: Vec<BlockFile>) -> Vec<Block> {
+        // (block, span of its start) for the overlap check.
+        let mut checked: Vec<(Block, Range<usize>)> = Vec::new();
+        for b in raw {
+            let id = self.id(&b.id, "block.id");
+            let path = format!("block.{id}");
+            let start = self.time(&b.start, &format!("{path}.start"));
+            let end = self.time(&b.end, &format!("{path}.end"));
+            if let (Some(start), Some(end)) = (start, end)
+                && end <= start
+            {
+                let message = format!("end {} is not after start {} (a block cannot cross midnight)", b.end.get_ref(), b.start.get_ref());
+                self.problem(b.end.span(), format!("{path}.end"), message);
+            }
+            if b.sections.is_empty() {
+                self.problem(b.id.span(), format!("{path}.section"), "block has no sections: add at least one [[block.section]] with items");
+            }
+            let sections = b.sections.into_iter().map(|s| self.section(s, &path)).collect();
+            let block = Block {
+                id,
+                title: Text::new(b.title, b.title_zh),
+                start: start.unwrap_or(NaiveTime::MIN),
+                end: end.unwrap_or(NaiveTime::MIN),
+                sections,
+            };
+            if start.is_some() && end.is_some() {
+                checked.push((block, b.start.span()));
+            } else {
+                checked.push((block, 0..0));
+            }
+        }
+        // Overlaps are judged in time order, whatever order the file lists blocks in.
+        let mut order: Vec<usize> = (0..checked.len()).collect();
+        order.sort_by_key(|&i| checked[i].0.start);
+        for pair in order.windows(2) {
+            let (earlier, later) = (&checked[pair[0]].0, &checked[pair[1]].0);
+            if earlier.end > earlier.start && later.start < earlier.end && later.end > later.start {
+                let message = format!(
+                    "block {:?} ({}–{}) overlaps block {:?} ({}–{})",
+                    later.id,
+                    later.start.format("%H:%M"),
+                    later.end.format("%H:%M"),
+                    earlier.id,
+                    earlier.start.format("%H:%M"),
+                    earlier.end.format("%H:%M")
+                );
+                let span = checked[pair[1]].1.clone();
+                let field = format!("block.{}.start", later.id);
+                self.problem(span, field, message);
+            }
+        }
+        let mut blocks: Vec<Block> = checked.into_iter().map(|(b, _)| b).collect();
+        blocks.sort_by_key(|b| b.start);
+        blocks
+    }
+
+    fn section(&mut self, raw: SectionFile, parent: &str) -> Section {
+        let id = self.id(&raw.id, &format!("{parent}.section.id"));
+        let path = format!("{parent}.{id}");
+        if raw.items.is_empty() {
+            self.problem(raw.id.span(), format!("{path}.items"), "section is empty: it needs at least one item");
+        }
+        let items = raw
+            .items
+            .into_iter()
+            .map(|i| {
+                let item_id = self.id(&i.id, &format!("{path}.items.id"));
+                if i.text.get_ref().trim().is_empty() {
+                    self.problem(i.text.span(), format!("{path}.{item_id}.text"), "item text is empty");
+                }
+                Item { id: item_id, text: Text::new(i.text.into_inner(), i.text_zh) }
+            })
+            .collect();
+        Section { id, title: Text::new(raw.title, raw.title_zh), note: raw.note.map(|n| Text::new(n, raw.note_zh)), items }
+    }
+
+    fn prelaunch(&mut self, raw: PrelaunchFile) -> PrelaunchSection {
+        let id = self.id(&raw.id, "prelaunch.id");
+        let path = format!("prelaunch.{id}");
+        if raw.groups.is_empty() {
+            self.problem(raw.id.span(), format!("{path}.group"), "pre-launch section has no groups: add at least one [[prelaunch.group]]");
+        }
+        let groups = raw.groups.into_iter().map(|g| self.section(g, &path)).collect();
+        PrelaunchSection {
+            id,
+            number: raw.number,
+            title: Text::new(raw.title, raw.title_zh),
+            note: raw.note.map(|n| Text::new(n, raw.note_zh)),
+            groups,
+        }
+    }
+
+    fn criteria(&mut self, raw: Vec<CriteriaWeekFile>) -> Vec<CriteriaWeek> {
+        let mut weeks: Vec<CriteriaWeek> = Vec::new();
+        for w in raw {
+            let week = *w.week.get_ref();
+            if weeks.iter().any(|seen| seen.week == week) {
+                self.problem(w.week.span(), "criteria.week", format!("week {week} is listed twice"));
+            }
+            let targets = w
+                .targets
+                .into_iter()
+                .map(|t| {
+                    let id = self.id(&t.id, &format!("criteria.week{week}.targets.id"));
+                    let comparison = Comparison::parse(t.op.get_ref()).unwrap_or_else(|| {
+                        let message = format!("unknown comparison {:?}: use one of >, >=, <, <=, ==", t.op.get_ref());
+                        self.problem(t.op.span(), format!("criteria.{id}.op"), message);
+                        Comparison::Equal
+                    });
+                    let value = match t.value {
+                        TargetValueFile::Bool(b) => TargetValue::Bool(b),
+                        TargetValueFile::Number(n) => TargetValue::Number(n),
+                    };
+                    Target { id, metric: t.metric, text: Text::new(t.text, t.text_zh), comparison, value, unit: t.unit }
+                })
+                .collect();
+            weeks.push(CriteriaWeek { week, title: Text::new(w.title, w.title_zh), targets });
+        }
+        weeks.sort_by_key(|w| w.week);
+        weeks
+    }
+
+    fn contact_group(&mut self, raw: ContactGroupFile) -> ContactGroup {
+        let id = self.id(&raw.id, "contacts.id");
+        let people = raw
+            .people
+            .into_iter()
+            .map(|c| Contact {
+                id: self.id(&c.id, &format!("contacts.{id}.people.id")),
+                role: Text::new(c.role, c.role_zh),
+                name: c.name,
+                phone: c.phone,
+                reference: c.reference,
+            })
+            .collect();
+        ContactGroup { id, title: Text::new(raw.group, raw.group_zh), people }
+    }
+
+    fn phase(&mut self, raw: PhaseFile) -> Phase {
+        let id = self.id(&raw.id, "timeline.id");
+        let entries = raw
+            .entries
+            .into_iter()
+            .map(|e| TimelineEntry {
+                id: self.id(&e.id, &format!("timeline.{id}.entries.id")),
+                when: e.when,
+                text: Text::new(e.text, e.text_zh),
+            })
+            .collect();
+        Phase { id, period: raw.period, title: Text::new(raw.title, raw.title_zh), entries }
+    }
+}

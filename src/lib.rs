@@ -1,0 +1,24 @@
+//! warroom: the launch-day command center.
+//!
+//! - [`layout`]: the layout file format and its validation.
+//! - [`store`]: the append-only event log (sqlx, SQLite).
+//! - [`app`]: state — the day's ledger, clock, cursor and mode.
+//! - [`action`] / [`update`]: what keys, ticks and store replies do.
+//! - [`ui`]: pure rendering, one file per pane.
+//! - [`tui`]: the terminal and the main loop.
+
+pub mod action;
+pub mod app;
+pub mod cli;
+pub mod layout;
+pub mod operator;
+pub mod paths;
+pub mod status;
+pub mod store;
+pub mod tui;
+pub mod ui;
+pub mod update;
+
+/// The LuckyGas pilot layout, built in so that `warroom` works from any directory.
+pub const BUILTIN_LAYOUT: &str = include_str!("../layouts/luckygas-pilot.toml");
+pub const BUILTIN_LAYOUT_NAME: &str = "layouts/luckygas-pilot.toml (built in)";

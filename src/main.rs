@@ -1,0 +1,177 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use clap::Parser;
+use tokio::sync::mpsc;
+
+use warroom::app::clock::at_zone;
+use warroom::app::{App, Clock, Ledger, Schedule};
+use warroom::cli::{Cli, Command, Common};
+use warroom::layout::{self, Layout};
+use warroom::store::{Store, worker};
+use warroom::tui::{self, Exit, TerminalGuard};
+use warroom::ui::Theme;
+use warroom::{BUILTIN_LAYOUT, BUILTIN_LAYOUT_NAME, operator, paths, status};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("warroom: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("warroom: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Some(Command::Check { file }) => Ok(check(file)),
+        Some(Command::Status { json }) => {
+            let (layout, store, clock) = open(&cli.common).await?;
+            let now = clock.now();
+            let day = Schedule::launch_day(&layout, now);
+            let ledger = Ledger::from_events(store.day_events(&layout.launch.id, day).await?);
+            let report = status::status(&layout, &ledger, &Schedule::new(&layout, day), now);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => interactive(&cli).await,
+    }
+}
+
+fn check(file: &Path) -> ExitCode {
+    match layout::load(file) {
+        Ok(layout) => {
+            let c = layout.counts();
+            let date = layout.launch.date.map_or_else(|| "today in its zone".to_string(), |d| d.to_string());
+            println!("{}: ok", file.display());
+            println!("  launch       {} ({}), {}, date: {date}", layout.launch.name.en, layout.launch.id, layout.launch.zone.name());
+            println!("  launch day   {} blocks, {} sections, {} items", c.blocks, c.launch_sections, c.launch_items);
+            println!("  pre-launch   {} sections, {} groups, {} items", c.prelaunch_sections, c.prelaunch_groups, c.prelaunch_items);
+            println!("  criteria     {} weeks, {} targets", c.criteria_weeks, c.targets);
+            println!("  expansion    {} sections, {} items", c.expansion_sections, c.expansion_items);
+            println!("  contacts     {} groups, {} contacts", c.contact_groups, c.contacts);
+            println!("  timeline     {} phases, {} entries", c.timeline_phases, c.timeline_entries);
+            println!("  sign-offs    {}", c.signoffs);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The layout named on the command line, else the bundled one in `layouts/`, else the copy
+/// built into the binary.
+fn load_layout(common: &Common) -> Result<Layout> {
+    if let Some(path) = &common.layout {
+        return Ok(layout::load(path)?);
+    }
+    let bundled = Path::new("layouts/luckygas-pilot.toml");
+    if bundled.exists() {
+        return Ok(layout::load(bundled)?);
+    }
+    Ok(layout::parse(BUILTIN_LAYOUT_NAME, BUILTIN_LAYOUT)?)
+}
+
+/// `--now` as an instant: a full date-time, or a time of day on the launch day, in the
+/// launch's zone.
+fn parse_now(text: &str, layout: &Layout) -> Result<Clock> {
+    let text = text.trim();
+    let zone = layout.launch.zone;
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(Clock::starting_at(at_zone(zone, local)));
+        }
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(Clock::starting_at(t.to_utc()));
+    }
+    for format in ["%H:%M:%S", "%H:%M"] {
+        if let Ok(time) = NaiveTime::parse_from_str(text, format) {
+            let today = Schedule::launch_day(layout, chrono::Utc::now());
+            let day: NaiveDate = layout.launch.date.unwrap_or(today);
+            return Ok(Clock::starting_at(at_zone(zone, day.and_time(time))));
+        }
+    }
+    bail!("--now {text:?}: expected a time on the launch's clock such as 2026-12-01T09:30 or 09:30")
+}
+
+async fn open(common: &Common) -> Result<(Layout, Store, Clock)> {
+    let layout = load_layout(common)?;
+    let clock = match &common.now {
+        Some(text) => parse_now(text, &layout)?,
+        None => Clock::system(),
+    };
+    let db = common.db.clone().unwrap_or_else(paths::default_db);
+    let store = Store::open(&db).await?;
+    Ok((layout, store, clock))
+}
+
+fn init_logging(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create the log folder {}", parent.display()))?;
+    }
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("cannot open the log file {}", path.display()))?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG_LEVEL").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warroom=info"));
+    tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).init();
+    Ok(())
+}
+
+async fn interactive(cli: &Cli) -> Result<ExitCode> {
+    let log_path: PathBuf = cli.common.log.clone().unwrap_or_else(paths::log_file);
+    init_logging(&log_path)?;
+    // Everything that can fail on bad input happens before the terminal is touched, so a bad
+    // layout or database prints a plain message instead of a half-drawn screen.
+    let (layout, store, clock) = open(&cli.common).await?;
+    let author = operator::identify(cli.operator.as_deref());
+    let day = Schedule::launch_day(&layout, clock.now());
+    let events = store.day_events(&layout.launch.id, day).await?;
+    let ledger = Ledger::from_events(events);
+    let last_seq = ledger.last_seq();
+    tracing::info!(operator = %author.operator, origin = %author.origin, layout = %layout.source, db = %store.path().display(), %day, "starting");
+
+    let mut app = App::new(Arc::new(layout), clock, author, ledger);
+    app.db_path = store.path().display().to_string();
+    app.log_path = log_path.display().to_string();
+    let launch = app.layout.launch.id.clone();
+    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = Theme::new(color, cli.ascii);
+
+    let (request_tx, request_rx) = mpsc::channel(1024);
+    let (reply_tx, reply_rx) = mpsc::channel(1024);
+    let writer = tokio::spawn(worker::run(store, launch, day, last_seq, request_rx, reply_tx));
+
+    tui::install_panic_hook(app.log_path.clone());
+    let exit = {
+        let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+        tui::run(app, theme, &mut guard.terminal, request_tx, reply_rx).await
+    };
+    // The request channel is closed now: the writer commits what is queued, then stops.
+    if tokio::time::timeout(std::time::Duration::from_secs(15), writer).await.is_err() {
+        tracing::error!("the store did not finish its queued writes within 15 s");
+    }
+    let exit = exit.context("terminal failed")?;
+    tracing::info!(?exit, "stopped");
+    Ok(match exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Signal(_) | Exit::TerminalClosed => ExitCode::from(130),
+    })
+}

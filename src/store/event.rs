@@ -1,0 +1,94 @@
+//! One entry of the append-only event log.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// What an operator did to an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Tick,
+    Untick,
+    /// Marked not applicable, with the operator's reason.
+    Skip { reason: String },
+    Note { text: String },
+    /// Takes back an earlier event of the same operator; state is replayed without it.
+    Undo { target: Uuid },
+    /// A kind written by a newer warroom: kept and listed, never interpreted.
+    Unknown { kind: String, payload: String },
+}
+
+impl Change {
+    pub fn kind(&self) -> &str {
+        match self {
+            Self::Tick => "tick",
+            Self::Untick => "untick",
+            Self::Skip { .. } => "skip",
+            Self::Note { .. } => "note",
+            Self::Undo { .. } => "undo",
+            Self::Unknown { kind, .. } => kind,
+        }
+    }
+
+    pub fn payload(&self) -> String {
+        match self {
+            Self::Tick | Self::Untick => "{}".to_string(),
+            Self::Skip { reason } => json!({ "reason": reason }).to_string(),
+            Self::Note { text } => json!({ "text": text }).to_string(),
+            Self::Undo { target } => json!({ "target": target.to_string() }).to_string(),
+            Self::Unknown { payload, .. } => payload.clone(),
+        }
+    }
+
+    /// Reads a stored kind and payload back. A payload that does not parse keeps the event as
+    /// `Unknown` rather than failing the whole day's load.
+    pub fn from_stored(kind: &str, payload: &str) -> Self {
+        let value: Value = serde_json::from_str(payload).unwrap_or(Value::Null);
+        let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_string);
+        let parsed = match kind {
+            "tick" => Some(Self::Tick),
+            "untick" => Some(Self::Untick),
+            "skip" => field("reason").map(|reason| Self::Skip { reason }),
+            "note" => field("text").map(|text| Self::Note { text }),
+            "undo" => field("target").and_then(|t| Uuid::parse_str(&t).ok()).map(|target| Self::Undo { target }),
+            _ => None,
+        };
+        parsed.unwrap_or_else(|| Self::Unknown { kind: kind.to_string(), payload: payload.to_string() })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub launch: String,
+    pub day: NaiveDate,
+    pub operator: String,
+    pub origin: String,
+    /// The item's stable id (`None` for events about the day as a whole).
+    pub item: Option<String>,
+    pub change: Change,
+}
+
+/// Who is making changes, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub operator: String,
+    pub origin: String,
+}
+
+impl Event {
+    /// A new event with a fresh time-ordered id.
+    pub fn new(author: &Author, launch: &str, day: NaiveDate, at: DateTime<Utc>, item: Option<String>, change: Change) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            at,
+            launch: launch.to_string(),
+            day,
+            operator: author.operator.clone(),
+            origin: author.origin.clone(),
+            item,
+            change,
+        }
+    }
+}

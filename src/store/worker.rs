@@ -1,0 +1,74 @@
+//! The store's task: takes writes from the UI over a channel, commits them one at a time in
+//! order, and reports each outcome back, so the UI never awaits the disk.
+//! It also picks up events other processes committed to the same database.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::sync::mpsc;
+
+use super::{Event, Store, Stored};
+
+#[derive(Debug)]
+pub enum Request {
+    Append(Event),
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    /// The event is durable on disk.
+    Committed(Stored),
+    /// The write failed; the event is not in the log.
+    Failed { event: Event, error: String },
+    /// Events committed by someone else (another warroom on the same database).
+    Arrived(Vec<Stored>),
+    /// Reading others' events failed (shown once, retried on the next poll).
+    ReadFailed(String),
+}
+
+/// How often to look for events written by other processes.
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Runs until `requests` closes (the UI quit), then finishes every write already queued.
+pub async fn run(store: Store, launch: String, day: NaiveDate, mut last_seq: i64, mut requests: mpsc::Receiver<Request>, replies: mpsc::Sender<Reply>) {
+    let mut follow = tokio::time::interval(FOLLOW_INTERVAL);
+    follow.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut read_failing = false;
+    loop {
+        tokio::select! {
+            request = requests.recv() => {
+                let Some(Request::Append(event)) = request else { break };
+                let reply = match store.append(&event).await {
+                    Ok(seq) => Reply::Committed(Stored { seq, event }),
+                    Err(e) => {
+                        tracing::error!(event = %event.id, item = ?event.item, error = %e, "write failed");
+                        Reply::Failed { event, error: e.to_string() }
+                    }
+                };
+                if replies.send(reply).await.is_err() {
+                    break;
+                }
+            }
+            _ = follow.tick() => {
+                match store.events_after(&launch, day, last_seq).await {
+                    Ok(events) => {
+                        read_failing = false;
+                        if let Some(last) = events.last() {
+                            last_seq = last.seq;
+                            if replies.send(Reply::Arrived(events)).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    Err(e) if !read_failing => {
+                        read_failing = true;
+                        tracing::warn!(error = %e, "reading new events failed");
+                        let _ = replies.send(Reply::ReadFailed(e.to_string())).await;
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+    store.close().await;
+}

@@ -1,0 +1,135 @@
+//! The terminal and the main loop. One `select!` merges key presses, clock ticks, store
+//! replies and signals; the app is redrawn only when an update says something changed.
+//!
+//! The terminal is restored on every way out: quit, error, panic, SIGINT, SIGTERM and SIGHUP.
+
+use std::io::{self, Stdout, Write};
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::{cursor, execute, terminal};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::App;
+use crate::store::worker::{Reply, Request};
+use crate::ui::{self, Theme};
+use crate::update::{Effect, Msg, update};
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Switches to raw mode and the alternate screen; switches back when dropped.
+pub struct TerminalGuard {
+    pub terminal: Term,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        terminal::enable_raw_mode()?;
+        let mut stdout = io::stdout();
+        if let Err(e) = execute!(stdout, terminal::EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
+        Ok(Self { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as the shell expects it. Safe to call twice, and when the terminal
+/// is already gone (a dropped SSH session): errors are ignored because there is no one to tell.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let mut stdout = io::stdout();
+    let _ = execute!(stdout, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = stdout.flush();
+}
+
+/// On panic: restore the terminal first so the message is readable, log it, and say where the
+/// log is. Everything the operator did is already committed, so nothing is lost.
+pub fn install_panic_hook(log_path: String) {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        tracing::error!(%info, "panic");
+        eprintln!("\nwarroom stopped on an internal error. Every change you saw saved is on disk.");
+        eprintln!("Details are in the log: {log_path}\n");
+        default(info);
+    }));
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal(&'static str),
+    TerminalClosed,
+}
+
+pub async fn run(mut app: App, theme: Theme, term: &mut Term, store: mpsc::Sender<Request>, mut replies: mpsc::Receiver<Reply>) -> io::Result<Exit> {
+    let mut keys = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+
+    // Tick on the clock's second boundaries so the countdown changes exactly once a second.
+    let subsec = u64::from(app.clock.now().timestamp_subsec_millis());
+    let start = tokio::time::Instant::now() + Duration::from_millis(1000 - subsec.min(999));
+    let mut ticks = tokio::time::interval_at(start, Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    term.draw(|f| ui::draw(f, &app, &theme))?;
+    loop {
+        let msg = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
+                Some(Ok(TermEvent::Resize(..))) => Msg::Resize,
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "terminal input failed");
+                    return Ok(Exit::TerminalClosed);
+                }
+                None => return Ok(Exit::TerminalClosed),
+            },
+            _ = ticks.tick() => Msg::Tick,
+            Some(reply) = replies.recv() => Msg::Store(reply),
+            _ = sigterm.recv() => return Ok(Exit::Signal("SIGTERM")),
+            _ = sighup.recv() => return Ok(Exit::Signal("SIGHUP")),
+            _ = sigint.recv() => return Ok(Exit::Signal("SIGINT")),
+        };
+        let resized = matches!(msg, Msg::Resize);
+        let (redraw, effects) = update(&mut app, msg);
+        for effect in effects {
+            match effect {
+                Effect::Persist(event) => {
+                    if let Err(e) = store.try_send(Request::Append(event)) {
+                        let (event, why) = match e {
+                            mpsc::error::TrySendError::Full(Request::Append(ev)) => (ev, "the store is falling behind"),
+                            mpsc::error::TrySendError::Closed(Request::Append(ev)) => (ev, "the store has stopped"),
+                        };
+                        let reply = Reply::Failed { event, error: why.to_string() };
+                        update(&mut app, Msg::Store(reply));
+                    }
+                }
+            }
+        }
+        if app.quit {
+            return Ok(Exit::Quit);
+        }
+        if resized {
+            term.autoresize()?;
+        }
+        if redraw {
+            term.draw(|f| ui::draw(f, &app, &theme))?;
+        }
+    }
+}

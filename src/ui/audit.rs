@@ -1,0 +1,56 @@
+//! The day's audit log, newest first: every tick, untick, skip, note and undo, with who,
+//! from where and when.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::text::{fit, width};
+use super::{Theme, launch_time, scrolled};
+use crate::app::App;
+use crate::store::Change;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let cols = area.width.saturating_sub(2) as usize;
+    let events = app.ledger.events();
+    let who_cols = events.iter().map(|s| width(&s.event.operator)).max().unwrap_or(8).clamp(8, 24);
+    let wide = cols >= 120;
+    let mut lines = Vec::new();
+    if events.is_empty() {
+        lines.push(Line::styled("No changes yet today. Ticks, skips, notes and undos appear here as they are saved.", theme.dim()));
+    }
+    for stored in events.iter().rev() {
+        let e = &stored.event;
+        let item = e.item.as_deref().and_then(|i| app.item_text(i)).map_or_else(|| e.item.clone().unwrap_or_default(), |t| t.en.clone());
+        let (what, detail) = match &e.change {
+            Change::Tick => ("tick", String::new()),
+            Change::Untick => ("reopen", String::new()),
+            Change::Skip { reason } => ("skip", reason.clone()),
+            Change::Note { text } => ("note", text.clone()),
+            Change::Undo { .. } => ("undo", String::new()),
+            Change::Unknown { kind, .. } => (kind.as_str(), String::new()),
+        };
+        let undone = app.ledger.is_undone(&e.id);
+        let style = if undone { theme.dim() } else { theme.text() };
+        let mut spans = vec![
+            Span::styled(format!("{} ", launch_time(app, e.at)), theme.dim()),
+            Span::styled(fit(&e.operator, who_cols), theme.key()),
+            Span::raw(" "),
+        ];
+        if wide {
+            spans.push(Span::styled(fit(&e.origin, 22), theme.dim()));
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(fit(&format!("{what}{}", if undone { "*" } else { "" }), 8), style));
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        let rest = if detail.is_empty() { item } else { format!("{item} — {detail}") };
+        spans.push(Span::styled(fit(&rest, cols.saturating_sub(used)), style));
+        lines.push(Line::from(spans));
+    }
+    if events.iter().any(|s| app.ledger.is_undone(&s.event.id)) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("* undone later", theme.dim()));
+    }
+    let title = format!(" Audit log · {} · {} changes ", app.day(), events.len());
+    scrolled(frame, area, app, theme, &title, lines);
+}

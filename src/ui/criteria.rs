@@ -1,0 +1,50 @@
+//! Success criteria: each measure as a row, its target for week 1, 2 and 4 as columns.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::text::{fit, width};
+use super::{Theme, scrolled};
+use crate::app::App;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let weeks = &app.layout.criteria;
+    let cols = area.width.saturating_sub(2) as usize;
+    let week_cols = if weeks.is_empty() { 0 } else { (cols.saturating_sub(24) / weeks.len()).clamp(8, 22) };
+    let name_cols = cols.saturating_sub(week_cols * weeks.len()).max(10);
+
+    // Measures in the order they first appear, so the table reads like the document.
+    let mut metrics: Vec<&str> = Vec::new();
+    for target in weeks.iter().flat_map(|w| &w.targets) {
+        if !metrics.contains(&target.metric.as_str()) {
+            metrics.push(&target.metric);
+        }
+    }
+    let mut lines = Vec::new();
+    let mut header = vec![Span::styled(fit("Measure", name_cols), theme.heading())];
+    for week in weeks {
+        header.push(Span::styled(fit(&week.title.en, week_cols), theme.heading()));
+    }
+    lines.push(Line::from(header));
+    for metric in metrics {
+        let first = weeks.iter().flat_map(|w| &w.targets).find(|t| t.metric == metric);
+        let name = first.map_or(metric, |t| t.text.en.as_str());
+        let mut spans = vec![Span::styled(fit(name, name_cols), theme.text())];
+        for week in weeks {
+            let cell = week.targets.iter().find(|t| t.metric == metric).map_or_else(
+                || "—".to_string(),
+                |t| if t.is_statement() { t.text.en.clone() } else { t.threshold() },
+            );
+            let style = if cell == "—" { theme.dim() } else { theme.text() };
+            spans.push(Span::styled(fit(&cell, week_cols), style));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        fit("Targets from the pilot plan. Live values against these arrive with the live panels.", cols.max(width("x"))),
+        theme.dim(),
+    ));
+    scrolled(frame, area, app, theme, " Success criteria · targets per week ", lines);
+}

@@ -1,0 +1,66 @@
+//! The two header lines: launch, date and clock, where the day stands; views and operator.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{truncate, width};
+use super::{Theme, launch_hm};
+use crate::app::clock::countdown;
+use crate::app::{App, Phase, View};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let cols = area.width as usize;
+    let zone = app.layout.launch.zone;
+    let local = app.now.with_timezone(&zone);
+    let when = format!(" {} {} {}", local.format("%a %Y-%m-%d"), launch_hm(app, app.now), zone.name());
+    let phase = phase_text(app, theme);
+    let name_room = cols.saturating_sub(width(&when) + width(&phase) + 2).max(8);
+    let name = truncate(&app.layout.launch.name.en, name_room);
+    let left_width = width(&name) + width(&when);
+    let gap = cols.saturating_sub(left_width + width(&phase));
+    let phase_style = match app.phase() {
+        Phase::In { .. } => theme.current(),
+        _ => theme.dim(),
+    };
+    let line1 = Line::from(vec![
+        Span::styled(name, theme.title()),
+        Span::styled(when, theme.text()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(truncate(&phase, cols.saturating_sub(left_width)), phase_style),
+    ]);
+
+    let mut tabs: Vec<Span> = Vec::new();
+    let compact = cols < 100;
+    for view in View::ALL {
+        let label = if compact { format!(" {} {} ", view.number(), view.short_title()) } else { format!(" {} {} ", view.number(), view.title()) };
+        let style = if view == app.view { theme.tab_active() } else { theme.tab() };
+        tabs.push(Span::styled(label, style));
+    }
+    let used: usize = tabs.iter().map(|s| width(&s.content)).sum();
+    let who = format!("{} · {}", app.author.operator, app.author.origin);
+    let room = cols.saturating_sub(used + 1);
+    if room >= 8 {
+        let who = truncate(&who, room);
+        tabs.push(Span::raw(" ".repeat(cols - used - width(&who))));
+        tabs.push(Span::styled(who, theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(vec![line1, Line::from(tabs)]), area);
+}
+
+/// "▶ First Orders · ends in 2:28:55", "Break · Afternoon Review in 1:10:00", …
+pub fn phase_text(app: &App, theme: &Theme) -> String {
+    let blocks = &app.layout.blocks;
+    let title = |i: usize| blocks.get(i).map_or("", |b| b.title.en.as_str());
+    let now = theme.symbols.now;
+    match app.phase() {
+        Phase::Before { next, until } => format!("{} starts in {}", title(next), countdown(until)),
+        Phase::In { index, remaining } => format!("{now} {} · ends in {}", title(index), countdown(remaining)),
+        Phase::Gap { next, until } => format!("Break · {} in {}", title(next), countdown(until)),
+        Phase::After => {
+            let (settled, total) = app.ledger.progress(blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str()));
+            format!("Launch day over · {settled}/{total} settled")
+        }
+    }
+}

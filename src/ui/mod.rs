@@ -1,0 +1,136 @@
+//! Rendering: pure functions from [`App`] to ratatui widgets, one file per pane. Nothing here
+//! does I/O or changes state (bar the scroll memo a list keeps, as ratatui's own lists do).
+//!
+//! The launch-day screen at 200x60:
+//!
+//! ```text
+//! LuckyGas Pilot Launch · Tue 2026-12-01 09:31 Asia/Taipei        ▶ First Orders · ends in 2:28:55
+//!  1 Day  2 Pre  3 Criteria  4 Expand  5 Contacts  6 Timeline  7 Audit              ops@jump (ssh 10.1.2.3)
+//! ┌ Timeline ──────────┐┌ Launch day checklist ──────────────────┐┌ Item ────────────────────┐
+//! │ 06:00–08:00  13/13 ││ Morning of Launch  06:00–08:00   13/13 ││ Driver assigned properly │
+//! │ Morning of Launch  ││  System Checks                     5/5 ││ 司機指派正確             │
+//! │ ██████████████     ││   ✓ All services health checks…  06:12 ││ Status ✓ done by ann …   │
+//! │▶08:00–12:00   3/12 ││ First Orders  08:00–12:00         3/12 ││ Notes                    │
+//! │ …                  ││   ○ Driver assigned properly           ││ History                  │
+//! └────────────────────┘└────────────────────────────────────────┘└──────────────────────────┘
+//!  space tick · s skip · n note · u undo · / search · ? help · q quit            Saved: ticked …
+//! ```
+//!
+//! At 80x24 the timeline becomes a two-line strip above the list and the detail opens on Enter.
+
+mod audit;
+mod checklist;
+mod contacts;
+mod criteria;
+mod detail;
+mod header;
+mod help;
+mod pilot_timeline;
+mod sections;
+mod statusbar;
+pub mod text;
+pub mod theme;
+mod timeline;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Clear;
+
+use crate::app::{App, Mode, View};
+pub use theme::Theme;
+
+/// Wide enough for timeline, list and detail side by side.
+pub const WIDE: u16 = 140;
+/// Wide enough for a side column beside the list.
+pub const MEDIUM: u16 = 100;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 6 {
+        frame.render_widget(ratatui::widgets::Paragraph::new("warroom: terminal too small"), area);
+        return;
+    }
+    let [top, body, bottom] = Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    header::render(frame, top, app, theme);
+    match app.view {
+        View::LaunchDay | View::Prelaunch | View::Expansion => checklist_screen(frame, body, app, theme),
+        View::Criteria => criteria::render(frame, body, app, theme),
+        View::Contacts => contacts::render(frame, body, app, theme),
+        View::Timeline => pilot_timeline::render(frame, body, app, theme),
+        View::Audit => audit::render(frame, body, app, theme),
+    }
+    statusbar::render(frame, bottom, app, theme);
+    match &app.mode {
+        Mode::Help => help::render(frame, body, app, theme),
+        Mode::Detail => {
+            let popup = centered(body, 90, 90);
+            frame.render_widget(Clear, popup);
+            detail::render(frame, popup, app, theme, true);
+        }
+        Mode::Normal | Mode::Prompt(_) => {}
+    }
+}
+
+/// A checklist view: side column (timeline or section progress), list, and detail when wide.
+fn checklist_screen(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let side = |frame: &mut Frame, area: Rect| match app.view {
+        View::LaunchDay => timeline::render(frame, area, app, theme),
+        _ => sections::render(frame, area, app, theme),
+    };
+    if area.width >= WIDE {
+        let [left, middle, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(40), Constraint::Length(58)]).areas(area);
+        side(frame, left);
+        checklist::render(frame, middle, app, theme);
+        detail::render(frame, right, app, theme, false);
+    } else if area.width >= MEDIUM {
+        let [left, middle] = Layout::horizontal([Constraint::Length(32), Constraint::Min(40)]).areas(area);
+        side(frame, left);
+        checklist::render(frame, middle, app, theme);
+    } else if app.view == View::LaunchDay {
+        let [strip, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        timeline::render_strip(frame, strip, app, theme);
+        checklist::render(frame, list, app, theme);
+    } else {
+        checklist::render(frame, area, app, theme);
+    }
+}
+
+fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
+    let width = area.width * percent_x / 100;
+    let height = area.height * percent_y / 100;
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
+
+/// "09:31:05" on the launch's clock.
+pub fn launch_time(app: &App, t: DateTime<Utc>) -> String {
+    t.with_timezone(&app.layout.launch.zone).format("%H:%M:%S").to_string()
+}
+
+/// "09:31" on the launch's clock.
+pub fn launch_hm(app: &App, t: DateTime<Utc>) -> String {
+    t.with_timezone(&app.layout.launch.zone).format("%H:%M").to_string()
+}
+
+/// "01:31:05 UTC+00:00" on the operator's own clock, for operators outside the launch's zone.
+pub fn local_time(app: &App, t: DateTime<Utc>) -> String {
+    let offset = app.local_offset;
+    format!("{} UTC{offset}", t.with_timezone(&offset).format("%H:%M:%S"))
+}
+
+/// A bordered, vertically scrolled text pane for the read-only views (j/k scroll it).
+fn scrolled(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, title: &str, lines: Vec<ratatui::text::Line<'_>>) {
+    use ratatui::widgets::{Block, Borders, Paragraph};
+    let outer = Block::default().borders(Borders::ALL).border_style(theme.border_focus()).title(text::truncate(title, area.width.saturating_sub(2) as usize));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let max = lines.len().saturating_sub(inner.height as usize);
+    let state = app.view_state(app.view);
+    // Remember how far this pane can scroll, so `G` and `k` stay within it.
+    if let Some(state) = state {
+        state.offset.set(max);
+    }
+    let scroll = state.map_or(0, |s| s.scroll).min(max);
+    let visible: Vec<_> = lines.into_iter().skip(scroll).take(inner.height as usize).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}

@@ -1,0 +1,306 @@
+//! What events do to the state: keys, clock ticks and store replies in; effects (writes to
+//! persist) out. No I/O happens here, which keeps every behaviour testable without a terminal.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::action::{self, Action};
+use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
+use crate::store::worker::Reply;
+use crate::store::{Change, Event, Stored};
+
+/// Everything the main loop feeds into the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    /// The clock moved on (once a second).
+    Tick,
+    Store(Reply),
+}
+
+/// What the main loop must do after an update.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Write this event; show it only once the store says it committed.
+    Persist(Event),
+}
+
+/// How long an informational message stays in the status bar.
+const FLASH_SECONDS: i64 = 8;
+const PAGE: usize = 10;
+
+/// Applies one message; returns the effects and whether the screen needs redrawing.
+pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
+    let mut effects = Vec::new();
+    let redraw = match msg {
+        Msg::Key(key) => match action::from_key(&app.mode, key) {
+            Some(action) => {
+                perform(app, action, &mut effects);
+                true
+            }
+            None => false,
+        },
+        Msg::Resize => true,
+        Msg::Tick => {
+            let before = app.now.timestamp();
+            app.now = app.clock.now();
+            expire_flash(app);
+            app.now.timestamp() != before
+        }
+        Msg::Store(reply) => {
+            store_reply(app, reply);
+            true
+        }
+    };
+    (redraw, effects)
+}
+
+fn expire_flash(app: &mut App) {
+    if let Some(flash) = &app.flash
+        && !flash.error
+        && flash_age(app) >= FLASH_SECONDS
+    {
+        app.flash = None;
+    }
+}
+
+fn flash_age(app: &App) -> i64 {
+    app.flash_at.map_or(i64::MAX, |at: DateTime<Utc>| (app.now - at).num_seconds())
+}
+
+fn say(app: &mut App, text: impl Into<String>, error: bool) {
+    app.flash = Some(Flash { text: text.into(), error });
+    app.flash_at = Some(app.now);
+}
+
+fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => app.quit = true,
+        Action::ToggleHelp => app.mode = if app.mode == Mode::Help { Mode::Normal } else { Mode::Help },
+        Action::ShowView(view) => show(app, view),
+        Action::NextView => show(app, app.view.next()),
+        Action::PreviousView => show(app, app.view.previous()),
+        Action::Up => step(app, -1),
+        Action::Down => step(app, 1),
+        Action::PageUp => step(app, -(PAGE as isize)),
+        Action::PageDown => step(app, PAGE as isize),
+        Action::Top => step(app, isize::MIN),
+        Action::Bottom => step(app, isize::MAX),
+        Action::Toggle => toggle(app, effects),
+        Action::Skip => skip(app, effects),
+        Action::Note => {
+            if let Some(item) = selected_item(app) {
+                app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Note { item }, input: String::new() });
+            }
+        }
+        Action::Undo => undo(app, effects),
+        Action::Search => {
+            app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Search, input: app.filter.clone() });
+        }
+        Action::Detail => {
+            if app.view.is_checklist() && app.selected().is_some() {
+                app.mode = if app.mode == Mode::Detail { Mode::Normal } else { Mode::Detail };
+            }
+        }
+        Action::Back => {
+            if app.mode != Mode::Normal {
+                app.mode = Mode::Normal;
+            } else if !app.filter.is_empty() {
+                app.filter.clear();
+                keep_selection_visible(app);
+            } else if app.flash.is_some() {
+                app.flash = None;
+            }
+        }
+        Action::Input(c) => edit_prompt(app, |input| input.push(c)),
+        Action::Erase => edit_prompt(app, |input| {
+            input.pop();
+        }),
+        Action::Submit => submit_prompt(app, effects),
+        Action::Cancel => {
+            if let Mode::Prompt(Prompt { purpose: PromptPurpose::Search, .. }) = app.mode {
+                app.filter.clear();
+                keep_selection_visible(app);
+            }
+            app.mode = Mode::Normal;
+        }
+    }
+}
+
+fn show(app: &mut App, view: View) {
+    app.view = view;
+    if app.mode == Mode::Detail {
+        app.mode = Mode::Normal;
+    }
+    keep_selection_visible(app);
+}
+
+/// Moves the cursor `delta` items (checklist views) or lines (other views).
+fn step(app: &mut App, delta: isize) {
+    let view = app.view;
+    if !view.is_checklist() {
+        // `offset` holds how far the pane can scroll, as measured by its last render.
+        let state = app.view_state_mut(view);
+        let max = state.offset.get();
+        state.scroll = state.scroll.min(max).saturating_add_signed(delta).min(max);
+        return;
+    }
+    let ids = app.item_ids(view);
+    if ids.is_empty() {
+        return;
+    }
+    let current = app.selected().and_then(|s| ids.iter().position(|i| i == s));
+    let last = ids.len() - 1;
+    let next = match (current, delta) {
+        (_, isize::MIN) => 0,
+        (_, isize::MAX) => last,
+        (None, _) => 0,
+        (Some(i), d) => i.saturating_add_signed(d).min(last),
+    };
+    app.view_state_mut(view).selected = Some(ids[next].clone());
+}
+
+/// After a filter change, the cursor must sit on a visible item.
+fn keep_selection_visible(app: &mut App) {
+    let view = app.view;
+    if !view.is_checklist() {
+        return;
+    }
+    let ids = app.item_ids(view);
+    let visible = app.selected().is_some_and(|s| ids.iter().any(|i| i == s));
+    if !visible {
+        app.view_state_mut(view).selected = ids.into_iter().next();
+    }
+}
+
+fn selected_item(app: &App) -> Option<String> {
+    if app.view.is_checklist() { app.selected().map(str::to_string) } else { None }
+}
+
+fn describe(app: &App, item: &str) -> String {
+    app.item_text(item).map_or_else(|| item.to_string(), |t| t.en.clone())
+}
+
+/// Queues a change for the store. Nothing on screen changes until it is committed.
+fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec<Effect>) {
+    let event = Event::new(&app.author, &app.layout.launch.id, app.day(), app.now, item, change);
+    app.pending.insert(event.id, event.clone());
+    effects.push(Effect::Persist(event));
+}
+
+fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(item) = selected_item(app) else { return };
+    if app.is_pending(&item) {
+        say(app, "Still saving the last change to this item…", false);
+        return;
+    }
+    let change = if *app.ledger.mark(&item) == Mark::Done { Change::Untick } else { Change::Tick };
+    record(app, Some(item), change, effects);
+}
+
+fn skip(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(item) = selected_item(app) else { return };
+    if app.is_pending(&item) {
+        say(app, "Still saving the last change to this item…", false);
+        return;
+    }
+    if matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
+        record(app, Some(item), Change::Untick, effects);
+    } else {
+        app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Skip { item }, input: String::new() });
+    }
+}
+
+fn undo(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(target) = app.ledger.last_undoable(&app.author.operator).cloned() else {
+        say(app, format!("Nothing of {}'s left to undo today", app.author.operator), false);
+        return;
+    };
+    if app.pending.values().any(|e| e.change == Change::Undo { target: target.id }) {
+        return;
+    }
+    record(app, target.item.clone(), Change::Undo { target: target.id }, effects);
+}
+
+fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String)) {
+    let Mode::Prompt(prompt) = &mut app.mode else { return };
+    edit(&mut prompt.input);
+    if prompt.purpose == PromptPurpose::Search {
+        app.filter = prompt.input.trim().to_lowercase();
+        keep_selection_visible(app);
+    }
+}
+
+fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
+    let Mode::Prompt(prompt) = std::mem::replace(&mut app.mode, Mode::Normal) else { return };
+    let text = prompt.input.trim().to_string();
+    match prompt.purpose {
+        PromptPurpose::Search => {
+            if app.item_ids(app.view).is_empty() && !app.filter.is_empty() {
+                say(app, format!("No item matches “{}”", app.filter), false);
+            }
+        }
+        PromptPurpose::Skip { item } => {
+            if text.is_empty() {
+                say(app, "Not skipped: a skip needs a reason", true);
+                app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Skip { item }, input: String::new() });
+            } else {
+                record(app, Some(item), Change::Skip { reason: text }, effects);
+            }
+        }
+        PromptPurpose::Note { item } => {
+            if !text.is_empty() {
+                record(app, Some(item), Change::Note { text }, effects);
+            }
+        }
+    }
+}
+
+fn store_reply(app: &mut App, reply: Reply) {
+    match reply {
+        Reply::Committed(stored) => {
+            app.pending.remove(&stored.event.id);
+            let message = summary(app, &stored.event);
+            app.ledger.apply(stored);
+            say(app, format!("Saved: {message}"), false);
+        }
+        Reply::Failed { event, error } => {
+            app.pending.remove(&event.id);
+            let message = summary(app, &event);
+            say(app, format!("NOT SAVED ({message}): {error}"), true);
+        }
+        Reply::Arrived(events) => arrived(app, events),
+        Reply::ReadFailed(error) => say(app, format!("Cannot read the log: {error}"), true),
+    }
+}
+
+/// Events from other warrooms on the same database.
+fn arrived(app: &mut App, events: Vec<Stored>) {
+    let mut latest_other = None;
+    for stored in events {
+        let from_other = stored.event.operator != app.author.operator || !app.pending.contains_key(&stored.event.id);
+        app.pending.remove(&stored.event.id);
+        let event = stored.event.clone();
+        if app.ledger.apply(stored) && from_other {
+            latest_other = Some(event);
+        }
+    }
+    if let Some(event) = latest_other {
+        let message = format!("{}: {}", event.operator, summary(app, &event));
+        say(app, message, false);
+    }
+}
+
+/// "ticked “All services health checks passing”" — for the status bar.
+pub fn summary(app: &App, event: &Event) -> String {
+    let item = event.item.as_deref().map(|i| describe(app, i)).unwrap_or_default();
+    match &event.change {
+        Change::Tick => format!("ticked “{item}”"),
+        Change::Untick => format!("reopened “{item}”"),
+        Change::Skip { reason } => format!("skipped “{item}” ({reason})"),
+        Change::Note { .. } => format!("note on “{item}”"),
+        Change::Undo { .. } => format!("undid a change to “{item}”"),
+        Change::Unknown { kind, .. } => format!("{kind} “{item}”"),
+    }
+}
