@@ -41,13 +41,16 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("PgUp PgDn", "move a page"),
     ("g  G", "first / last item"),
     ("space", "tick / untick the item"),
-    ("s", "skip as not applicable (asks a reason); s again reopens"),
+    (
+        "s",
+        "skip as not applicable (asks a reason); s again reopens",
+    ),
     ("n", "add a note to the item"),
     ("u", "undo your own last change"),
     ("Enter", "item detail: who, when, notes, history"),
     ("/", "search items (English or 中文); Esc clears"),
     ("Tab  S-Tab", "next / previous view"),
-    ("1 … 7", "Day · Pre-launch · Criteria · Expansion · Contacts · Timeline · Audit"),
+    ("1 … 7", "go to a view (numbered in the tabs at the top)"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit (everything is already saved)"),
 ];

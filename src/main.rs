@@ -18,7 +18,11 @@ use warroom::{BUILTIN_LAYOUT, BUILTIN_LAYOUT_NAME, operator, paths, status};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("warroom: cannot start: {e}");
@@ -59,15 +63,41 @@ fn check(file: &Path) -> ExitCode {
     match layout::load(file) {
         Ok(layout) => {
             let c = layout.counts();
-            let date = layout.launch.date.map_or_else(|| "today in its zone".to_string(), |d| d.to_string());
+            let date = layout
+                .launch
+                .date
+                .map_or_else(|| "today in its zone".to_string(), |d| d.to_string());
             println!("{}: ok", file.display());
-            println!("  launch       {} ({}), {}, date: {date}", layout.launch.name.en, layout.launch.id, layout.launch.zone.name());
-            println!("  launch day   {} blocks, {} sections, {} items", c.blocks, c.launch_sections, c.launch_items);
-            println!("  pre-launch   {} sections, {} groups, {} items", c.prelaunch_sections, c.prelaunch_groups, c.prelaunch_items);
-            println!("  criteria     {} weeks, {} targets", c.criteria_weeks, c.targets);
-            println!("  expansion    {} sections, {} items", c.expansion_sections, c.expansion_items);
-            println!("  contacts     {} groups, {} contacts", c.contact_groups, c.contacts);
-            println!("  timeline     {} phases, {} entries", c.timeline_phases, c.timeline_entries);
+            println!(
+                "  launch       {} ({}), {}, date: {date}",
+                layout.launch.name.en,
+                layout.launch.id,
+                layout.launch.zone.name()
+            );
+            println!(
+                "  launch day   {} blocks, {} sections, {} items",
+                c.blocks, c.launch_sections, c.launch_items
+            );
+            println!(
+                "  pre-launch   {} sections, {} groups, {} items",
+                c.prelaunch_sections, c.prelaunch_groups, c.prelaunch_items
+            );
+            println!(
+                "  criteria     {} weeks, {} targets",
+                c.criteria_weeks, c.targets
+            );
+            println!(
+                "  expansion    {} sections, {} items",
+                c.expansion_sections, c.expansion_items
+            );
+            println!(
+                "  contacts     {} groups, {} contacts",
+                c.contact_groups, c.contacts
+            );
+            println!(
+                "  timeline     {} phases, {} entries",
+                c.timeline_phases, c.timeline_entries
+            );
             println!("  sign-offs    {}", c.signoffs);
             ExitCode::SUCCESS
         }
@@ -96,7 +126,12 @@ fn load_layout(common: &Common) -> Result<Layout> {
 fn parse_now(text: &str, layout: &Layout) -> Result<Clock> {
     let text = text.trim();
     let zone = layout.launch.zone;
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(Clock::starting_at(at_zone(zone, local)));
         }
@@ -127,11 +162,21 @@ async fn open(common: &Common) -> Result<(Layout, Store, Clock)> {
 
 fn init_logging(path: &Path) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create the log folder {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the log folder {}", parent.display()))?;
     }
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("cannot open the log file {}", path.display()))?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG_LEVEL").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warroom=info"));
-    tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).init();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open the log file {}", path.display()))?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG_LEVEL")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warroom=info"));
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .init();
     Ok(())
 }
 
@@ -157,7 +202,9 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
 
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
-    let writer = tokio::spawn(worker::run(store, launch, day, last_seq, request_rx, reply_tx));
+    let writer = tokio::spawn(worker::run(
+        store, launch, day, last_seq, request_rx, reply_tx,
+    ));
 
     tui::install_panic_hook(app.log_path.clone());
     let exit = {
@@ -165,7 +212,10 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
         tui::run(app, theme, &mut guard.terminal, request_tx, reply_rx).await
     };
     // The request channel is closed now: the writer commits what is queued, then stops.
-    if tokio::time::timeout(std::time::Duration::from_secs(15), writer).await.is_err() {
+    if tokio::time::timeout(std::time::Duration::from_secs(15), writer)
+        .await
+        .is_err()
+    {
         tracing::error!("the store did not finish its queued writes within 15 s");
     }
     let exit = exit.context("terminal failed")?;

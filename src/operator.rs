@@ -5,19 +5,40 @@ use crate::store::Author;
 
 /// Reads the environment once at start-up.
 pub fn identify(flag: Option<&str>) -> Author {
-    let env = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let host = hostname();
     let operator = flag
         .map(|f| f.trim().to_string())
         .filter(|f| !f.is_empty())
         .or_else(|| env("WARROOM_OPERATOR"))
-        .unwrap_or_else(|| format!("{}@{host}", env("USER").or_else(|| env("LOGNAME")).unwrap_or_else(|| "operator".to_string())));
-    Author { operator, origin: origin(env("SSH_CONNECTION").as_deref(), env("SSH_CLIENT").as_deref(), &host) }
+        .unwrap_or_else(|| {
+            format!(
+                "{}@{host}",
+                env("USER")
+                    .or_else(|| env("LOGNAME"))
+                    .unwrap_or_else(|| "operator".to_string())
+            )
+        });
+    Author {
+        operator,
+        origin: origin(
+            env("SSH_CONNECTION").as_deref(),
+            env("SSH_CLIENT").as_deref(),
+            &host,
+        ),
+    }
 }
 
 /// "ssh from 10.1.2.3 to jump-host" over SSH, else "local on host".
 pub fn origin(ssh_connection: Option<&str>, ssh_client: Option<&str>, host: &str) -> String {
-    let client = ssh_connection.or(ssh_client).and_then(|v| v.split_whitespace().next());
+    let client = ssh_connection
+        .or(ssh_client)
+        .and_then(|v| v.split_whitespace().next());
     match client {
         Some(address) => format!("ssh from {address} to {host}"),
         None => format!("local on {host}"),
@@ -39,8 +60,14 @@ mod tests {
 
     #[test]
     fn origin_names_the_ssh_client() {
-        assert_eq!(origin(Some("10.1.2.3 50522 10.0.0.1 22"), None, "jump"), "ssh from 10.1.2.3 to jump");
-        assert_eq!(origin(None, Some("10.9.9.9 1 22"), "jump"), "ssh from 10.9.9.9 to jump");
+        assert_eq!(
+            origin(Some("10.1.2.3 50522 10.0.0.1 22"), None, "jump"),
+            "ssh from 10.1.2.3 to jump"
+        );
+        assert_eq!(
+            origin(None, Some("10.9.9.9 1 22"), "jump"),
+            "ssh from 10.9.9.9 to jump"
+        );
         assert_eq!(origin(None, None, "warroom-pc"), "local on warroom-pc");
     }
 

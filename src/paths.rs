@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 pub fn data_dir() -> PathBuf {
-    directories::ProjectDirs::from("", "", "warroom").map_or_else(|| PathBuf::from(".warroom"), |d| d.data_dir().to_path_buf())
+    directories::ProjectDirs::from("", "", "warroom")
+        .map_or_else(|| PathBuf::from(".warroom"), |d| d.data_dir().to_path_buf())
 }
 
 pub fn default_db() -> PathBuf {

@@ -72,8 +72,19 @@ pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTi
         .enumerate()
         .map(|(i, b)| {
             let progress = progress(ledger, b.items().map(|i| i.id.as_str()));
-            let overdue = if schedule.has_ended(i, now) { progress.open } else { 0 };
-            BlockStatus { id: b.id.clone(), title: b.title.en.clone(), start: b.start.format("%H:%M").to_string(), end: b.end.format("%H:%M").to_string(), progress, overdue }
+            let overdue = if schedule.has_ended(i, now) {
+                progress.open
+            } else {
+                0
+            };
+            BlockStatus {
+                id: b.id.clone(),
+                title: b.title.en.clone(),
+                start: b.start.format("%H:%M").to_string(),
+                end: b.end.format("%H:%M").to_string(),
+                progress,
+                overdue,
+            }
         })
         .collect();
     Status {
@@ -81,14 +92,38 @@ pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTi
         name: layout.launch.name.en.clone(),
         day: schedule.day.to_string(),
         timezone: layout.launch.zone.name().to_string(),
-        now: now.with_timezone(&layout.launch.zone).format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        now: now
+            .with_timezone(&layout.launch.zone)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
         phase: phase_name,
         current_block,
         countdown: count,
-        launch_day: progress(ledger, layout.blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str())),
+        launch_day: progress(
+            ledger,
+            layout
+                .blocks
+                .iter()
+                .flat_map(|b| b.items())
+                .map(|i| i.id.as_str()),
+        ),
         blocks,
-        prelaunch: progress(ledger, layout.prelaunch.iter().flat_map(|s| s.items()).map(|i| i.id.as_str())),
-        expansion: progress(ledger, layout.expansion.iter().flat_map(|s| s.items.iter()).map(|i| i.id.as_str())),
+        prelaunch: progress(
+            ledger,
+            layout
+                .prelaunch
+                .iter()
+                .flat_map(|s| s.items())
+                .map(|i| i.id.as_str()),
+        ),
+        expansion: progress(
+            ledger,
+            layout
+                .expansion
+                .iter()
+                .flat_map(|s| s.items.iter())
+                .map(|i| i.id.as_str()),
+        ),
         signoffs: progress(ledger, layout.signoffs.iter().map(|s| s.id.as_str())),
         events: ledger.events().len(),
     }
@@ -102,7 +137,11 @@ impl Progress {
 
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} — {} ({}), now {}", self.name, self.day, self.timezone, &self.now)?;
+        writeln!(
+            f,
+            "{} — {} ({}), now {}",
+            self.name, self.day, self.timezone, &self.now
+        )?;
         match (self.phase, &self.current_block, &self.countdown) {
             ("in", Some(b), Some(c)) => writeln!(f, "Now: {b}, ends in {c}")?,
             ("gap", Some(b), Some(c)) => writeln!(f, "Break: {b} starts in {c}")?,
@@ -111,12 +150,41 @@ impl std::fmt::Display for Status {
         }
         let overdue: usize = self.blocks.iter().map(|b| b.overdue).sum();
         let d = &self.launch_day;
-        writeln!(f, "Launch day: {}/{} settled ({} done, {} skipped), {} overdue", d.settled(), d.total, d.done, d.skipped, overdue)?;
+        writeln!(
+            f,
+            "Launch day: {}/{} settled ({} done, {} skipped), {} overdue",
+            d.settled(),
+            d.total,
+            d.done,
+            d.skipped,
+            overdue
+        )?;
         for b in &self.blocks {
-            let flag = if b.overdue > 0 { format!("  {} overdue", b.overdue) } else { String::new() };
-            writeln!(f, "  {}–{} {:<24} {:>3}/{:<3}{flag}", b.start, b.end, b.title, b.progress.settled(), b.progress.total)?;
+            let flag = if b.overdue > 0 {
+                format!("  {} overdue", b.overdue)
+            } else {
+                String::new()
+            };
+            writeln!(
+                f,
+                "  {}–{} {:<24} {:>3}/{:<3}{flag}",
+                b.start,
+                b.end,
+                b.title,
+                b.progress.settled(),
+                b.progress.total
+            )?;
         }
-        writeln!(f, "Pre-launch: {}/{} · Expansion: {}/{} · Sign-offs: {}/{}", self.prelaunch.settled(), self.prelaunch.total, self.expansion.settled(), self.expansion.total, self.signoffs.settled(), self.signoffs.total)?;
+        writeln!(
+            f,
+            "Pre-launch: {}/{} · Expansion: {}/{} · Sign-offs: {}/{}",
+            self.prelaunch.settled(),
+            self.prelaunch.total,
+            self.expansion.settled(),
+            self.expansion.total,
+            self.signoffs.settled(),
+            self.signoffs.total
+        )?;
         write!(f, "{} changes recorded today", self.events)
     }
 }

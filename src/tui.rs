@@ -75,7 +75,13 @@ pub enum Exit {
     TerminalClosed,
 }
 
-pub async fn run(mut app: App, theme: Theme, term: &mut Term, store: mpsc::Sender<Request>, mut replies: mpsc::Receiver<Reply>) -> io::Result<Exit> {
+pub async fn run(
+    mut app: App,
+    theme: Theme,
+    term: &mut Term,
+    store: mpsc::Sender<Request>,
+    mut replies: mpsc::Receiver<Reply>,
+) -> io::Result<Exit> {
     let mut keys = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -113,10 +119,17 @@ pub async fn run(mut app: App, theme: Theme, term: &mut Term, store: mpsc::Sende
                 Effect::Persist(event) => {
                     if let Err(e) = store.try_send(Request::Append(event)) {
                         let (event, why) = match e {
-                            mpsc::error::TrySendError::Full(Request::Append(ev)) => (ev, "the store is falling behind"),
-                            mpsc::error::TrySendError::Closed(Request::Append(ev)) => (ev, "the store has stopped"),
+                            mpsc::error::TrySendError::Full(Request::Append(ev)) => {
+                                (ev, "the store is falling behind")
+                            }
+                            mpsc::error::TrySendError::Closed(Request::Append(ev)) => {
+                                (ev, "the store has stopped")
+                            }
                         };
-                        let reply = Reply::Failed { event, error: why.to_string() };
+                        let reply = Reply::Failed {
+                            event,
+                            error: why.to_string(),
+                        };
                         update(&mut app, Msg::Store(reply));
                     }
                 }

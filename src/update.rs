@@ -66,18 +66,28 @@ fn expire_flash(app: &mut App) {
 }
 
 fn flash_age(app: &App) -> i64 {
-    app.flash_at.map_or(i64::MAX, |at: DateTime<Utc>| (app.now - at).num_seconds())
+    app.flash_at
+        .map_or(i64::MAX, |at: DateTime<Utc>| (app.now - at).num_seconds())
 }
 
 fn say(app: &mut App, text: impl Into<String>, error: bool) {
-    app.flash = Some(Flash { text: text.into(), error });
+    app.flash = Some(Flash {
+        text: text.into(),
+        error,
+    });
     app.flash_at = Some(app.now);
 }
 
 fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     match action {
         Action::Quit => app.quit = true,
-        Action::ToggleHelp => app.mode = if app.mode == Mode::Help { Mode::Normal } else { Mode::Help },
+        Action::ToggleHelp => {
+            app.mode = if app.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            }
+        }
         Action::ShowView(view) => show(app, view),
         Action::NextView => show(app, app.view.next()),
         Action::PreviousView => show(app, app.view.previous()),
@@ -91,16 +101,26 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Skip => skip(app, effects),
         Action::Note => {
             if let Some(item) = selected_item(app) {
-                app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Note { item }, input: String::new() });
+                app.mode = Mode::Prompt(Prompt {
+                    purpose: PromptPurpose::Note { item },
+                    input: String::new(),
+                });
             }
         }
         Action::Undo => undo(app, effects),
         Action::Search => {
-            app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Search, input: app.filter.clone() });
+            app.mode = Mode::Prompt(Prompt {
+                purpose: PromptPurpose::Search,
+                input: app.filter.clone(),
+            });
         }
         Action::Detail => {
             if app.view.is_checklist() && app.selected().is_some() {
-                app.mode = if app.mode == Mode::Detail { Mode::Normal } else { Mode::Detail };
+                app.mode = if app.mode == Mode::Detail {
+                    Mode::Normal
+                } else {
+                    Mode::Detail
+                };
             }
         }
         Action::Back => {
@@ -119,7 +139,11 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }),
         Action::Submit => submit_prompt(app, effects),
         Action::Cancel => {
-            if let Mode::Prompt(Prompt { purpose: PromptPurpose::Search, .. }) = app.mode {
+            if let Mode::Prompt(Prompt {
+                purpose: PromptPurpose::Search,
+                ..
+            }) = app.mode
+            {
                 app.filter.clear();
                 keep_selection_visible(app);
             }
@@ -175,32 +199,52 @@ fn keep_selection_visible(app: &mut App) {
 }
 
 fn selected_item(app: &App) -> Option<String> {
-    if app.view.is_checklist() { app.selected().map(str::to_string) } else { None }
+    if app.view.is_checklist() {
+        app.selected().map(str::to_string)
+    } else {
+        None
+    }
 }
 
 fn describe(app: &App, item: &str) -> String {
-    app.item_text(item).map_or_else(|| item.to_string(), |t| t.en.clone())
+    app.item_text(item)
+        .map_or_else(|| item.to_string(), |t| t.en.clone())
 }
 
 /// Queues a change for the store. Nothing on screen changes until it is committed.
 fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec<Effect>) {
-    let event = Event::new(&app.author, &app.layout.launch.id, app.day(), app.now, item, change);
+    let event = Event::new(
+        &app.author,
+        &app.layout.launch.id,
+        app.day(),
+        app.now,
+        item,
+        change,
+    );
     app.pending.insert(event.id, event.clone());
     effects.push(Effect::Persist(event));
 }
 
 fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
-    let Some(item) = selected_item(app) else { return };
+    let Some(item) = selected_item(app) else {
+        return;
+    };
     if app.is_pending(&item) {
         say(app, "Still saving the last change to this item…", false);
         return;
     }
-    let change = if *app.ledger.mark(&item) == Mark::Done { Change::Untick } else { Change::Tick };
+    let change = if *app.ledger.mark(&item) == Mark::Done {
+        Change::Untick
+    } else {
+        Change::Tick
+    };
     record(app, Some(item), change, effects);
 }
 
 fn skip(app: &mut App, effects: &mut Vec<Effect>) {
-    let Some(item) = selected_item(app) else { return };
+    let Some(item) = selected_item(app) else {
+        return;
+    };
     if app.is_pending(&item) {
         say(app, "Still saving the last change to this item…", false);
         return;
@@ -208,23 +252,41 @@ fn skip(app: &mut App, effects: &mut Vec<Effect>) {
     if matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
         record(app, Some(item), Change::Untick, effects);
     } else {
-        app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Skip { item }, input: String::new() });
+        app.mode = Mode::Prompt(Prompt {
+            purpose: PromptPurpose::Skip { item },
+            input: String::new(),
+        });
     }
 }
 
 fn undo(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(target) = app.ledger.last_undoable(&app.author.operator).cloned() else {
-        say(app, format!("Nothing of {}'s left to undo today", app.author.operator), false);
+        say(
+            app,
+            format!("Nothing of {}'s left to undo today", app.author.operator),
+            false,
+        );
         return;
     };
-    if app.pending.values().any(|e| e.change == Change::Undo { target: target.id }) {
+    if app
+        .pending
+        .values()
+        .any(|e| e.change == Change::Undo { target: target.id })
+    {
         return;
     }
-    record(app, target.item.clone(), Change::Undo { target: target.id }, effects);
+    record(
+        app,
+        target.item.clone(),
+        Change::Undo { target: target.id },
+        effects,
+    );
 }
 
 fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String)) {
-    let Mode::Prompt(prompt) = &mut app.mode else { return };
+    let Mode::Prompt(prompt) = &mut app.mode else {
+        return;
+    };
     edit(&mut prompt.input);
     if prompt.purpose == PromptPurpose::Search {
         app.filter = prompt.input.trim().to_lowercase();
@@ -233,7 +295,9 @@ fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String)) {
 }
 
 fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
-    let Mode::Prompt(prompt) = std::mem::replace(&mut app.mode, Mode::Normal) else { return };
+    let Mode::Prompt(prompt) = std::mem::replace(&mut app.mode, Mode::Normal) else {
+        return;
+    };
     let text = prompt.input.trim().to_string();
     match prompt.purpose {
         PromptPurpose::Search => {
@@ -244,7 +308,10 @@ fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
         PromptPurpose::Skip { item } => {
             if text.is_empty() {
                 say(app, "Not skipped: a skip needs a reason", true);
-                app.mode = Mode::Prompt(Prompt { purpose: PromptPurpose::Skip { item }, input: String::new() });
+                app.mode = Mode::Prompt(Prompt {
+                    purpose: PromptPurpose::Skip { item },
+                    input: String::new(),
+                });
             } else {
                 record(app, Some(item), Change::Skip { reason: text }, effects);
             }
@@ -279,7 +346,8 @@ fn store_reply(app: &mut App, reply: Reply) {
 fn arrived(app: &mut App, events: Vec<Stored>) {
     let mut latest_other = None;
     for stored in events {
-        let from_other = stored.event.operator != app.author.operator || !app.pending.contains_key(&stored.event.id);
+        let from_other = stored.event.operator != app.author.operator
+            || !app.pending.contains_key(&stored.event.id);
         app.pending.remove(&stored.event.id);
         let event = stored.event.clone();
         if app.ledger.apply(stored) && from_other {
@@ -294,7 +362,11 @@ fn arrived(app: &mut App, events: Vec<Stored>) {
 
 /// "ticked “All services health checks passing”" — for the status bar.
 pub fn summary(app: &App, event: &Event) -> String {
-    let item = event.item.as_deref().map(|i| describe(app, i)).unwrap_or_default();
+    let item = event
+        .item
+        .as_deref()
+        .map(|i| describe(app, i))
+        .unwrap_or_default();
     match &event.change {
         Change::Tick => format!("ticked “{item}”"),
         Change::Untick => format!("reopened “{item}”"),

@@ -10,6 +10,8 @@ use crate::layout::{Block, Layout};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clock {
     offset: Duration,
+    /// A stopped clock (tests, screenshots): always reads this instant.
+    frozen: Option<DateTime<Utc>>,
 }
 
 impl Clock {
@@ -19,11 +21,22 @@ impl Clock {
 
     /// A clock that reads `start` now and runs on from there.
     pub fn starting_at(start: DateTime<Utc>) -> Self {
-        Self { offset: start - Utc::now() }
+        Self {
+            offset: start - Utc::now(),
+            frozen: None,
+        }
+    }
+
+    /// A clock that always reads `at`.
+    pub fn frozen(at: DateTime<Utc>) -> Self {
+        Self {
+            offset: Duration::zero(),
+            frozen: Some(at),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset
+        self.frozen.unwrap_or_else(|| Utc::now() + self.offset)
     }
 }
 
@@ -31,7 +44,10 @@ impl Clock {
 pub fn at_zone(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     zone.from_local_datetime(&local)
         .earliest()
-        .or_else(|| zone.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .or_else(|| {
+            zone.from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
         .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
 }
 
@@ -63,23 +79,44 @@ impl Schedule {
         let spans = layout
             .blocks
             .iter()
-            .map(|b: &Block| (at_zone(zone, day.and_time(b.start)), at_zone(zone, day.and_time(b.end))))
+            .map(|b: &Block| {
+                (
+                    at_zone(zone, day.and_time(b.start)),
+                    at_zone(zone, day.and_time(b.end)),
+                )
+            })
             .collect();
         Self { zone, day, spans }
     }
 
     /// The launch date: the layout's own, or today in the launch's zone.
     pub fn launch_day(layout: &Layout, now: DateTime<Utc>) -> NaiveDate {
-        layout.launch.date.unwrap_or_else(|| now.with_timezone(&layout.launch.zone).date_naive())
+        layout
+            .launch
+            .date
+            .unwrap_or_else(|| now.with_timezone(&layout.launch.zone).date_naive())
     }
 
     pub fn phase(&self, now: DateTime<Utc>) -> Phase {
         for (index, &(start, end)) in self.spans.iter().enumerate() {
             if now < start {
-                return if index == 0 { Phase::Before { next: 0, until: start - now } } else { Phase::Gap { next: index, until: start - now } };
+                return if index == 0 {
+                    Phase::Before {
+                        next: 0,
+                        until: start - now,
+                    }
+                } else {
+                    Phase::Gap {
+                        next: index,
+                        until: start - now,
+                    }
+                };
             }
             if now < end {
-                return Phase::In { index, remaining: end - now };
+                return Phase::In {
+                    index,
+                    remaining: end - now,
+                };
             }
         }
         Phase::After
@@ -112,7 +149,10 @@ mod tests {
     #[test]
     fn countdown_formats() {
         assert_eq!(countdown(Duration::seconds(59)), "00:59");
-        assert_eq!(countdown(Duration::seconds(3600 * 2 + 28 * 60 + 55)), "2:28:55");
+        assert_eq!(
+            countdown(Duration::seconds(3600 * 2 + 28 * 60 + 55)),
+            "2:28:55"
+        );
         assert_eq!(countdown(Duration::seconds(86_400 * 3 + 61)), "3d 00:01:01");
         assert_eq!(countdown(Duration::seconds(-5)), "00:00");
     }

@@ -14,7 +14,9 @@ pub enum Mark {
     #[default]
     Open,
     Done,
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 /// An item's current state and the event that set it.
@@ -38,7 +40,12 @@ pub struct Ledger {
     items: HashMap<String, ItemState>,
 }
 
-static OPEN: ItemState = ItemState { mark: Mark::Open, by: None, notes: Vec::new(), history: Vec::new() };
+static OPEN: ItemState = ItemState {
+    mark: Mark::Open,
+    by: None,
+    notes: Vec::new(),
+    history: Vec::new(),
+};
 
 impl Ledger {
     pub fn from_events(events: impl IntoIterator<Item = Stored>) -> Self {
@@ -59,12 +66,19 @@ impl Ledger {
         let touched = match &stored.event.change {
             Change::Undo { target } => {
                 self.undone.insert(*target, index);
-                self.events.iter().find(|s| s.event.id == *target).and_then(|s| s.event.item.clone())
+                self.events
+                    .iter()
+                    .find(|s| s.event.id == *target)
+                    .and_then(|s| s.event.item.clone())
             }
             _ => stored.event.item.clone(),
         };
         if let Some(item) = &stored.event.item {
-            self.items.entry(item.clone()).or_default().history.push(index);
+            self.items
+                .entry(item.clone())
+                .or_default()
+                .history
+                .push(index);
         }
         self.events.push(stored);
         if let Some(item) = touched {
@@ -75,7 +89,9 @@ impl Ledger {
 
     /// Recomputes one item from its history, leaving out undone events.
     fn replay(&mut self, item: &str) {
-        let Some(state) = self.items.get_mut(item) else { return };
+        let Some(state) = self.items.get_mut(item) else {
+            return;
+        };
         state.mark = Mark::Open;
         state.by = None;
         state.notes.clear();
@@ -88,7 +104,14 @@ impl Ledger {
             match &event.change {
                 Change::Tick => (state.mark, state.by) = (Mark::Done, by),
                 Change::Untick => (state.mark, state.by) = (Mark::Open, by),
-                Change::Skip { reason } => (state.mark, state.by) = (Mark::Skipped { reason: reason.clone() }, by),
+                Change::Skip { reason } => {
+                    (state.mark, state.by) = (
+                        Mark::Skipped {
+                            reason: reason.clone(),
+                        },
+                        by,
+                    )
+                }
                 Change::Note { .. } => state.notes.push(index),
                 Change::Undo { .. } | Change::Unknown { .. } => {}
             }
@@ -125,16 +148,19 @@ impl Ledger {
 
     /// The latest change by `operator` that can still be undone.
     pub fn last_undoable(&self, operator: &str) -> Option<&Event> {
-        self.events
-            .iter()
-            .rev()
-            .map(|s| &s.event)
-            .find(|e| e.operator == operator && e.item.is_some() && !matches!(e.change, Change::Undo { .. } | Change::Unknown { .. }) && !self.is_undone(&e.id))
+        self.events.iter().rev().map(|s| &s.event).find(|e| {
+            e.operator == operator
+                && e.item.is_some()
+                && !matches!(e.change, Change::Undo { .. } | Change::Unknown { .. })
+                && !self.is_undone(&e.id)
+        })
     }
 
     /// (settled, total) over the given item ids: an item counts when done or skipped.
     pub fn progress<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-        ids.into_iter().fold((0, 0), |(done, total), id| (done + usize::from(self.is_settled(id)), total + 1))
+        ids.into_iter().fold((0, 0), |(done, total), id| {
+            (done + usize::from(self.is_settled(id)), total + 1)
+        })
     }
 }
 
@@ -145,9 +171,15 @@ mod tests {
     use chrono::NaiveDate;
 
     fn event(seq: i64, who: &str, item: &str, change: Change) -> Stored {
-        let author = Author { operator: who.into(), origin: "test".into() };
+        let author = Author {
+            operator: who.into(),
+            origin: "test".into(),
+        };
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
-        Stored { seq, event: Event::new(&author, "l", day, Utc::now(), Some(item.into()), change) }
+        Stored {
+            seq,
+            event: Event::new(&author, "l", day, Utc::now(), Some(item.into()), change),
+        }
     }
 
     #[test]
@@ -157,8 +189,20 @@ mod tests {
         assert_eq!(l.mark("a"), &Mark::Done);
         l.apply(event(2, "bob", "a", Change::Untick));
         assert_eq!(l.mark("a"), &Mark::Open);
-        l.apply(event(3, "bob", "a", Change::Skip { reason: "n/a".into() }));
-        assert_eq!(l.mark("a"), &Mark::Skipped { reason: "n/a".into() });
+        l.apply(event(
+            3,
+            "bob",
+            "a",
+            Change::Skip {
+                reason: "n/a".into(),
+            },
+        ));
+        assert_eq!(
+            l.mark("a"),
+            &Mark::Skipped {
+                reason: "n/a".into()
+            }
+        );
         assert_eq!(l.item("a").by.as_ref().map(|b| b.0.as_str()), Some("bob"));
         assert_eq!(l.progress(["a", "b"]), (1, 2));
     }
@@ -169,7 +213,14 @@ mod tests {
         let tick = event(1, "ann", "a", Change::Tick);
         let tick_id = tick.event.id;
         l.apply(tick);
-        l.apply(event(2, "ann", "a", Change::Note { text: "db ok".into() }));
+        l.apply(event(
+            2,
+            "ann",
+            "a",
+            Change::Note {
+                text: "db ok".into(),
+            },
+        ));
         assert_eq!(l.item("a").notes.len(), 1);
         let note_id = l.last_undoable("ann").map(|e| e.id);
         let note_id = note_id.unwrap_or_default();
@@ -180,7 +231,11 @@ mod tests {
         l.apply(event(4, "ann", "a", Change::Undo { target: tick_id }));
         assert_eq!(l.mark("a"), &Mark::Open);
         assert!(l.last_undoable("ann").is_none());
-        assert_eq!(l.item("a").history.len(), 4, "undo events are listed on the item they touched");
+        assert_eq!(
+            l.item("a").history.len(),
+            4,
+            "undo events are listed on the item they touched"
+        );
     }
 
     #[test]

@@ -31,7 +31,15 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 7] = [View::LaunchDay, View::Prelaunch, View::Criteria, View::Expansion, View::Contacts, View::Timeline, View::Audit];
+    pub const ALL: [View; 7] = [
+        View::LaunchDay,
+        View::Prelaunch,
+        View::Criteria,
+        View::Expansion,
+        View::Contacts,
+        View::Timeline,
+        View::Audit,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -58,7 +66,10 @@ impl View {
     }
 
     pub fn number(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).map_or(1, |i| i + 1)
+        View::ALL
+            .iter()
+            .position(|v| *v == self)
+            .map_or(1, |i| i + 1)
     }
 
     /// Views whose rows are tickable items.
@@ -157,7 +168,10 @@ impl App {
             author,
             ledger,
             view: View::LaunchDay,
-            views: View::ALL.iter().map(|v| (*v, ViewState::default())).collect(),
+            views: View::ALL
+                .iter()
+                .map(|v| (*v, ViewState::default()))
+                .collect(),
             mode: Mode::Normal,
             filter: String::new(),
             pending: HashMap::new(),
@@ -199,7 +213,10 @@ impl App {
 
     /// Item ids of the current view in display order.
     pub fn item_ids(&self, view: View) -> Vec<String> {
-        self.rows(view).iter().filter_map(|r| r.item_id().map(str::to_string)).collect()
+        self.rows(view)
+            .iter()
+            .filter_map(|r| r.item_id().map(str::to_string))
+            .collect()
     }
 
     /// On start, the launch-day cursor goes to the first open item of the current block (or
@@ -210,8 +227,20 @@ impl App {
             Phase::Gap { next, .. } | Phase::Before { next, .. } => Some(next),
             Phase::After => None,
         };
-        let in_block = current_block.and_then(|b| self.layout.blocks.get(b)).and_then(|b| b.items().find(|i| !self.ledger.is_settled(&i.id)).map(|i| i.id.clone()));
-        let any_open = self.layout.blocks.iter().flat_map(|b| b.items()).find(|i| !self.ledger.is_settled(&i.id)).map(|i| i.id.clone());
+        let in_block = current_block
+            .and_then(|b| self.layout.blocks.get(b))
+            .and_then(|b| {
+                b.items()
+                    .find(|i| !self.ledger.is_settled(&i.id))
+                    .map(|i| i.id.clone())
+            });
+        let any_open = self
+            .layout
+            .blocks
+            .iter()
+            .flat_map(|b| b.items())
+            .find(|i| !self.ledger.is_settled(&i.id))
+            .map(|i| i.id.clone());
         let first = self.item_ids(View::LaunchDay).into_iter().next();
         let choice = in_block.or(any_open).or(first);
         self.view_state_mut(View::LaunchDay).selected = choice;
@@ -223,15 +252,21 @@ impl App {
 
     /// Is this item in a block that has already ended and still open?
     pub fn is_overdue(&self, item: &str, block: Option<usize>) -> bool {
-        block.is_some_and(|b| self.schedule.has_ended(b, self.now)) && matches!(self.ledger.mark(item), Mark::Open)
+        block.is_some_and(|b| self.schedule.has_ended(b, self.now))
+            && matches!(self.ledger.mark(item), Mark::Open)
     }
 
     pub fn is_pending(&self, item: &str) -> bool {
-        self.pending.values().any(|e| e.item.as_deref() == Some(item))
+        self.pending
+            .values()
+            .any(|e| e.item.as_deref() == Some(item))
     }
 
     /// Text of any tickable item by id.
     pub fn item_text(&self, id: &str) -> Option<&crate::layout::Text> {
-        self.layout.tickables().find(|(_, i, _)| *i == id).map(|(_, _, t)| t)
+        self.layout
+            .tickables()
+            .find(|(_, i, _)| *i == id)
+            .map(|(_, _, t)| t)
     }
 }

@@ -48,18 +48,40 @@ fn ids(items: &[Item]) -> Vec<&str> {
 pub fn rows<'a>(layout: &'a Layout, view: View, filter: &str) -> Vec<Row<'a>> {
     let keep = |text: &Text| filter.is_empty() || text.matches(filter);
     let mut rows = Vec::new();
-    let push_items = |rows: &mut Vec<Row<'a>>, items: &'a [Item], depth: u8, block: Option<usize>| {
-        for item in items.iter().filter(|i| keep(&i.text)) {
-            rows.push(Row::Item { depth, id: &item.id, text: &item.text, block });
-        }
-    };
+    let push_items =
+        |rows: &mut Vec<Row<'a>>, items: &'a [Item], depth: u8, block: Option<usize>| {
+            for item in items.iter().filter(|i| keep(&i.text)) {
+                rows.push(Row::Item {
+                    depth,
+                    id: &item.id,
+                    text: &item.text,
+                    block,
+                });
+            }
+        };
     match view {
         View::LaunchDay => {
             for (b, block) in layout.blocks.iter().enumerate() {
-                let aside = Some(format!("{}–{}", block.start.format("%H:%M"), block.end.format("%H:%M")));
-                rows.push(Row::Heading { depth: 0, title: &block.title, aside, items: block.items().map(|i| i.id.as_str()).collect(), block: Some(b) });
+                let aside = Some(format!(
+                    "{}–{}",
+                    block.start.format("%H:%M"),
+                    block.end.format("%H:%M")
+                ));
+                rows.push(Row::Heading {
+                    depth: 0,
+                    title: &block.title,
+                    aside,
+                    items: block.items().map(|i| i.id.as_str()).collect(),
+                    block: Some(b),
+                });
                 for section in &block.sections {
-                    rows.push(Row::Heading { depth: 1, title: &section.title, aside: None, items: ids(&section.items), block: None });
+                    rows.push(Row::Heading {
+                        depth: 1,
+                        title: &section.title,
+                        aside: None,
+                        items: ids(&section.items),
+                        block: None,
+                    });
                     push_items(&mut rows, &section.items, 2, Some(b));
                 }
             }
@@ -67,14 +89,32 @@ pub fn rows<'a>(layout: &'a Layout, view: View, filter: &str) -> Vec<Row<'a>> {
         View::Prelaunch => {
             for section in &layout.prelaunch {
                 let aside = section.number.map(|n| format!("§{n}"));
-                rows.push(Row::Heading { depth: 0, title: &section.title, aside, items: section.items().map(|i| i.id.as_str()).collect(), block: None });
+                rows.push(Row::Heading {
+                    depth: 0,
+                    title: &section.title,
+                    aside,
+                    items: section.items().map(|i| i.id.as_str()).collect(),
+                    block: None,
+                });
                 if let Some(note) = &section.note {
-                    rows.push(Row::Note { depth: 1, text: note });
+                    rows.push(Row::Note {
+                        depth: 1,
+                        text: note,
+                    });
                 }
                 for group in &section.groups {
-                    rows.push(Row::Heading { depth: 1, title: &group.title, aside: None, items: ids(&group.items), block: None });
+                    rows.push(Row::Heading {
+                        depth: 1,
+                        title: &group.title,
+                        aside: None,
+                        items: ids(&group.items),
+                        block: None,
+                    });
                     if let Some(note) = &group.note {
-                        rows.push(Row::Note { depth: 2, text: note });
+                        rows.push(Row::Note {
+                            depth: 2,
+                            text: note,
+                        });
                     }
                     push_items(&mut rows, &group.items, 2, None);
                 }
@@ -82,16 +122,36 @@ pub fn rows<'a>(layout: &'a Layout, view: View, filter: &str) -> Vec<Row<'a>> {
         }
         View::Expansion => {
             if let Some(intro) = &layout.launch.expansion_intro {
-                rows.push(Row::Note { depth: 0, text: intro });
+                rows.push(Row::Note {
+                    depth: 0,
+                    text: intro,
+                });
             }
             for section in &layout.expansion {
-                rows.push(Row::Heading { depth: 0, title: &section.title, aside: None, items: ids(&section.items), block: None });
+                rows.push(Row::Heading {
+                    depth: 0,
+                    title: &section.title,
+                    aside: None,
+                    items: ids(&section.items),
+                    block: None,
+                });
                 push_items(&mut rows, &section.items, 1, None);
             }
             if !layout.signoffs.is_empty() {
-                rows.push(Row::Heading { depth: 0, title: &SIGNOFF_TITLE, aside: None, items: layout.signoffs.iter().map(|s| s.id.as_str()).collect(), block: None });
+                rows.push(Row::Heading {
+                    depth: 0,
+                    title: &SIGNOFF_TITLE,
+                    aside: None,
+                    items: layout.signoffs.iter().map(|s| s.id.as_str()).collect(),
+                    block: None,
+                });
                 for s in layout.signoffs.iter().filter(|s| keep(&s.role)) {
-                    rows.push(Row::Item { depth: 1, id: &s.id, text: &s.role, block: None });
+                    rows.push(Row::Item {
+                        depth: 1,
+                        id: &s.id,
+                        text: &s.role,
+                        block: None,
+                    });
                 }
             }
         }
@@ -103,8 +163,9 @@ pub fn rows<'a>(layout: &'a Layout, view: View, filter: &str) -> Vec<Row<'a>> {
     rows
 }
 
-static SIGNOFF_TITLE: std::sync::LazyLock<Text> =
-    std::sync::LazyLock::new(|| Text::new("Sign-off Required From", Some("需簽核人員".to_string())));
+static SIGNOFF_TITLE: std::sync::LazyLock<Text> = std::sync::LazyLock::new(|| {
+    Text::new("Sign-off Required From", Some("需簽核人員".to_string()))
+});
 
 /// Drops headings (and notes) with no item below them before the next heading of the same or
 /// a higher level, so a filtered list shows only where the matches are.

@@ -23,7 +23,10 @@ pub enum LayoutError {
         source: std::io::Error,
     },
     #[error("{}", render_problems(.file, .problems))]
-    Invalid { file: String, problems: Vec<Problem> },
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl LayoutError {
@@ -66,18 +69,34 @@ impl<'a> Locator<'a> {
         let before = self.text.get(..offset).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(1, |s| s.chars().count() + 1);
+        let column = before
+            .get(line_start..)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, column)
     }
 
-    pub fn problem(&self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Problem {
+    pub fn problem(
+        &self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Problem {
         let (line, column) = self.position(span.start);
-        Problem { line, column, field: field.into(), message: message.into() }
+        Problem {
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.line, self.column, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.line, self.column, self.field, self.message
+        )
     }
 }

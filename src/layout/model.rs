@@ -13,14 +13,20 @@ pub struct Text {
 
 impl Text {
     pub fn new(en: impl Into<String>, zh: Option<String>) -> Self {
-        Self { en: en.into(), zh: zh.filter(|z| !z.trim().is_empty()) }
+        Self {
+            en: en.into(),
+            zh: zh.filter(|z| !z.trim().is_empty()),
+        }
     }
 
     /// True when either language contains `needle` (already lower-cased), so search finds an
     /// item by its Chinese or its English text.
     pub fn matches(&self, needle: &str) -> bool {
         self.en.to_lowercase().contains(needle)
-            || self.zh.as_deref().is_some_and(|zh| zh.to_lowercase().contains(needle))
+            || self
+                .zh
+                .as_deref()
+                .is_some_and(|zh| zh.to_lowercase().contains(needle))
     }
 }
 
@@ -169,7 +175,9 @@ impl Target {
             (TargetValue::Number(n), cmp) => {
                 let number = format_number(*n);
                 match self.unit.as_deref() {
-                    Some(unit) if unit.starts_with('/') => format!("{} {number}{unit}", cmp.symbol()),
+                    Some(unit) if unit.starts_with('/') => {
+                        format!("{} {number}{unit}", cmp.symbol())
+                    }
                     Some("%") => format!("{} {number}%", cmp.symbol()),
                     Some(unit) => format!("{} {number} {unit}", cmp.symbol()),
                     None => format!("{} {number}", cmp.symbol()),
@@ -186,7 +194,11 @@ impl Target {
 }
 
 fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -278,15 +290,32 @@ impl Layout {
 
     /// Every tickable thing in the layout with the text to show for it and where it lives.
     pub fn tickables(&self) -> impl Iterator<Item = (Area, &str, &Text)> {
-        let launch = self.blocks.iter().flat_map(|b| b.items()).map(|i| (Area::LaunchDay, i.id.as_str(), &i.text));
-        let pre = self.prelaunch.iter().flat_map(|s| s.items()).map(|i| (Area::Prelaunch, i.id.as_str(), &i.text));
-        let exp = self.expansion.iter().flat_map(|s| s.items.iter()).map(|i| (Area::Expansion, i.id.as_str(), &i.text));
-        let sign = self.signoffs.iter().map(|s| (Area::Signoff, s.id.as_str(), &s.role));
+        let launch = self
+            .blocks
+            .iter()
+            .flat_map(|b| b.items())
+            .map(|i| (Area::LaunchDay, i.id.as_str(), &i.text));
+        let pre = self
+            .prelaunch
+            .iter()
+            .flat_map(|s| s.items())
+            .map(|i| (Area::Prelaunch, i.id.as_str(), &i.text));
+        let exp = self
+            .expansion
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .map(|i| (Area::Expansion, i.id.as_str(), &i.text));
+        let sign = self
+            .signoffs
+            .iter()
+            .map(|s| (Area::Signoff, s.id.as_str(), &s.role));
         launch.chain(pre).chain(exp).chain(sign)
     }
 
     /// The block an item belongs to, for overdue checks.
     pub fn block_of(&self, item_id: &str) -> Option<&Block> {
-        self.blocks.iter().find(|b| b.items().any(|i| i.id == item_id))
+        self.blocks
+            .iter()
+            .find(|b| b.items().any(|i| i.id == item_id))
     }
 }

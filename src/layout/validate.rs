@@ -16,9 +16,17 @@ use super::model::*;
 pub fn parse(_file: &str, text: &str) -> Result<Layout, Vec<Problem>> {
     let locator = Locator::new(text);
     let raw: LayoutFile = toml::from_str(text).map_err(|e| vec![toml_problem(&locator, &e)])?;
-    let mut v = Validator { locator, problems: Vec::new(), ids: HashMap::new() };
+    let mut v = Validator {
+        locator,
+        problems: Vec::new(),
+        ids: HashMap::new(),
+    };
     let layout = v.layout(raw, _file);
-    if v.problems.is_empty() { Ok(layout) } else { Err(v.problems) }
+    if v.problems.is_empty() {
+        Ok(layout)
+    } else {
+        Err(v.problems)
+    }
 }
 
 fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
@@ -43,7 +51,12 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn problem(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+    fn problem(
+        &mut self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let p = self.locator.problem(span, field, message);
         self.problems.push(p);
     }
@@ -54,7 +67,9 @@ impl Validator<'_> {
         let span = id.span();
         let valid = value.len() <= 64
             && value.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !valid {
             self.problem(
                 span.clone(),
@@ -64,7 +79,9 @@ impl Validator<'_> {
         }
         let (line, _) = self.locator.position(span.start);
         if let Some((first_field, first_line)) = self.ids.get(&value) {
-            let message = format!("duplicate id {value:?}: already used by {first_field} on line {first_line}");
+            let message = format!(
+                "duplicate id {value:?}: already used by {first_field} on line {first_line}"
+            );
             self.problem(span, field, message);
         } else {
             self.ids.insert(value.clone(), (field.to_string(), line));
@@ -76,7 +93,14 @@ impl Validator<'_> {
         match NaiveTime::parse_from_str(value.get_ref(), "%H:%M") {
             Ok(t) => Some(t),
             Err(_) => {
-                self.problem(value.span(), field, format!("{:?} is not a time of day as HH:MM (24-hour)", value.get_ref()));
+                self.problem(
+                    value.span(),
+                    field,
+                    format!(
+                        "{:?} is not a time of day as HH:MM (24-hour)",
+                        value.get_ref()
+                    ),
+                );
                 None
             }
         }
@@ -94,20 +118,46 @@ impl Validator<'_> {
             })
             .unwrap_or_default();
         let blocks = self.blocks(raw.blocks);
-        let prelaunch = raw.prelaunch.into_iter().map(|p| self.prelaunch(p)).collect();
+        let prelaunch = raw
+            .prelaunch
+            .into_iter()
+            .map(|p| self.prelaunch(p))
+            .collect();
         let criteria = self.criteria(raw.criteria);
-        let expansion = raw.expansion.into_iter().map(|s| self.section(s, "expansion")).collect();
-        let contacts = raw.contacts.into_iter().map(|g| self.contact_group(g)).collect();
+        let expansion = raw
+            .expansion
+            .into_iter()
+            .map(|s| self.section(s, "expansion"))
+            .collect();
+        let contacts = raw
+            .contacts
+            .into_iter()
+            .map(|g| self.contact_group(g))
+            .collect();
         let timeline = raw.timeline.into_iter().map(|p| self.phase(p)).collect();
         let signoffs = raw
             .signoffs
             .into_iter()
             .map(|s| {
                 let id = self.id(&s.id, "signoff.id");
-                Signoff { id, role: Text::new(s.role, s.role_zh) }
+                Signoff {
+                    id,
+                    role: Text::new(s.role, s.role_zh),
+                }
             })
             .collect();
-        Layout { source: source.to_string(), launch, document, blocks, prelaunch, criteria, expansion, contacts, timeline, signoffs }
+        Layout {
+            source: source.to_string(),
+            launch,
+            document,
+            blocks,
+            prelaunch,
+            criteria,
+            expansion,
+            contacts,
+            timeline,
+            signoffs,
+        }
     }
 
     fn launch(&mut self, raw: LaunchFile) -> Launch {
@@ -115,16 +165,25 @@ impl Validator<'_> {
         let zone = match raw.timezone.get_ref().parse::<Tz>() {
             Ok(zone) => zone,
             Err(_) => {
-                let message = format!("unknown time zone {:?}: use an IANA name such as \"Asia/Taipei\"", raw.timezone.get_ref());
+                let message = format!(
+                    "unknown time zone {:?}: use an IANA name such as \"Asia/Taipei\"",
+                    raw.timezone.get_ref()
+                );
                 self.problem(raw.timezone.span(), "launch.timezone", message);
                 Tz::UTC
             }
         };
-        let date = raw.date.as_ref().and_then(|d| match NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                self.problem(d.span(), "launch.date", format!("{:?} is not a date as YYYY-MM-DD", d.get_ref()));
-                None
+        let date = raw.date.as_ref().and_then(|d| {
+            match NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    self.problem(
+                        d.span(),
+                        "launch.date",
+                        format!("{:?} is not a date as YYYY-MM-DD", d.get_ref()),
+                    );
+                    None
+                }
             }
         });
         Launch {
@@ -133,7 +192,9 @@ impl Validator<'_> {
             zone,
             date,
             overview: raw.overview.map(|t| Text::new(t, raw.overview_zh)),
-            expansion_intro: raw.expansion_intro.map(|t| Text::new(t, raw.expansion_intro_zh)),
+            expansion_intro: raw
+                .expansion_intro
+                .map(|t| Text::new(t, raw.expansion_intro_zh)),
         }
     }
 
@@ -148,13 +209,25 @@ impl Validator<'_> {
             if let (Some(start), Some(end)) = (start, end)
                 && end <= start
             {
-                let message = format!("end {} is not after start {} (a block cannot cross midnight)", b.end.get_ref(), b.start.get_ref());
+                let message = format!(
+                    "end {} is not after start {} (a block cannot cross midnight)",
+                    b.end.get_ref(),
+                    b.start.get_ref()
+                );
                 self.problem(b.end.span(), format!("{path}.end"), message);
             }
             if b.sections.is_empty() {
-                self.problem(b.id.span(), format!("{path}.section"), "block has no sections: add at least one [[block.section]] with items");
+                self.problem(
+                    b.id.span(),
+                    format!("{path}.section"),
+                    "block has no sections: add at least one [[block.section]] with items",
+                );
             }
-            let sections = b.sections.into_iter().map(|s| self.section(s, &path)).collect();
+            let sections = b
+                .sections
+                .into_iter()
+                .map(|s| self.section(s, &path))
+                .collect();
             let block = Block {
                 id,
                 title: Text::new(b.title, b.title_zh),
@@ -168,12 +241,28 @@ impl Validator<'_> {
                 checked.push((block, 0..0));
             }
         }
-        // Overlaps are judged in time order, whatever order the file lists blocks in.
+        // Overlaps are judged in time order, whatever order the file lists blocks in. Each block
+        // is compared with the block that reaches latest among those starting before it (not
+        // just its neighbour), so a long block that covers several later ones is reported
+        // against each of them. Blocks with a bad or backwards time were reported above and
+        // take no part.
         let mut order: Vec<usize> = (0..checked.len()).collect();
         order.sort_by_key(|&i| checked[i].0.start);
-        for pair in order.windows(2) {
-            let (earlier, later) = (&checked[pair[0]].0, &checked[pair[1]].0);
-            if earlier.end > earlier.start && later.start < earlier.end && later.end > later.start {
+        let mut reach: Option<usize> = None;
+        for &i in &order {
+            let later = &checked[i].0;
+            if later.end <= later.start {
+                continue;
+            }
+            let Some(r) = reach else {
+                reach = Some(i);
+                continue;
+            };
+            let earlier = &checked[r].0;
+            if later.end > earlier.end {
+                reach = Some(i);
+            }
+            if later.start < earlier.end {
                 let message = format!(
                     "block {:?} ({}–{}) overlaps block {:?} ({}–{})",
                     later.id,
@@ -183,7 +272,7 @@ impl Validator<'_> {
                     earlier.start.format("%H:%M"),
                     earlier.end.format("%H:%M")
                 );
-                let span = checked[pair[1]].1.clone();
+                let span = checked[i].1.clone();
                 let field = format!("block.{}.start", later.id);
                 self.problem(span, field, message);
             }
@@ -197,7 +286,11 @@ impl Validator<'_> {
         let id = self.id(&raw.id, &format!("{parent}.section.id"));
         let path = format!("{parent}.{id}");
         if raw.items.is_empty() {
-            self.problem(raw.id.span(), format!("{path}.items"), "section is empty: it needs at least one item");
+            self.problem(
+                raw.id.span(),
+                format!("{path}.items"),
+                "section is empty: it needs at least one item",
+            );
         }
         let items = raw
             .items
@@ -205,21 +298,41 @@ impl Validator<'_> {
             .map(|i| {
                 let item_id = self.id(&i.id, &format!("{path}.items.id"));
                 if i.text.get_ref().trim().is_empty() {
-                    self.problem(i.text.span(), format!("{path}.{item_id}.text"), "item text is empty");
+                    self.problem(
+                        i.text.span(),
+                        format!("{path}.{item_id}.text"),
+                        "item text is empty",
+                    );
                 }
-                Item { id: item_id, text: Text::new(i.text.into_inner(), i.text_zh) }
+                Item {
+                    id: item_id,
+                    text: Text::new(i.text.into_inner(), i.text_zh),
+                }
             })
             .collect();
-        Section { id, title: Text::new(raw.title, raw.title_zh), note: raw.note.map(|n| Text::new(n, raw.note_zh)), items }
+        Section {
+            id,
+            title: Text::new(raw.title, raw.title_zh),
+            note: raw.note.map(|n| Text::new(n, raw.note_zh)),
+            items,
+        }
     }
 
     fn prelaunch(&mut self, raw: PrelaunchFile) -> PrelaunchSection {
         let id = self.id(&raw.id, "prelaunch.id");
         let path = format!("prelaunch.{id}");
         if raw.groups.is_empty() {
-            self.problem(raw.id.span(), format!("{path}.group"), "pre-launch section has no groups: add at least one [[prelaunch.group]]");
+            self.problem(
+                raw.id.span(),
+                format!("{path}.group"),
+                "pre-launch section has no groups: add at least one [[prelaunch.group]]",
+            );
         }
-        let groups = raw.groups.into_iter().map(|g| self.section(g, &path)).collect();
+        let groups = raw
+            .groups
+            .into_iter()
+            .map(|g| self.section(g, &path))
+            .collect();
         PrelaunchSection {
             id,
             number: raw.number,
@@ -234,7 +347,11 @@ impl Validator<'_> {
         for w in raw {
             let week = *w.week.get_ref();
             if weeks.iter().any(|seen| seen.week == week) {
-                self.problem(w.week.span(), "criteria.week", format!("week {week} is listed twice"));
+                self.problem(
+                    w.week.span(),
+                    "criteria.week",
+                    format!("week {week} is listed twice"),
+                );
             }
             let targets = w
                 .targets
@@ -242,7 +359,10 @@ impl Validator<'_> {
                 .map(|t| {
                     let id = self.id(&t.id, &format!("criteria.week{week}.targets.id"));
                     let comparison = Comparison::parse(t.op.get_ref()).unwrap_or_else(|| {
-                        let message = format!("unknown comparison {:?}: use one of >, >=, <, <=, ==", t.op.get_ref());
+                        let message = format!(
+                            "unknown comparison {:?}: use one of >, >=, <, <=, ==",
+                            t.op.get_ref()
+                        );
                         self.problem(t.op.span(), format!("criteria.{id}.op"), message);
                         Comparison::Equal
                     });
@@ -250,10 +370,21 @@ impl Validator<'_> {
                         TargetValueFile::Bool(b) => TargetValue::Bool(b),
                         TargetValueFile::Number(n) => TargetValue::Number(n),
                     };
-                    Target { id, metric: t.metric, text: Text::new(t.text, t.text_zh), comparison, value, unit: t.unit }
+                    Target {
+                        id,
+                        metric: t.metric,
+                        text: Text::new(t.text, t.text_zh),
+                        comparison,
+                        value,
+                        unit: t.unit,
+                    }
                 })
                 .collect();
-            weeks.push(CriteriaWeek { week, title: Text::new(w.title, w.title_zh), targets });
+            weeks.push(CriteriaWeek {
+                week,
+                title: Text::new(w.title, w.title_zh),
+                targets,
+            });
         }
         weeks.sort_by_key(|w| w.week);
         weeks
@@ -272,7 +403,11 @@ impl Validator<'_> {
                 reference: c.reference,
             })
             .collect();
-        ContactGroup { id, title: Text::new(raw.group, raw.group_zh), people }
+        ContactGroup {
+            id,
+            title: Text::new(raw.group, raw.group_zh),
+            people,
+        }
     }
 
     fn phase(&mut self, raw: PhaseFile) -> Phase {
@@ -286,6 +421,11 @@ impl Validator<'_> {
                 text: Text::new(e.text, e.text_zh),
             })
             .collect();
-        Phase { id, period: raw.period, title: Text::new(raw.title, raw.title_zh), entries }
+        Phase {
+            id,
+            period: raw.period,
+            title: Text::new(raw.title, raw.title_zh),
+            entries,
+        }
     }
 }

@@ -10,12 +10,21 @@ pub enum Change {
     Tick,
     Untick,
     /// Marked not applicable, with the operator's reason.
-    Skip { reason: String },
-    Note { text: String },
+    Skip {
+        reason: String,
+    },
+    Note {
+        text: String,
+    },
     /// Takes back an earlier event of the same operator; state is replayed without it.
-    Undo { target: Uuid },
+    Undo {
+        target: Uuid,
+    },
     /// A kind written by a newer warroom: kept and listed, never interpreted.
-    Unknown { kind: String, payload: String },
+    Unknown {
+        kind: String,
+        payload: String,
+    },
 }
 
 impl Change {
@@ -50,10 +59,15 @@ impl Change {
             "untick" => Some(Self::Untick),
             "skip" => field("reason").map(|reason| Self::Skip { reason }),
             "note" => field("text").map(|text| Self::Note { text }),
-            "undo" => field("target").and_then(|t| Uuid::parse_str(&t).ok()).map(|target| Self::Undo { target }),
+            "undo" => field("target")
+                .and_then(|t| Uuid::parse_str(&t).ok())
+                .map(|target| Self::Undo { target }),
             _ => None,
         };
-        parsed.unwrap_or_else(|| Self::Unknown { kind: kind.to_string(), payload: payload.to_string() })
+        parsed.unwrap_or_else(|| Self::Unknown {
+            kind: kind.to_string(),
+            payload: payload.to_string(),
+        })
     }
 }
 
@@ -79,7 +93,14 @@ pub struct Author {
 
 impl Event {
     /// A new event with a fresh time-ordered id.
-    pub fn new(author: &Author, launch: &str, day: NaiveDate, at: DateTime<Utc>, item: Option<String>, change: Change) -> Self {
+    pub fn new(
+        author: &Author,
+        launch: &str,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+        item: Option<String>,
+        change: Change,
+    ) -> Self {
         Self {
             id: Uuid::now_v7(),
             at,

@@ -13,7 +13,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, migrate::Migrator};
 use uuid::Uuid;
 
@@ -40,7 +42,12 @@ pub enum StoreError {
         source: sqlx::migrate::MigrateError,
     },
     #[error("database {path}: event {id} has an unreadable {field}: {value:?}")]
-    Corrupt { path: String, id: String, field: &'static str, value: String },
+    Corrupt {
+        path: String,
+        id: String,
+        field: &'static str,
+        value: String,
+    },
 }
 
 /// An event together with its position in the log.
@@ -61,9 +68,15 @@ impl Store {
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder { path: shown.clone(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: shown.clone(),
+                source,
+            })?;
         }
-        let sql = |source| StoreError::Sql { path: shown.clone(), source };
+        let sql = |source| StoreError::Sql {
+            path: shown.clone(),
+            source,
+        };
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(sql)?
             .filename(path)
@@ -73,9 +86,22 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(sql)?;
-        MIGRATIONS.run(&pool).await.map_err(|source| StoreError::Migrate { path: shown.clone(), source })?;
-        Ok(Self { pool, path: path.to_path_buf() })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(sql)?;
+        MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                path: shown.clone(),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -83,7 +109,10 @@ impl Store {
     }
 
     fn sql_error(&self, source: sqlx::Error) -> StoreError {
-        StoreError::Sql { path: self.path.display().to_string(), source }
+        StoreError::Sql {
+            path: self.path.display().to_string(),
+            source,
+        }
     }
 
     /// Appends one event in its own transaction. Appending an event whose id is already in the
@@ -117,12 +146,21 @@ impl Store {
     }
 
     /// Every event of one launch day, in commit order.
-    pub async fn day_events(&self, launch: &str, day: NaiveDate) -> Result<Vec<Stored>, StoreError> {
+    pub async fn day_events(
+        &self,
+        launch: &str,
+        day: NaiveDate,
+    ) -> Result<Vec<Stored>, StoreError> {
         self.events_after(launch, day, 0).await
     }
 
     /// The day's events committed after `seq` (by this or any other process on the same file).
-    pub async fn events_after(&self, launch: &str, day: NaiveDate, seq: i64) -> Result<Vec<Stored>, StoreError> {
+    pub async fn events_after(
+        &self,
+        launch: &str,
+        day: NaiveDate,
+        seq: i64,
+    ) -> Result<Vec<Stored>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, id, at, launch, day, operator, origin, kind, item, payload
              FROM events WHERE launch = ? AND day = ? AND seq > ? ORDER BY seq",
@@ -137,7 +175,10 @@ impl Store {
     }
 
     fn decode(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Stored, StoreError> {
-        let get = |name: &str| -> Result<String, StoreError> { row.try_get::<String, _>(name).map_err(|e| self.sql_error(e)) };
+        let get = |name: &str| -> Result<String, StoreError> {
+            row.try_get::<String, _>(name)
+                .map_err(|e| self.sql_error(e))
+        };
         let id_text = get("id")?;
         let corrupt = |field: &'static str, value: String| StoreError::Corrupt {
             path: self.path.display().to_string(),
@@ -147,9 +188,12 @@ impl Store {
         };
         let id = Uuid::parse_str(&id_text).map_err(|_| corrupt("id", id_text.clone()))?;
         let at_text = get("at")?;
-        let at = DateTime::parse_from_rfc3339(&at_text).map_err(|_| corrupt("at", at_text.clone()))?.with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339(&at_text)
+            .map_err(|_| corrupt("at", at_text.clone()))?
+            .with_timezone(&Utc);
         let day_text = get("day")?;
-        let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d").map_err(|_| corrupt("day", day_text.clone()))?;
+        let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d")
+            .map_err(|_| corrupt("day", day_text.clone()))?;
         let item: Option<String> = row.try_get("item").map_err(|e| self.sql_error(e))?;
         let seq: i64 = row.try_get("seq").map_err(|e| self.sql_error(e))?;
         Ok(Stored {

@@ -30,7 +30,14 @@ pub enum Reply {
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Runs until `requests` closes (the UI quit), then finishes every write already queued.
-pub async fn run(store: Store, launch: String, day: NaiveDate, mut last_seq: i64, mut requests: mpsc::Receiver<Request>, replies: mpsc::Sender<Reply>) {
+pub async fn run(
+    store: Store,
+    launch: String,
+    day: NaiveDate,
+    mut last_seq: i64,
+    mut requests: mpsc::Receiver<Request>,
+    replies: mpsc::Sender<Reply>,
+) {
     let mut follow = tokio::time::interval(FOLLOW_INTERVAL);
     follow.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut read_failing = false;

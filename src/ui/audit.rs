@@ -13,15 +13,27 @@ use crate::store::Change;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
     let events = app.ledger.events();
-    let who_cols = events.iter().map(|s| width(&s.event.operator)).max().unwrap_or(8).clamp(8, 24);
+    let who_cols = events
+        .iter()
+        .map(|s| width(&s.event.operator))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 24);
     let wide = cols >= 120;
     let mut lines = Vec::new();
     if events.is_empty() {
-        lines.push(Line::styled("No changes yet today. Ticks, skips, notes and undos appear here as they are saved.", theme.dim()));
+        lines.push(Line::styled(
+            "No changes yet today. Ticks, skips, notes and undos appear here as they are saved.",
+            theme.dim(),
+        ));
     }
     for stored in events.iter().rev() {
         let e = &stored.event;
-        let item = e.item.as_deref().and_then(|i| app.item_text(i)).map_or_else(|| e.item.clone().unwrap_or_default(), |t| t.en.clone());
+        let item = e
+            .item
+            .as_deref()
+            .and_then(|i| app.item_text(i))
+            .map_or_else(|| e.item.clone().unwrap_or_default(), |t| t.en.clone());
         let (what, detail) = match &e.change {
             Change::Tick => ("tick", String::new()),
             Change::Untick => ("reopen", String::new()),
@@ -41,9 +53,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(fit(&e.origin, 22), theme.dim()));
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(fit(&format!("{what}{}", if undone { "*" } else { "" }), 8), style));
+        spans.push(Span::styled(
+            fit(&format!("{what}{}", if undone { "*" } else { "" }), 8),
+            style,
+        ));
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-        let rest = if detail.is_empty() { item } else { format!("{item} — {detail}") };
+        let rest = if detail.is_empty() {
+            item
+        } else {
+            format!("{item} — {detail}")
+        };
         spans.push(Span::styled(fit(&rest, cols.saturating_sub(used)), style));
         lines.push(Line::from(spans));
     }

@@ -12,36 +12,63 @@ use super::{Theme, launch_hm};
 use crate::app::{App, Mark, Row};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let title = if app.filter.is_empty() { format!(" {} ", app.view.title()) } else { format!(" {} · search “{}” (Esc clears) ", app.view.title(), app.filter) };
-    let outer = Block::default().borders(Borders::ALL).border_style(theme.border_focus()).title(truncate(&title, area.width.saturating_sub(2) as usize));
+    let title = if app.filter.is_empty() {
+        format!(" {} ", app.view.title())
+    } else {
+        format!(
+            " {} · search “{}” (Esc clears) ",
+            app.view.title(),
+            app.filter
+        )
+    };
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus())
+        .title(truncate(&title, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let rows = app.rows(app.view);
     if rows.is_empty() {
-        let message = if app.filter.is_empty() { "Nothing in this view.".to_string() } else { format!("No item matches “{}”. Esc clears the search.", app.filter) };
+        let message = if app.filter.is_empty() {
+            "Nothing in this view.".to_string()
+        } else {
+            format!("No item matches “{}”. Esc clears the search.", app.filter)
+        };
         frame.render_widget(Paragraph::new(message).style(theme.dim()), inner);
         return;
     }
     let cols = inner.width as usize;
     let height = inner.height as usize;
     let selected = app.selected();
-    let cursor = rows.iter().position(|r| r.item_id().is_some() && r.item_id() == selected);
+    let cursor = rows
+        .iter()
+        .position(|r| r.item_id().is_some() && r.item_id() == selected);
     let offset = scroll_offset(app, cursor, rows.len(), height);
-    let lines: Vec<Line> = rows.iter().enumerate().skip(offset).take(height).map(|(i, row)| line(app, theme, row, cols, Some(i) == cursor)).collect();
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, row)| line(app, theme, row, cols, Some(i) == cursor))
+        .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Keeps the cursor in view with a little context above it; remembers where it scrolled to so
 /// the list does not jump while moving inside the window.
 fn scroll_offset(app: &App, cursor: Option<usize>, len: usize, height: usize) -> usize {
-    let Some(state) = app.view_state(app.view) else { return 0 };
+    let Some(state) = app.view_state(app.view) else {
+        return 0;
+    };
     let mut offset = state.offset.get().min(len.saturating_sub(height));
     if let Some(c) = cursor {
         let context = 2.min(height / 4);
         if c < offset + context {
             offset = c.saturating_sub(context);
         } else if c + context >= offset + height {
-            offset = (c + context + 1).saturating_sub(height).min(len.saturating_sub(height));
+            offset = (c + context + 1)
+                .saturating_sub(height)
+                .min(len.saturating_sub(height));
         }
         // The heading just above the first item keeps its place when it fits.
     }
@@ -52,7 +79,13 @@ fn scroll_offset(app: &App, cursor: Option<usize>, len: usize, height: usize) ->
 fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool) -> Line<'a> {
     let indent = |depth: u8| " ".repeat(depth as usize * 2);
     match row {
-        Row::Heading { depth, title, aside, items, .. } => {
+        Row::Heading {
+            depth,
+            title,
+            aside,
+            items,
+            ..
+        } => {
             let (settled, total) = app.ledger.progress(items.iter().copied());
             let count = format!("{settled}/{total}");
             let mut label = format!("{}{}", indent(*depth), title.en);
@@ -60,17 +93,55 @@ fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool
                 label.push_str("  ");
                 label.push_str(aside);
             }
-            let style = if *depth == 0 { theme.heading() } else { theme.subheading() };
-            let count_style = if settled == total { theme.done() } else { style };
-            Line::from(vec![Span::styled(fit(&label, cols.saturating_sub(width(&count) + 1)), style), Span::raw(" "), Span::styled(count, count_style)])
+            let style = if *depth == 0 {
+                theme.heading()
+            } else {
+                theme.subheading()
+            };
+            let count_style = if settled == total {
+                theme.done()
+            } else {
+                style
+            };
+            Line::from(vec![
+                Span::styled(fit(&label, cols.saturating_sub(width(&count) + 1)), style),
+                Span::raw(" "),
+                Span::styled(count, count_style),
+            ])
         }
-        Row::Note { depth, text } => Line::styled(truncate(&format!("{}{}", indent(*depth), text.en), cols), theme.dim()),
-        Row::Item { depth, id, text, block } => item_line(app, theme, indent(*depth), id, &text.en, *block, cols, selected),
+        Row::Note { depth, text } => Line::styled(
+            truncate(&format!("{}{}", indent(*depth), text.en), cols),
+            theme.dim(),
+        ),
+        Row::Item {
+            depth,
+            id,
+            text,
+            block,
+        } => item_line(
+            app,
+            theme,
+            indent(*depth),
+            id,
+            &text.en,
+            *block,
+            cols,
+            selected,
+        ),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn item_line<'a>(app: &App, theme: &Theme, indent: String, id: &str, text: &str, block: Option<usize>, cols: usize, selected: bool) -> Line<'a> {
+fn item_line<'a>(
+    app: &App,
+    theme: &Theme,
+    indent: String,
+    id: &str,
+    text: &str,
+    block: Option<usize>,
+    cols: usize,
+    selected: bool,
+) -> Line<'a> {
     let state = app.ledger.item(id);
     let s = &theme.symbols;
     let pending = app.is_pending(id);
@@ -95,10 +166,18 @@ fn item_line<'a>(app: &App, theme: &Theme, indent: String, id: &str, text: &str,
             _ => String::new(),
         }
     };
-    let notes = if state.notes.is_empty() { String::new() } else { format!("{}{} ", s.note, state.notes.len()) };
+    let notes = if state.notes.is_empty() {
+        String::new()
+    } else {
+        format!("{}{} ", s.note, state.notes.len())
+    };
     let aside = format!("{notes}{aside}");
-    let aside_style = if overdue && !pending { theme.overdue() } else { theme.dim() };
-    let prefix = format!("{indent}[{mark}] ");
+    let aside_style = if overdue && !pending {
+        theme.overdue()
+    } else {
+        theme.dim()
+    };
+    let prefix = format!("{indent}{mark} ");
     let text_cols = cols.saturating_sub(width(&prefix) + width(&aside) + 1);
     let text_style = match &state.mark {
         Mark::Done | Mark::Skipped { .. } => theme.dim(),
@@ -106,16 +185,18 @@ fn item_line<'a>(app: &App, theme: &Theme, indent: String, id: &str, text: &str,
     };
     let mut spans = vec![
         Span::raw(indent),
-        Span::styled("[", theme.dim()),
         Span::styled(mark.to_string(), mark_style),
-        Span::styled("] ", theme.dim()),
+        Span::raw(" "),
         Span::styled(fit(text, text_cols), text_style),
         Span::raw(" "),
         Span::styled(fit_right(&aside, width(&aside)), aside_style),
     ];
     if selected {
         let sel = theme.selected();
-        spans = spans.into_iter().map(|span| span.patch_style(sel)).collect();
+        spans = spans
+            .into_iter()
+            .map(|span| span.patch_style(sel))
+            .collect();
     }
     Line::from(spans)
 }

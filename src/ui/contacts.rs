@@ -18,11 +18,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         lines.push(Line::styled(group.title.en.clone(), theme.heading()));
         for person in &group.people {
-            let mut reach = person.phone.clone().or_else(|| person.reference.clone()).unwrap_or_else(|| "—".to_string());
+            let mut reach = person
+                .phone
+                .clone()
+                .or_else(|| person.reference.clone())
+                .unwrap_or_else(|| "—".to_string());
             if let Some(name) = &person.name {
                 reach = format!("{name} · {reach}");
             }
-            lines.push(Line::from(vec![Span::raw("  "), Span::styled(fit(&person.role.en, role_cols), theme.text()), Span::styled(reach, theme.key())]));
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(fit(&person.role.en, role_cols), theme.text()),
+                Span::styled(reach, theme.key()),
+            ]));
         }
     }
     scrolled(frame, area, app, theme, " Emergency contacts ", lines);

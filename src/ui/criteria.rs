@@ -11,7 +11,11 @@ use crate::app::App;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let weeks = &app.layout.criteria;
     let cols = area.width.saturating_sub(2) as usize;
-    let week_cols = if weeks.is_empty() { 0 } else { (cols.saturating_sub(24) / weeks.len()).clamp(8, 22) };
+    let week_cols = if weeks.is_empty() {
+        0
+    } else {
+        (cols.saturating_sub(24) / weeks.len()).clamp(8, 22)
+    };
     let name_cols = cols.saturating_sub(week_cols * weeks.len()).max(10);
 
     // Measures in the order they first appear, so the table reads like the document.
@@ -24,27 +28,58 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(fit("Measure", name_cols), theme.heading())];
     for week in weeks {
-        header.push(Span::styled(fit(&week.title.en, week_cols), theme.heading()));
+        header.push(Span::styled(
+            fit(&week.title.en, week_cols),
+            theme.heading(),
+        ));
     }
     lines.push(Line::from(header));
     for metric in metrics {
-        let first = weeks.iter().flat_map(|w| &w.targets).find(|t| t.metric == metric);
+        let first = weeks
+            .iter()
+            .flat_map(|w| &w.targets)
+            .find(|t| t.metric == metric);
         let name = first.map_or(metric, |t| t.text.en.as_str());
         let mut spans = vec![Span::styled(fit(name, name_cols), theme.text())];
         for week in weeks {
-            let cell = week.targets.iter().find(|t| t.metric == metric).map_or_else(
-                || "—".to_string(),
-                |t| if t.is_statement() { t.text.en.clone() } else { t.threshold() },
-            );
-            let style = if cell == "—" { theme.dim() } else { theme.text() };
+            let cell = week
+                .targets
+                .iter()
+                .find(|t| t.metric == metric)
+                .map_or_else(
+                    || "—".to_string(),
+                    // A statement ("No critical data loss") is its own row name: the cell just says it applies.
+                    |t| {
+                        if t.is_statement() {
+                            "required".to_string()
+                        } else {
+                            t.threshold()
+                        }
+                    },
+                );
+            let style = if cell == "—" {
+                theme.dim()
+            } else {
+                theme.text()
+            };
             spans.push(Span::styled(fit(&cell, week_cols), style));
         }
         lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        fit("Targets from the pilot plan. Live values against these arrive with the live panels.", cols.max(width("x"))),
+        fit(
+            "Targets from the pilot plan. Live values against these arrive with the live panels.",
+            cols.max(width("x")),
+        ),
         theme.dim(),
     ));
-    scrolled(frame, area, app, theme, " Success criteria · targets per week ", lines);
+    scrolled(
+        frame,
+        area,
+        app,
+        theme,
+        " Success criteria · targets per week ",
+        lines,
+    );
 }

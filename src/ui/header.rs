@@ -14,7 +14,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
     let zone = app.layout.launch.zone;
     let local = app.now.with_timezone(&zone);
-    let when = format!(" {} {} {}", local.format("%a %Y-%m-%d"), launch_hm(app, app.now), zone.name());
+    // Narrow terminals get the zone's abbreviation; the full IANA name needs room.
+    let when = if cols >= 120 {
+        format!(
+            " · {} {} {}",
+            local.format("%a %Y-%m-%d"),
+            launch_hm(app, app.now),
+            zone.name()
+        )
+    } else {
+        format!(" {} {}", local.format("%a %m-%d %H:%M"), local.format("%Z"))
+    };
     let phase = phase_text(app, theme);
     let name_room = cols.saturating_sub(width(&when) + width(&phase) + 2).max(8);
     let name = truncate(&app.layout.launch.name.en, name_room);
@@ -28,18 +38,33 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled(name, theme.title()),
         Span::styled(when, theme.text()),
         Span::raw(" ".repeat(gap)),
-        Span::styled(truncate(&phase, cols.saturating_sub(left_width)), phase_style),
+        Span::styled(
+            truncate(&phase, cols.saturating_sub(left_width)),
+            phase_style,
+        ),
     ]);
 
     let mut tabs: Vec<Span> = Vec::new();
     let compact = cols < 100;
     for view in View::ALL {
-        let label = if compact { format!(" {} {} ", view.number(), view.short_title()) } else { format!(" {} {} ", view.number(), view.title()) };
-        let style = if view == app.view { theme.tab_active() } else { theme.tab() };
+        let label = if compact {
+            format!(" {} {} ", view.number(), view.short_title())
+        } else {
+            format!(" {} {} ", view.number(), view.title())
+        };
+        let style = if view == app.view {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
         tabs.push(Span::styled(label, style));
     }
     let used: usize = tabs.iter().map(|s| width(&s.content)).sum();
-    let who = format!("{} · {}", app.author.operator, app.author.origin);
+    let who = if compact {
+        app.author.operator.clone()
+    } else {
+        format!("{} · {}", app.author.operator, app.author.origin)
+    };
     let room = cols.saturating_sub(used + 1);
     if room >= 8 {
         let who = truncate(&who, room);
@@ -56,10 +81,14 @@ pub fn phase_text(app: &App, theme: &Theme) -> String {
     let now = theme.symbols.now;
     match app.phase() {
         Phase::Before { next, until } => format!("{} starts in {}", title(next), countdown(until)),
-        Phase::In { index, remaining } => format!("{now} {} · ends in {}", title(index), countdown(remaining)),
+        Phase::In { index, remaining } => {
+            format!("{now} {} · ends in {}", title(index), countdown(remaining))
+        }
         Phase::Gap { next, until } => format!("Break · {} in {}", title(next), countdown(until)),
         Phase::After => {
-            let (settled, total) = app.ledger.progress(blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str()));
+            let (settled, total) = app
+                .ledger
+                .progress(blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str()));
             format!("Launch day over · {settled}/{total} settled")
         }
     }

@@ -48,13 +48,23 @@ pub const MEDIUM: u16 = 100;
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if area.width < 20 || area.height < 6 {
-        frame.render_widget(ratatui::widgets::Paragraph::new("warroom: terminal too small"), area);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new("warroom: terminal too small"),
+            area,
+        );
         return;
     }
-    let [top, body, bottom] = Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [top, body, bottom] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     header::render(frame, top, app, theme);
     match app.view {
-        View::LaunchDay | View::Prelaunch | View::Expansion => checklist_screen(frame, body, app, theme),
+        View::LaunchDay | View::Prelaunch | View::Expansion => {
+            checklist_screen(frame, body, app, theme)
+        }
         View::Criteria => criteria::render(frame, body, app, theme),
         View::Contacts => contacts::render(frame, body, app, theme),
         View::Timeline => pilot_timeline::render(frame, body, app, theme),
@@ -79,16 +89,23 @@ fn checklist_screen(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => sections::render(frame, area, app, theme),
     };
     if area.width >= WIDE {
-        let [left, middle, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(40), Constraint::Length(58)]).areas(area);
+        let [left, middle, right] = Layout::horizontal([
+            Constraint::Length(34),
+            Constraint::Min(40),
+            Constraint::Length(58),
+        ])
+        .areas(area);
         side(frame, left);
         checklist::render(frame, middle, app, theme);
         detail::render(frame, right, app, theme, false);
     } else if area.width >= MEDIUM {
-        let [left, middle] = Layout::horizontal([Constraint::Length(32), Constraint::Min(40)]).areas(area);
+        let [left, middle] =
+            Layout::horizontal([Constraint::Length(32), Constraint::Min(40)]).areas(area);
         side(frame, left);
         checklist::render(frame, middle, app, theme);
     } else if app.view == View::LaunchDay {
-        let [strip, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let [strip, list] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
         timeline::render_strip(frame, strip, app, theme);
         checklist::render(frame, list, app, theme);
     } else {
@@ -99,29 +116,51 @@ fn checklist_screen(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
     let width = area.width * percent_x / 100;
     let height = area.height * percent_y / 100;
-    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }
 
 /// "09:31:05" on the launch's clock.
 pub fn launch_time(app: &App, t: DateTime<Utc>) -> String {
-    t.with_timezone(&app.layout.launch.zone).format("%H:%M:%S").to_string()
+    t.with_timezone(&app.layout.launch.zone)
+        .format("%H:%M:%S")
+        .to_string()
 }
 
 /// "09:31" on the launch's clock.
 pub fn launch_hm(app: &App, t: DateTime<Utc>) -> String {
-    t.with_timezone(&app.layout.launch.zone).format("%H:%M").to_string()
+    t.with_timezone(&app.layout.launch.zone)
+        .format("%H:%M")
+        .to_string()
 }
 
 /// "01:31:05 UTC+00:00" on the operator's own clock, for operators outside the launch's zone.
 pub fn local_time(app: &App, t: DateTime<Utc>) -> String {
     let offset = app.local_offset;
-    format!("{} UTC{offset}", t.with_timezone(&offset).format("%H:%M:%S"))
+    format!(
+        "{} UTC{offset}",
+        t.with_timezone(&offset).format("%H:%M:%S")
+    )
 }
 
 /// A bordered, vertically scrolled text pane for the read-only views (j/k scroll it).
-fn scrolled(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, title: &str, lines: Vec<ratatui::text::Line<'_>>) {
+fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    title: &str,
+    lines: Vec<ratatui::text::Line<'_>>,
+) {
     use ratatui::widgets::{Block, Borders, Paragraph};
-    let outer = Block::default().borders(Borders::ALL).border_style(theme.border_focus()).title(text::truncate(title, area.width.saturating_sub(2) as usize));
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus())
+        .title(text::truncate(title, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let max = lines.len().saturating_sub(inner.height as usize);
@@ -131,6 +170,10 @@ fn scrolled(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, title: &str
         state.offset.set(max);
     }
     let scroll = state.map_or(0, |s| s.scroll).min(max);
-    let visible: Vec<_> = lines.into_iter().skip(scroll).take(inner.height as usize).collect();
+    let visible: Vec<_> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner.height as usize)
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
 }

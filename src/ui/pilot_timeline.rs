@@ -10,12 +10,23 @@ use crate::app::App;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines = Vec::new();
-    let when_cols = app.layout.timeline.iter().flat_map(|p| &p.entries).filter_map(|e| e.when.as_deref()).map(super::text::width).max().unwrap_or(0);
+    let when_cols = app
+        .layout
+        .timeline
+        .iter()
+        .flat_map(|p| &p.entries)
+        .filter_map(|e| e.when.as_deref())
+        .map(super::text::width)
+        .max()
+        .unwrap_or(0);
     for phase in &app.layout.timeline {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::from(vec![Span::styled(format!("{}: ", phase.period), theme.heading()), Span::styled(phase.title.en.clone(), theme.heading())]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", phase.period), theme.heading()),
+            Span::styled(phase.title.en.clone(), theme.heading()),
+        ]));
         for entry in &phase.entries {
             let when = entry.when.as_deref().unwrap_or("");
             lines.push(Line::from(vec![

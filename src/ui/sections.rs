@@ -10,7 +10,10 @@ use super::text::{fit, width};
 use crate::app::{App, View};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = Block::default().borders(Borders::ALL).border_style(theme.border()).title(" Progress ");
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(" Progress ");
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = inner.width as usize;
@@ -19,29 +22,70 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         View::Prelaunch => layout
             .prelaunch
             .iter()
-            .map(|s| (s.number.map_or_else(|| s.title.en.clone(), |n| format!("{n}. {}", s.title.en)), s.items().map(|i| i.id.as_str()).collect()))
+            .map(|s| {
+                (
+                    s.number
+                        .map_or_else(|| s.title.en.clone(), |n| format!("{n}. {}", s.title.en)),
+                    s.items().map(|i| i.id.as_str()).collect(),
+                )
+            })
             .collect(),
         _ => {
-            let mut v: Vec<(String, Vec<&str>)> = layout.expansion.iter().map(|s| (s.title.en.clone(), s.items.iter().map(|i| i.id.as_str()).collect())).collect();
+            let mut v: Vec<(String, Vec<&str>)> = layout
+                .expansion
+                .iter()
+                .map(|s| {
+                    (
+                        s.title.en.clone(),
+                        s.items.iter().map(|i| i.id.as_str()).collect(),
+                    )
+                })
+                .collect();
             if !layout.signoffs.is_empty() {
-                v.push(("Sign-offs".to_string(), layout.signoffs.iter().map(|s| s.id.as_str()).collect()));
+                v.push((
+                    "Sign-offs".to_string(),
+                    layout.signoffs.iter().map(|s| s.id.as_str()).collect(),
+                ));
             }
             v
         }
     };
     let mut lines = Vec::new();
-    let all: Vec<&str> = sections.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
+    let all: Vec<&str> = sections
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .collect();
     let (settled, total) = app.ledger.progress(all);
     let count = format!("{settled}/{total}");
-    lines.push(Line::from(vec![Span::styled(fit("All", cols.saturating_sub(width(&count))), theme.title()), Span::styled(count, theme.title())]));
+    lines.push(Line::from(vec![
+        Span::styled(
+            fit("All", cols.saturating_sub(width(&count))),
+            theme.title(),
+        ),
+        Span::styled(count, theme.title()),
+    ]));
     for (title, ids) in &sections {
         let (settled, total) = app.ledger.progress(ids.iter().copied());
         let count = format!("{settled}/{total}");
-        let style = if settled == total { theme.done() } else { theme.text() };
+        let style = if settled == total {
+            theme.done()
+        } else {
+            theme.text()
+        };
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![Span::styled(fit(title, cols.saturating_sub(width(&count) + 1)), theme.text()), Span::raw(" "), Span::styled(count, style)]));
+        lines.push(Line::from(vec![
+            Span::styled(
+                fit(title, cols.saturating_sub(width(&count) + 1)),
+                theme.text(),
+            ),
+            Span::raw(" "),
+            Span::styled(count, style),
+        ]));
         let (full, empty) = theme.bar(settled, total, cols);
-        lines.push(Line::from(vec![Span::styled(full, theme.done()), Span::styled(empty, theme.dim())]));
+        lines.push(Line::from(vec![
+            Span::styled(full, theme.done()),
+            Span::styled(empty, theme.dim()),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

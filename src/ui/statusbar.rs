@@ -12,9 +12,14 @@ use crate::app::{App, Mode, PromptPurpose};
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
     if let Mode::Prompt(prompt) = &app.mode {
-        let item = |id: &str| app.item_text(id).map_or_else(|| id.to_string(), |t| t.en.clone());
+        let item = |id: &str| {
+            app.item_text(id)
+                .map_or_else(|| id.to_string(), |t| t.en.clone())
+        };
         let label = match &prompt.purpose {
-            PromptPurpose::Skip { item: id } => format!("Skip “{}” because: ", truncate(&item(id), 30)),
+            PromptPurpose::Skip { item: id } => {
+                format!("Skip “{}” because: ", truncate(&item(id), 30))
+            }
             PromptPurpose::Note { item: id } => format!("Note on “{}”: ", truncate(&item(id), 30)),
             PromptPurpose::Search => "Search: ".to_string(),
         };
@@ -23,25 +28,59 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // Show the end of a long input, where the typing happens.
         let shown = tail(&prompt.input, room);
         let cursor_x = area.x + (width(&label) + width(&shown)).min(cols.saturating_sub(1)) as u16;
-        let line = Line::from(vec![Span::styled(label, theme.key()), Span::raw(shown), Span::raw(" "), Span::styled(hint, theme.dim())]);
+        let line = Line::from(vec![
+            Span::styled(label, theme.key()),
+            Span::raw(shown),
+            Span::raw(" "),
+            Span::styled(hint, theme.dim()),
+        ]);
         frame.render_widget(Paragraph::new(line), area);
-        frame.set_cursor_position(Position { x: cursor_x, y: area.y });
+        frame.set_cursor_position(Position {
+            x: cursor_x,
+            y: area.y,
+        });
         return;
     }
     if let Some(flash) = &app.flash {
-        let style = if flash.error { theme.error() } else { theme.info() };
-        frame.render_widget(Paragraph::new(Line::styled(truncate(&format!(" {}", flash.text), cols), style)), area);
+        let style = if flash.error {
+            theme.error()
+        } else {
+            theme.info()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                truncate(&format!(" {}", flash.text), cols),
+                style,
+            )),
+            area,
+        );
         return;
     }
     let hints: &[(&str, &str)] = if app.view.is_checklist() {
-        &[("space", "tick"), ("s", "skip"), ("n", "note"), ("u", "undo"), ("/", "search"), ("Enter", "detail"), ("?", "help"), ("q", "quit")]
+        &[
+            ("space", "tick"),
+            ("s", "skip"),
+            ("n", "note"),
+            ("u", "undo"),
+            ("/", "search"),
+            ("Enter", "detail"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
     } else {
-        &[("j/k", "scroll"), ("Tab", "next view"), ("1-7", "views"), ("u", "undo"), ("?", "help"), ("q", "quit")]
+        &[
+            ("j/k", "scroll"),
+            ("Tab", "next view"),
+            ("1-7", "views"),
+            ("u", "undo"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for (key, what) in hints {
-        let piece = width(key) + width(what) + 3;
+        let piece = width(key) + width(what) + 4;
         if used + piece > cols {
             break;
         }

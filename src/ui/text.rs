@@ -59,7 +59,10 @@ mod tests {
     #[test]
     fn truncates_by_display_width_with_ellipsis() {
         assert_eq!(truncate("short", 10), "short");
-        assert_eq!(truncate("All services health checks passing", 20), "All services health…");
+        assert_eq!(
+            truncate("All services health checks passing", 20),
+            "All services health…"
+        );
         assert_eq!(width(&truncate("所有服務健康檢查通過", 7)), 7);
         assert_eq!(truncate("所有服務健康檢查通過", 7), "所有服…");
         assert_eq!(truncate("abc", 0), "");

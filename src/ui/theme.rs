@@ -31,11 +31,11 @@ pub const UNICODE: Symbols = Symbols {
 };
 
 pub const ASCII: Symbols = Symbols {
-    done: "x",
-    open: " ",
-    skipped: "-",
-    overdue: "!",
-    saving: "~",
+    done: "[x]",
+    open: "[ ]",
+    skipped: "[-]",
+    overdue: "[!]",
+    saving: "[~]",
     now: ">",
     bar_full: "#",
     bar_empty: ".",
@@ -51,24 +51,38 @@ pub struct Theme {
 
 impl Default for Theme {
     fn default() -> Self {
-        Self { color: true, symbols: UNICODE }
+        Self {
+            color: true,
+            symbols: UNICODE,
+        }
     }
 }
 
 impl Theme {
     pub fn new(color: bool, ascii: bool) -> Self {
-        Self { color, symbols: if ascii { ASCII } else { UNICODE } }
+        Self {
+            color,
+            symbols: if ascii { ASCII } else { UNICODE },
+        }
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn text(&self) -> Style {
         Style::new()
     }
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
     pub fn heading(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
@@ -92,7 +106,13 @@ impl Theme {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
     pub fn selected(&self) -> Style {
-        if self.color { Style::new().bg(Color::Indexed(236)).add_modifier(Modifier::BOLD) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new()
+                .bg(Color::Indexed(236))
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
     pub fn border(&self) -> Style {
         self.dim()
@@ -101,7 +121,14 @@ impl Theme {
         self.fg(Color::Cyan)
     }
     pub fn error(&self) -> Style {
-        if self.color { Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD) } else { Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD) }
+        if self.color {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
     }
     pub fn info(&self) -> Style {
         self.fg(Color::Green)
@@ -113,7 +140,14 @@ impl Theme {
         self.dim()
     }
     pub fn tab_active(&self) -> Style {
-        if self.color { Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
     pub fn title(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
@@ -121,8 +155,19 @@ impl Theme {
 
     /// "████░░░░" of `cols` columns for done/total.
     pub fn bar(&self, done: usize, total: usize, cols: usize) -> (String, String) {
-        let filled = if total == 0 { 0 } else { (done * cols).div_ceil(total).min(cols) };
-        let filled = if done < total { filled.min(cols.saturating_sub(1)) } else { filled };
-        (self.symbols.bar_full.repeat(filled), self.symbols.bar_empty.repeat(cols - filled))
+        let filled = if total == 0 {
+            0
+        } else {
+            (done * cols).div_ceil(total).min(cols)
+        };
+        let filled = if done < total {
+            filled.min(cols.saturating_sub(1))
+        } else {
+            filled
+        };
+        (
+            self.symbols.bar_full.repeat(filled),
+            self.symbols.bar_empty.repeat(cols - filled),
+        )
     }
 }

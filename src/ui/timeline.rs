@@ -21,57 +21,131 @@ struct BlockInfo {
 fn info(app: &App, index: usize, block: &Block) -> BlockInfo {
     let ended = app.schedule.has_ended(index, app.now);
     let (settled, total) = app.ledger.progress(block.items().map(|i| i.id.as_str()));
-    let overdue = if ended { block.items().filter(|i| *app.ledger.mark(&i.id) == Mark::Open).count() } else { 0 };
-    BlockInfo { settled, total, overdue, ended }
+    let overdue = if ended {
+        block
+            .items()
+            .filter(|i| *app.ledger.mark(&i.id) == Mark::Open)
+            .count()
+    } else {
+        0
+    };
+    BlockInfo {
+        settled,
+        total,
+        overdue,
+        ended,
+    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = Frame_::default().borders(Borders::ALL).border_style(theme.border()).title(" Timeline ");
+    let outer = Frame_::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(" Timeline ");
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = inner.width as usize;
     let phase = app.phase();
     let mut lines: Vec<Line> = Vec::new();
 
-    let all = app.layout.blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str());
+    let all = app
+        .layout
+        .blocks
+        .iter()
+        .flat_map(|b| b.items())
+        .map(|i| i.id.as_str());
     let (settled, total) = app.ledger.progress(all);
-    lines.push(Line::from(vec![Span::styled(fit("Day", cols.saturating_sub(8)), theme.title()), Span::styled(fit_right(&format!("{settled}/{total}"), 8), theme.title())]));
+    lines.push(Line::from(vec![
+        Span::styled(fit("Day", cols.saturating_sub(8)), theme.title()),
+        Span::styled(fit_right(&format!("{settled}/{total}"), 8), theme.title()),
+    ]));
     let (full, empty) = theme.bar(settled, total, cols);
-    lines.push(Line::from(vec![Span::styled(full, theme.done()), Span::styled(empty, theme.dim())]));
+    lines.push(Line::from(vec![
+        Span::styled(full, theme.done()),
+        Span::styled(empty, theme.dim()),
+    ]));
 
     for (index, block) in app.layout.blocks.iter().enumerate() {
         if let Phase::Gap { next, .. } = phase
             && next == index
         {
             lines.push(Line::raw(""));
-            let prev_end = app.layout.blocks.get(index.wrapping_sub(1)).map(|b| b.end.format("%H:%M").to_string()).unwrap_or_default();
-            let gap = format!("{}{prev_end}–{} break", theme.symbols.now, block.start.format("%H:%M"));
+            let prev_end = app
+                .layout
+                .blocks
+                .get(index.wrapping_sub(1))
+                .map(|b| b.end.format("%H:%M").to_string())
+                .unwrap_or_default();
+            let gap = format!(
+                "{}{prev_end}–{} break",
+                theme.symbols.now,
+                block.start.format("%H:%M")
+            );
             lines.push(Line::styled(truncate(&gap, cols), theme.current()));
         }
         let i = info(app, index, block);
         let current = matches!(phase, Phase::In { index: c, .. } if c == index);
         let marker = if current { theme.symbols.now } else { " " };
-        let range = format!("{marker}{}–{}", block.start.format("%H:%M"), block.end.format("%H:%M"));
+        let range = format!(
+            "{marker}{}–{}",
+            block.start.format("%H:%M"),
+            block.end.format("%H:%M")
+        );
         let count = format!("{}/{}", i.settled, i.total);
-        let head_style = if current { theme.current() } else if i.ended { theme.dim() } else { theme.text() };
+        let head_style = if current {
+            theme.current()
+        } else if i.ended {
+            theme.dim()
+        } else {
+            theme.text()
+        };
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![Span::styled(fit(&range, cols.saturating_sub(width(&count))), head_style), Span::styled(count, count_style(theme, &i))]));
-        lines.push(Line::styled(fit(&format!(" {}", block.title.en), cols), if current { theme.current() } else { theme.title() }));
+        lines.push(Line::from(vec![
+            Span::styled(fit(&range, cols.saturating_sub(width(&count))), head_style),
+            Span::styled(count, count_style(theme, &i)),
+        ]));
+        lines.push(Line::styled(
+            fit(&format!(" {}", block.title.en), cols),
+            if current {
+                theme.current()
+            } else {
+                theme.title()
+            },
+        ));
         let (full, empty) = theme.bar(i.settled, i.total, cols.saturating_sub(1));
-        lines.push(Line::from(vec![Span::raw(" "), Span::styled(full, theme.done()), Span::styled(empty, theme.dim())]));
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(full, theme.done()),
+            Span::styled(empty, theme.dim()),
+        ]));
         if current {
             // The ticking countdown lives in the header only, so a second costs one changed cell.
-            lines.push(Line::styled(truncate(&format!(" now · until {}", block.end.format("%H:%M")), cols), theme.current()));
+            lines.push(Line::styled(
+                truncate(&format!(" now · until {}", block.end.format("%H:%M")), cols),
+                theme.current(),
+            ));
         }
         if i.overdue > 0 {
-            lines.push(Line::styled(truncate(&format!(" {} {} overdue", theme.symbols.overdue, i.overdue), cols), theme.overdue()));
+            lines.push(Line::styled(
+                truncate(
+                    &format!(" {} {} overdue", theme.symbols.overdue, i.overdue),
+                    cols,
+                ),
+                theme.overdue(),
+            ));
         } else if i.ended && i.settled == i.total {
-            lines.push(Line::styled(truncate(&format!(" {} complete", theme.symbols.done), cols), theme.done()));
+            lines.push(Line::styled(
+                truncate(&format!(" {} complete", theme.symbols.done), cols),
+                theme.done(),
+            ));
         }
     }
     match phase {
         Phase::Before { .. } => {
-            lines.insert(2, Line::styled(truncate("Launch not started yet", cols), theme.current()));
+            lines.insert(
+                2,
+                Line::styled(truncate("Launch not started yet", cols), theme.current()),
+            );
         }
         Phase::After => {
             lines.push(Line::raw(""));
@@ -101,20 +175,49 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let i = info(app, index, block);
         let current = matches!(phase, Phase::In { index: c, .. } if c == index);
         let marker = if current { theme.symbols.now } else { " " };
-        let label = format!("{marker}{} {}/{}", block.start.format("%H:%M"), i.settled, i.total);
-        let style = if current { theme.current() } else { count_style(theme, &i) };
+        let label = format!(
+            "{marker}{} {}/{}",
+            block.start.format("%H:%M"),
+            i.settled,
+            i.total
+        );
+        let style = if current {
+            theme.current()
+        } else {
+            count_style(theme, &i)
+        };
         spans.push(Span::styled(label, style));
         if i.overdue > 0 {
-            spans.push(Span::styled(format!(" {}{}", theme.symbols.overdue, i.overdue), theme.overdue()));
+            spans.push(Span::styled(
+                format!(" {}{}", theme.symbols.overdue, i.overdue),
+                theme.overdue(),
+            ));
         }
         spans.push(Span::raw(" "));
     }
-    let all = app.layout.blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str());
+    let all = app
+        .layout
+        .blocks
+        .iter()
+        .flat_map(|b| b.items())
+        .map(|i| i.id.as_str());
     let (settled, total) = app.ledger.progress(all);
-    let overdue: usize = app.layout.blocks.iter().enumerate().map(|(i, b)| info(app, i, b).overdue).sum();
-    let mut second = vec![Span::styled(format!(" Day {settled}/{total} settled"), theme.title())];
+    let overdue: usize = app
+        .layout
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| info(app, i, b).overdue)
+        .sum();
+    let mut second = vec![Span::styled(
+        format!(" Day {settled}/{total} settled"),
+        theme.title(),
+    )];
     if overdue > 0 {
-        second.push(Span::styled(format!(" · {} {overdue} overdue", theme.symbols.overdue), theme.overdue()));
+        second.push(Span::styled(
+            format!(" · {} {overdue} overdue", theme.symbols.overdue),
+            theme.overdue(),
+        ));
     }
     let _ = cols;
     let lines = vec![Line::from(spans), Line::from(second)];
