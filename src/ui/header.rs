@@ -25,11 +25,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!(" {} {}", local.format("%a %m-%d %H:%M"), local.format("%Z"))
     };
-    let phase = phase_text(app, theme);
-    let name_room = cols.saturating_sub(width(&when) + width(&phase) + 2).max(8);
+    let (phase, count) = phase_text(app, theme);
+    let phase_width = width(&phase) + width(&count);
+    let name_room = cols.saturating_sub(width(&when) + phase_width + 2).max(8);
     let name = truncate(&app.layout.launch.name.en, name_room);
     let left_width = width(&name) + width(&when);
-    let gap = cols.saturating_sub(left_width + width(&phase));
+    let gap = cols.saturating_sub(left_width + phase_width);
     let phase_style = match app.phase() {
         Phase::In { .. } => theme.current(),
         _ => theme.dim(),
@@ -39,9 +40,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled(when, theme.text()),
         Span::raw(" ".repeat(gap)),
         Span::styled(
-            truncate(&phase, cols.saturating_sub(left_width)),
+            truncate(&phase, cols.saturating_sub(left_width + width(&count))),
             phase_style,
         ),
+        Span::raw(count),
     ]);
 
     let mut tabs: Vec<Span> = Vec::new();
@@ -74,22 +76,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(vec![line1, Line::from(tabs)]), area);
 }
 
-/// "▶ First Orders · ends in 2:28:55", "Break · Afternoon Review in 1:10:00", …
-pub fn phase_text(app: &App, theme: &Theme) -> String {
+/// "▶ First Orders · ends in " and "2:28:55": the countdown apart, so that it can be drawn
+/// unstyled and a ticking second costs the terminal only the digit that changed.
+pub fn phase_text(app: &App, theme: &Theme) -> (String, String) {
     let blocks = &app.layout.blocks;
     let title = |i: usize| blocks.get(i).map_or("", |b| b.title.en.as_str());
     let now = theme.symbols.now;
     match app.phase() {
-        Phase::Before { next, until } => format!("{} starts in {}", title(next), countdown(until)),
-        Phase::In { index, remaining } => {
-            format!("{now} {} · ends in {}", title(index), countdown(remaining))
-        }
-        Phase::Gap { next, until } => format!("Break · {} in {}", title(next), countdown(until)),
+        Phase::Before { next, until } => (format!("{} starts in ", title(next)), countdown(until)),
+        Phase::In { index, remaining } => (
+            format!("{now} {} · ends in ", title(index)),
+            countdown(remaining),
+        ),
+        Phase::Gap { next, until } => (format!("Break · {} in ", title(next)), countdown(until)),
         Phase::After => {
             let (settled, total) = app
                 .ledger
                 .progress(blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str()));
-            format!("Launch day over · {settled}/{total} settled")
+            (
+                format!("Launch day over · {settled}/{total} settled"),
+                String::new(),
+            )
         }
     }
 }

@@ -18,22 +18,26 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
+    let mut cut_mid_word = false;
     for g in s.graphemes(true) {
         let w = width(g);
         if used + w > max - 1 {
+            cut_mid_word = !g.trim().is_empty() && !out.ends_with(' ');
             break;
         }
         out.push_str(g);
         used += w;
     }
-    // Prefer cutting at a word boundary when one is close, so words are not chopped.
-    if let Some(space) = out.rfind(' ')
-        && width(&out[space..]) <= 8
+    // A word cut in half reads worse than a word left out: drop the fragment when it is short.
+    if cut_mid_word
+        && let Some(space) = out.rfind(' ')
         && space > 0
+        && width(&out[space..]) <= 8
     {
         out.truncate(space);
-        out = out.trim_end().to_string();
     }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
     out.push('…');
     out
 }

@@ -3,6 +3,8 @@
 //!
 //! The terminal is restored on every way out: quit, error, panic, SIGINT, SIGTERM and SIGHUP.
 
+mod backend;
+
 use std::io::{self, Stdout, Write};
 use std::time::Duration;
 
@@ -10,7 +12,6 @@ use crossterm::event::{Event as TermEvent, EventStream};
 use crossterm::{cursor, execute, terminal};
 use futures::StreamExt;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -19,7 +20,9 @@ use crate::store::worker::{Reply, Request};
 use crate::ui::{self, Theme};
 use crate::update::{Effect, Msg, update};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub use backend::QuietBackend;
+
+pub type Term = Terminal<QuietBackend<Stdout>>;
 
 /// Switches to raw mode and the alternate screen; switches back when dropped.
 pub struct TerminalGuard {
@@ -34,7 +37,7 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
+        let terminal = Terminal::new(QuietBackend::new(stdout)).inspect_err(|_| restore())?;
         Ok(Self { terminal })
     }
 }
