@@ -222,6 +222,8 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     tracing::info!(?exit, "stopped");
     Ok(match exit {
         Exit::Quit => ExitCode::SUCCESS,
-        Exit::Signal(_) | Exit::TerminalClosed => ExitCode::from(130),
+        // The shell's convention: 128 + the signal's number; a vanished terminal is a hangup.
+        Exit::Signal(signal) => ExitCode::from(128 + signal as u8),
+        Exit::TerminalClosed => ExitCode::from(128 + 1),
     })
 }

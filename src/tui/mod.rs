@@ -74,7 +74,8 @@ pub fn install_panic_hook(log_path: String) {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Exit {
     Quit,
-    Signal(&'static str),
+    /// The signal's number (SIGHUP 1, SIGINT 2, SIGTERM 15).
+    Signal(i32),
     TerminalClosed,
 }
 
@@ -111,9 +112,9 @@ pub async fn run(
             },
             _ = ticks.tick() => Msg::Tick,
             Some(reply) = replies.recv() => Msg::Store(reply),
-            _ = sigterm.recv() => return Ok(Exit::Signal("SIGTERM")),
-            _ = sighup.recv() => return Ok(Exit::Signal("SIGHUP")),
-            _ = sigint.recv() => return Ok(Exit::Signal("SIGINT")),
+            _ = sigterm.recv() => return Ok(Exit::Signal(15)),
+            _ = sighup.recv() => return Ok(Exit::Signal(1)),
+            _ = sigint.recv() => return Ok(Exit::Signal(2)),
         };
         let resized = matches!(msg, Msg::Resize);
         let (redraw, effects) = update(&mut app, msg);

@@ -63,14 +63,17 @@ fn scroll_offset(app: &App, cursor: Option<usize>, len: usize, height: usize) ->
     let mut offset = state.offset.get().min(len.saturating_sub(height));
     if let Some(c) = cursor {
         let context = 2.min(height / 4);
-        if c < offset + context {
+        if c < offset || c >= offset + height {
+            // A jump (start-up, search, g/G): put the cursor a third of the way down, so the
+            // headings above it and the items after it are in view.
+            offset = c.saturating_sub(height / 3).min(len.saturating_sub(height));
+        } else if c < offset + context {
             offset = c.saturating_sub(context);
         } else if c + context >= offset + height {
             offset = (c + context + 1)
                 .saturating_sub(height)
                 .min(len.saturating_sub(height));
         }
-        // The heading just above the first item keeps its place when it fits.
     }
     state.offset.set(offset);
     offset

@@ -23,7 +23,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             zone.name()
         )
     } else {
-        format!(" {} {}", local.format("%a %m-%d %H:%M"), local.format("%Z"))
+        // "Taipei", not "CST", which would read as China or US Central time.
+        let city = zone
+            .name()
+            .rsplit('/')
+            .next()
+            .unwrap_or(zone.name())
+            .replace('_', " ");
+        format!(" {} {city}", local.format("%a %m-%d %H:%M"))
     };
     let (phase, count) = phase_text(app, theme);
     let phase_width = width(&phase) + width(&count);

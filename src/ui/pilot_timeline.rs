@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::text::fit;
+use super::text::{fit, wrap};
 use super::{Theme, scrolled};
 use crate::app::App;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let cols = area.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     let when_cols = app
         .layout
@@ -29,18 +30,33 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ]));
         for entry in &phase.entries {
             let when = entry.when.as_deref().unwrap_or("");
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                Span::styled(fit(when, when_cols), theme.key()),
-                Span::raw(if when_cols > 0 { "  " } else { "" }),
-                Span::raw(entry.text.en.clone()),
-            ]));
+            let indent = 2 + when_cols + if when_cols > 0 { 2 } else { 0 };
+            for (n, part) in wrap(&entry.text.en, cols.saturating_sub(indent))
+                .into_iter()
+                .enumerate()
+            {
+                let label = if n == 0 {
+                    fit(when, when_cols)
+                } else {
+                    " ".repeat(when_cols)
+                };
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(label, theme.key()),
+                    Span::raw(if when_cols > 0 { "  " } else { "" }),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
     if let Some(overview) = &app.layout.launch.overview {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Overview", theme.subheading()));
-        lines.push(Line::styled(overview.en.clone(), theme.dim()));
+        lines.extend(
+            wrap(&overview.en, cols)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.dim())),
+        );
     }
     let doc = &app.layout.document;
     let mut facts = Vec::new();
@@ -55,7 +71,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if !facts.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(facts.join(" · "), theme.dim()));
+        lines.extend(
+            wrap(&facts.join(" · "), cols)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.dim())),
+        );
     }
     scrolled(frame, area, app, theme, " Pilot timeline ", lines);
 }

@@ -80,13 +80,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for (key, what) in hints {
-        let piece = width(key) + width(what) + 4;
+        let piece = width(key) + width(what) + 3;
         if used + piece > cols {
             break;
         }
         used += piece;
         spans.push(Span::styled(*key, theme.key()));
-        spans.push(Span::styled(format!(" {what}   "), theme.dim()));
+        spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -42,6 +42,44 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` broken into lines of at most `cols` columns, at spaces where possible (a word longer
+/// than a line is split, CJK text breaks anywhere since it has no spaces).
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    for word in s.split_word_bounds() {
+        let w = width(word);
+        if line_width + w > cols && !line.is_empty() {
+            lines.push(line.trim_end().to_string());
+            line.clear();
+            line_width = 0;
+            if word.trim().is_empty() {
+                continue;
+            }
+        }
+        if w > cols {
+            for g in word.graphemes(true) {
+                let gw = width(g);
+                if line_width + gw > cols {
+                    lines.push(std::mem::take(&mut line));
+                    line_width = 0;
+                }
+                line.push_str(g);
+                line_width += gw;
+            }
+        } else {
+            line.push_str(word);
+            line_width += w;
+        }
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
 /// `s` padded with spaces (or truncated) to exactly `cols` columns.
 pub fn fit(s: &str, cols: usize) -> String {
     let t = truncate(s, cols);
@@ -70,6 +108,17 @@ mod tests {
         assert_eq!(width(&truncate("所有服務健康檢查通過", 7)), 7);
         assert_eq!(truncate("所有服務健康檢查通過", 7), "所有服…");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn wraps_at_spaces_and_within_width() {
+        let text = "This checklist ensures all necessary steps are completed before launching";
+        let lines = wrap(text, 20);
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        let zh = wrap("本檢查清單確保在試營運上線前完成所有必要步驟", 10);
+        assert!(zh.iter().all(|l| width(l) <= 10), "{zh:?}");
+        assert_eq!(zh.concat(), "本檢查清單確保在試營運上線前完成所有必要步驟");
     }
 
     #[test]
