@@ -1,0 +1,361 @@
+//! The crash test: a writer process is killed with SIGKILL at random moments, over and over on
+//! the same database. Every change it reported as committed must still be there, exactly once,
+//! and the database must open cleanly and pass SQLite's integrity check.
+//!
+//! The writer is this same test binary run again with only `crash_child_writer` selected and
+//! `WARROOM_CRASH_CHILD_DB` set; without that variable `crash_child_writer` does nothing, so a
+//! normal `cargo test` / `cargo nextest run` just runs the parent.
+//!
+//! The kill moments come from a seeded xorshift; the seed is printed and any failure names it.
+//! Set `WARROOM_CRASH_SEED=<n>` to replay a run.
+
+#![cfg(unix)]
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use chrono::{NaiveDate, Utc};
+use sqlx::Connection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use uuid::Uuid;
+use warroom::layout;
+use warroom::store::{Author, Change, Event, Store};
+
+const CHILD_ENV: &str = "WARROOM_CRASH_CHILD_DB";
+const SEED_ENV: &str = "WARROOM_CRASH_SEED";
+const ROUNDS: usize = 10;
+/// A child left running (the parent died) stops writing after this long.
+const CHILD_LIFETIME: Duration = Duration::from_secs(60);
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).expect("valid day")
+}
+
+fn seed_layout() -> layout::Layout {
+    layout::parse(warroom::BUILTIN_LAYOUT_NAME, warroom::BUILTIN_LAYOUT)
+        .unwrap_or_else(|e| panic!("built-in layout: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The child: writes until it is killed
+// ---------------------------------------------------------------------------------------------
+
+/// In child mode (env var set) appends tick/untick/note events for the seed layout's items and
+/// prints `committed <uuid>` after each append returned Ok. Otherwise returns at once.
+#[test]
+fn crash_child_writer() {
+    let Some(db) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("child: tokio runtime");
+    runtime.block_on(child_writes(PathBuf::from(db)));
+}
+
+async fn child_writes(db: PathBuf) {
+    let layout = seed_layout();
+    let items: Vec<String> = layout
+        .tickables()
+        .map(|(_, id, _)| id.to_string())
+        .collect();
+    let author = Author {
+        operator: format!("crash-{}", std::process::id()),
+        origin: "crash-test".into(),
+    };
+    let store = Store::open(&db)
+        .await
+        .unwrap_or_else(|e| panic!("child: open {}: {e}", db.display()));
+    let mut out = std::io::stdout().lock();
+    // libtest may have printed "test crash_child_writer ... " without a newline: end that line.
+    writeln!(out).expect("child: write stdout");
+    out.flush().expect("child: flush stdout");
+    let started = Instant::now();
+    let mut n: usize = 0;
+    while started.elapsed() < CHILD_LIFETIME {
+        let item = items[n % items.len()].clone();
+        let change = match n % 3 {
+            0 => Change::Tick,
+            1 => Change::Note {
+                text: format!("note {n} from {}", author.operator),
+            },
+            _ => Change::Untick,
+        };
+        let event = Event::new(
+            &author,
+            &layout.launch.id,
+            day(),
+            Utc::now(),
+            Some(item),
+            change,
+        );
+        store
+            .append(&event)
+            .await
+            .unwrap_or_else(|e| panic!("child: append #{n}: {e}"));
+        writeln!(out, "committed {}", event.id).expect("child: write stdout");
+        out.flush().expect("child: flush stdout");
+        n += 1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: kills the child and checks the database
+// ---------------------------------------------------------------------------------------------
+
+/// xorshift64*: enough randomness for kill moments, reproducible from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn millis(&mut self, below: u64) -> Duration {
+        Duration::from_millis(self.next() % below)
+    }
+}
+
+/// Kills the child if the parent panics before it did.
+struct Killer(Child);
+
+impl Drop for Killer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads the child's stdout; sends every complete `committed <uuid>` line. A line cut off by the
+/// kill (no newline) is not a report and is ignored.
+fn read_reports(stdout: impl std::io::Read, tx: mpsc::Sender<Uuid>) -> Result<(), String> {
+    let mut reader = BufReader::new(stdout);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| format!("reading child stdout: {e}"))?;
+        if n == 0 || !line.ends_with('\n') {
+            return Ok(());
+        }
+        if let Some(id) = line.trim_end().strip_prefix("committed ") {
+            let id =
+                Uuid::parse_str(id).map_err(|e| format!("child printed a bad id {id:?}: {e}"))?;
+            if tx.send(id).is_err() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn spawn_child(db: &Path, stderr: &Path) -> Killer {
+    let exe = std::env::current_exe().expect("path of this test binary");
+    let stderr = File::create(stderr).expect("create child stderr file");
+    let child = Command::new(exe)
+        .args([
+            "--exact",
+            "crash_child_writer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, db)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(stderr))
+        .spawn()
+        .expect("spawn the child writer");
+    Killer(child)
+}
+
+struct Check {
+    events: usize,
+}
+
+/// Reopens the database after a kill and checks it against everything reported so far.
+async fn check_database(db: &Path, launch: &str, reported: &[Uuid]) -> Result<Check, String> {
+    let store = Store::open(db)
+        .await
+        .map_err(|e| format!("reopen after kill: {e}"))?;
+    let events = store
+        .day_events(launch, day())
+        .await
+        .map_err(|e| format!("read events after kill: {e}"))?;
+    store.close().await;
+
+    let mut count: HashMap<Uuid, usize> = HashMap::new();
+    for s in &events {
+        *count.entry(s.event.id).or_default() += 1;
+    }
+    if let Some((id, n)) = count.iter().find(|(_, n)| **n > 1) {
+        return Err(format!("event {id} is stored {n} times"));
+    }
+    let missing: Vec<&Uuid> = reported
+        .iter()
+        .filter(|id| !count.contains_key(id))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{} reported commits are missing, first {}",
+            missing.len(),
+            missing[0]
+        ));
+    }
+    if !events.windows(2).all(|w| w[0].seq < w[1].seq) {
+        return Err("sequence numbers are not increasing".into());
+    }
+
+    let options = SqliteConnectOptions::from_str("sqlite:")
+        .map_err(|e| e.to_string())?
+        .filename(db);
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| format!("raw connection: {e}"))?;
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| format!("integrity_check: {e}"))?;
+    conn.close()
+        .await
+        .map_err(|e| format!("closing raw connection: {e}"))?;
+    if integrity != ["ok"] {
+        return Err(format!("integrity_check: {integrity:?}"));
+    }
+    Ok(Check {
+        events: events.len(),
+    })
+}
+
+#[test]
+fn committed_ticks_survive_sigkill() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return; // this process is a child: only crash_child_writer runs here
+    }
+    let seed = std::env::var(SEED_ENV)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0x9E37_79B9_7F4A_7C15)
+        });
+    eprintln!("crash test seed: {seed} (replay with {SEED_ENV}={seed})");
+    let mut rng = Rng::new(seed);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("crash.db");
+    let launch = seed_layout().launch.id;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+
+    let started = Instant::now();
+    let mut reported: Vec<Uuid> = Vec::new();
+    let mut rounds_with_commits = 0;
+    for round in 0..ROUNDS {
+        let stderr_path = dir.path().join(format!("child-{round}.stderr"));
+        let context = |what: &str| {
+            format!(
+                "round {round} (seed {seed}): {what}\nchild stderr:\n{}",
+                std::fs::read_to_string(&stderr_path).unwrap_or_default()
+            )
+        };
+
+        let mut child = spawn_child(&db, &stderr_path);
+        let stdout = child.0.stdout.take().expect("child stdout is piped");
+        let (tx, rx) = mpsc::channel();
+        let reader = thread::spawn(move || read_reports(stdout, tx));
+
+        // Even rounds: kill at any moment from the start, often while the child is still
+        // opening the database (and, in round 0, creating it). Odd rounds: kill mid-write, after
+        // the child reported at least one commit.
+        let delay = if round % 2 == 0 {
+            rng.millis(150)
+        } else {
+            match rx.recv_timeout(Duration::from_secs(15)) {
+                Ok(id) => reported.push(id),
+                Err(e) => panic!(
+                    "{}",
+                    context(&format!("no commit reported within 15 s ({e})"))
+                ),
+            }
+            rng.millis(400)
+        };
+        thread::sleep(delay);
+        child
+            .0
+            .kill()
+            .unwrap_or_else(|e| panic!("{}", context(&format!("SIGKILL failed: {e}"))));
+        let status = child
+            .0
+            .wait()
+            .unwrap_or_else(|e| panic!("{}", context(&format!("wait failed: {e}"))));
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "{}",
+            context(&format!("child ended by itself before the kill: {status}"))
+        );
+
+        let read = reader.join().expect("stdout reader thread");
+        if let Err(e) = read {
+            panic!("{}", context(&e));
+        }
+        let before = reported.len();
+        reported.extend(rx.try_iter());
+        if reported.len() > before || round % 2 == 1 {
+            rounds_with_commits += 1;
+        }
+
+        let check = runtime
+            .block_on(check_database(&db, &launch, &reported))
+            .unwrap_or_else(|e| panic!("{}", context(&e)));
+        assert!(
+            check.events >= reported.len(),
+            "{}",
+            context("fewer events than reported commits")
+        );
+        eprintln!(
+            "round {round}: killed after {delay:?}; {} reported, {} stored",
+            reported.len(),
+            check.events
+        );
+    }
+    assert!(
+        rounds_with_commits >= ROUNDS / 2,
+        "seed {seed}: only {rounds_with_commits} rounds reported commits"
+    );
+    let unique: std::collections::HashSet<&Uuid> = reported.iter().collect();
+    assert_eq!(
+        unique.len(),
+        reported.len(),
+        "seed {seed}: the child reported an id twice"
+    );
+    eprintln!(
+        "crash test: {ROUNDS} rounds, {} commits checked, {:?}",
+        reported.len(),
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "crash test too slow: {:?}",
+        started.elapsed()
+    );
+}
