@@ -797,11 +797,17 @@ fn toml_syntax_error_unterminated_string() {
 }
 
 #[test]
-fn time_written_as_a_toml_time_is_rejected() {
-    // `start = 06:00` is a TOML local time, not a string: reported at the value.
+fn time_written_as_a_bare_toml_time_is_accepted() {
+    // `start = 06:00` is a TOML local time rather than a string; it means the same thing.
     let text = MINIMAL.replace("start = \"06:00\"", "start = 06:00");
+    let layout =
+        warroom::layout::parse("bad.toml", &text).expect("a bare TOML time is a valid start");
+    assert_eq!(layout.blocks[0].start.format("%H:%M").to_string(), "06:00");
+    // A bare TOML date-time is not a time of day, and is reported at the value.
+    let text = MINIMAL.replace("start = \"06:00\"", "start = 2026-12-01T06:00:00");
     let p = one_problem(&text);
     assert_eq!((p.line, p.column), (9, 9), "{p:?}");
+    assert!(p.message.contains("is not a time of day"), "{p:?}");
 }
 
 #[test]

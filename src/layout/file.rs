@@ -60,8 +60,8 @@ pub struct BlockFile {
     pub id: Spanned<String>,
     pub title: String,
     pub title_zh: Option<String>,
-    pub start: Spanned<String>,
-    pub end: Spanned<String>,
+    pub start: Spanned<TimeOfDay>,
+    pub end: Spanned<TimeOfDay>,
     #[serde(default, rename = "section")]
     pub sections: Vec<SectionFile>,
 }
@@ -177,4 +177,22 @@ pub struct SignoffFile {
     pub id: Spanned<String>,
     pub role: String,
     pub role_zh: Option<String>,
+}
+
+/// A block's start or end: `"06:00"` as the docs write it, or a bare TOML time `06:00`
+/// (which TOML reads as a time value, not a string).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TimeOfDay {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl TimeOfDay {
+    pub fn as_text(&self) -> String {
+        match self {
+            Self::Text(s) => s.clone(),
+            Self::Toml(d) => d.to_string(),
+        }
+    }
 }

@@ -89,18 +89,15 @@ impl Validator<'_> {
         value
     }
 
-    fn time(&mut self, value: &Spanned<String>, field: &str) -> Option<NaiveTime> {
-        match NaiveTime::parse_from_str(value.get_ref(), "%H:%M") {
+    fn time(&mut self, value: &Spanned<TimeOfDay>, field: &str) -> Option<NaiveTime> {
+        let text = value.get_ref().as_text();
+        let parsed = NaiveTime::parse_from_str(&text, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(&text, "%H:%M:%S"));
+        match parsed {
             Ok(t) => Some(t),
             Err(_) => {
-                self.problem(
-                    value.span(),
-                    field,
-                    format!(
-                        "{:?} is not a time of day as HH:MM (24-hour)",
-                        value.get_ref()
-                    ),
-                );
+                let message = format!("{text:?} is not a time of day as HH:MM (24-hour)");
+                self.problem(value.span(), field, message);
                 None
             }
         }
@@ -211,8 +208,8 @@ impl Validator<'_> {
             {
                 let message = format!(
                     "end {} is not after start {} (a block cannot cross midnight)",
-                    b.end.get_ref(),
-                    b.start.get_ref()
+                    b.end.get_ref().as_text(),
+                    b.start.get_ref().as_text()
                 );
                 self.problem(b.end.span(), format!("{path}.end"), message);
             }

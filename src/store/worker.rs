@@ -41,12 +41,17 @@ pub async fn run(
     let mut follow = tokio::time::interval(FOLLOW_INTERVAL);
     follow.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut read_failing = false;
+    // Our own commits were already reported as `Committed`; the follow poll skips them.
+    let mut own: std::collections::HashSet<uuid::Uuid> = std::collections::HashSet::new();
     loop {
         tokio::select! {
             request = requests.recv() => {
                 let Some(Request::Append(event)) = request else { break };
                 let reply = match store.append(&event).await {
-                    Ok(seq) => Reply::Committed(Stored { seq, event }),
+                    Ok(seq) => {
+                        own.insert(event.id);
+                        Reply::Committed(Stored { seq, event })
+                    }
                     Err(e) => {
                         tracing::error!(event = %event.id, item = ?event.item, error = %e, "write failed");
                         Reply::Failed { event, error: e.to_string() }
@@ -62,7 +67,8 @@ pub async fn run(
                         read_failing = false;
                         if let Some(last) = events.last() {
                             last_seq = last.seq;
-                            if replies.send(Reply::Arrived(events)).await.is_err() {
+                            let others: Vec<Stored> = events.into_iter().filter(|s| !own.remove(&s.event.id)).collect();
+                            if !others.is_empty() && replies.send(Reply::Arrived(others)).await.is_err() {
                                 break;
                             }
                         }

@@ -1,0 +1,89 @@
+//! How long a frame takes to build at 200x60 and 80x24 (the launch-day view with a morning of
+//! history), and how long replaying a busy day's log takes on start-up.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveTime};
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use warroom::app::clock::at_zone;
+use warroom::app::{App, Clock, Ledger};
+use warroom::layout;
+use warroom::store::{Author, Change, Event, Stored};
+use warroom::ui::{self, Theme};
+
+fn setup() -> (App, Vec<Stored>) {
+    let mut layout = layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    layout.launch.date = Some(day);
+    let now = at_zone(
+        layout.launch.zone,
+        day.and_time(NaiveTime::from_hms_opt(9, 31, 0).expect("time")),
+    );
+    let author = Author {
+        operator: "ann".into(),
+        origin: "bench".into(),
+    };
+    // A heavy day: every item ticked, unticked and ticked again with a note, by two operators.
+    let mut events = Vec::new();
+    let ids: Vec<String> = layout
+        .tickables()
+        .map(|(_, id, _)| id.to_string())
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        for change in [
+            Change::Tick,
+            Change::Untick,
+            Change::Note {
+                text: "checked with the depot".into(),
+            },
+            Change::Tick,
+        ] {
+            let seq = events.len() as i64 + 1;
+            let who = if n % 2 == 0 {
+                &author
+            } else {
+                &Author {
+                    operator: "bob".into(),
+                    origin: "bench".into(),
+                }
+            };
+            events.push(Stored {
+                seq,
+                event: Event::new(who, &layout.launch.id, day, now, Some(id.clone()), change),
+            });
+        }
+    }
+    let ledger = Ledger::from_events(events.iter().take(60).cloned());
+    (
+        App::new(Arc::new(layout), Clock::frozen(now), author, ledger),
+        events,
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let (app, events) = setup();
+    let theme = Theme::default();
+    for (w, h) in [(200, 60), (80, 24)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        c.bench_function(&format!("frame {w}x{h}"), |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|f| ui::draw(f, &app, &theme))
+                    .map(|_| ())
+                    .expect("draw")
+            })
+        });
+    }
+    c.bench_function(&format!("replay {} events", events.len()), |b| {
+        b.iter(|| Ledger::from_events(events.iter().cloned()))
+    });
+    c.bench_function("load and validate the seed layout", |b| {
+        b.iter(|| layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("layout"))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
