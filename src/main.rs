@@ -32,7 +32,13 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("warroom: {e:#}");
+            // Layout problems print exactly as `warroom check` prints them: file:line:col first.
+            match e.downcast_ref::<layout::LayoutError>() {
+                Some(layout_error) => eprintln!(
+                    "{layout_error}\nwarroom: the layout has problems; `warroom check FILE` lists them"
+                ),
+                None => eprintln!("warroom: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }
