@@ -23,6 +23,12 @@ pub enum Action {
     Skip,
     Note,
     Undo,
+    /// `a`: acknowledge an open alert.
+    Acknowledge,
+    /// `p`: the live view shows the next panel full size (small terminals).
+    NextPanel,
+    /// `y` while asked to confirm a tick against failing evidence.
+    Confirm,
     Search,
     /// Enter: open the detail of the selected item.
     Detail,
@@ -47,10 +53,15 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ),
     ("n", "add a note to the item"),
     ("u", "undo your own last change"),
+    ("a", "acknowledge the newest open alert (asks who is on it)"),
+    (
+        "p",
+        "live panels: next panel (full screen on small terminals)",
+    ),
     ("Enter", "item detail: who, when, notes, history"),
     ("/", "search items (English or 中文); Esc clears"),
     ("Tab  S-Tab", "next / previous view"),
-    ("1 … 7", "go to a view (numbered in the tabs at the top)"),
+    ("1 … 8", "go to a view (numbered in the tabs at the top)"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit (everything is already saved)"),
 ];
@@ -75,6 +86,10 @@ pub fn from_key(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('q') => Some(Action::Quit),
             _ => Some(Action::ToggleHelp),
         },
+        Mode::Confirm { .. } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm),
+            _ => Some(Action::Cancel),
+        },
         Mode::Detail => match key.code {
             KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
             KeyCode::Char('q') => Some(Action::Quit),
@@ -90,7 +105,7 @@ fn normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Tab => Action::NextView,
         KeyCode::BackTab => Action::PreviousView,
-        KeyCode::Char(c @ '1'..='7') => {
+        KeyCode::Char(c @ '1'..='8') => {
             let index = c as usize - '1' as usize;
             Action::ShowView(View::ALL[index])
         }
@@ -104,6 +119,8 @@ fn normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('s') => Action::Skip,
         KeyCode::Char('n') => Action::Note,
         KeyCode::Char('u') => Action::Undo,
+        KeyCode::Char('a') => Action::Acknowledge,
+        KeyCode::Char('p') => Action::NextPanel,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Enter => Action::Detail,
         KeyCode::Esc => Action::Back,

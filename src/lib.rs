@@ -13,6 +13,7 @@ pub mod cli;
 pub mod layout;
 pub mod operator;
 pub mod paths;
+pub mod poller;
 pub mod sources;
 pub mod status;
 pub mod store;

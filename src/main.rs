@@ -105,7 +105,36 @@ fn check(file: &Path) -> ExitCode {
                 c.timeline_phases, c.timeline_entries
             );
             println!("  sign-offs    {}", c.signoffs);
-            ExitCode::SUCCESS
+            println!(
+                "  live         {} sources, {} panels",
+                layout.sources.len(),
+                layout.panels.len()
+            );
+            // A source whose ${NAME} is unset cannot poll: the TUI still starts (its panels say
+            // how to configure it), but a check before launch must not pass.
+            let mut seen: Vec<&str> = Vec::new();
+            for problem in &layout.unset_env {
+                if seen.contains(&problem.message.as_str()) {
+                    continue;
+                }
+                seen.push(&problem.message);
+                let uses = layout
+                    .unset_env
+                    .iter()
+                    .filter(|p| p.message == problem.message)
+                    .count();
+                let more = if uses > 1 {
+                    format!(" (and {} more uses)", uses - 1)
+                } else {
+                    String::new()
+                };
+                eprintln!("{}:{problem}{more}", file.display());
+            }
+            if layout.unset_env.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("{e}");
@@ -206,6 +235,7 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let theme = Theme::new(color, cli.ascii);
 
+    let (_poll_tx, poll_rx) = mpsc::channel(4096);
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
     let writer = tokio::spawn(worker::run(
@@ -215,7 +245,15 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     tui::install_panic_hook(app.log_path.clone());
     let exit = {
         let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
-        tui::run(app, theme, &mut guard.terminal, request_tx, reply_rx).await
+        tui::run(
+            app,
+            theme,
+            &mut guard.terminal,
+            request_tx,
+            reply_rx,
+            poll_rx,
+        )
+        .await
     };
     // The request channel is closed now: the writer commits what is queued, then stops.
     if tokio::time::timeout(std::time::Duration::from_secs(15), writer)

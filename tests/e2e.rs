@@ -621,7 +621,7 @@ fn skip_note_undo_help_views_and_search() {
         term.wait_for(
             &format!("view {key} titled {title:?} (and the launch-day list gone)"),
             STEP,
-            |s| s.rows.get(2).is_some_and(|r| r.contains(title)) && !s.has(FIRST),
+            |s| s.rows.iter().take(4).any(|r| r.contains(title)) && !s.has(FIRST),
         );
     }
     // The audit log lists what happened, newest first: the undo, the note (marked undone),
@@ -701,15 +701,18 @@ fn audit_entry(row: &str, what: &str) -> bool {
 }
 
 /// The row with all three pane titles of the wide layout, left to right.
+/// The war-room layout: timeline, list and the live panels' column side by side, with the
+/// item's detail under the list.
 fn three_panes(s: &Screen) -> bool {
-    s.rows.iter().any(|r| {
-        let (t, l, i) = (
+    let columns = s.rows.iter().any(|r| {
+        let (t, l, p) = (
             r.find("┌ Timeline "),
             r.find("┌ Launch day "),
-            r.find("┌ Item "),
+            r.find("┌ Service health "),
         );
-        matches!((t, l, i), (Some(t), Some(l), Some(i)) if t < l && l < i)
-    })
+        matches!((t, l, p), (Some(t), Some(l), Some(p)) if t < l && l < p)
+    });
+    columns && s.rows.iter().any(|r| r.contains("┌ Item "))
 }
 
 #[test]

@@ -54,11 +54,13 @@ async fn settle(
     rx: &mut mpsc::Receiver<Reply>,
 ) {
     let mut waiting = 0;
-    for Effect::Persist(event) in effects {
-        tx.send(Request::Append(event))
-            .await
-            .expect("worker running");
-        waiting += 1;
+    for effect in effects {
+        if let Effect::Persist(event) = effect {
+            tx.send(Request::Append(event))
+                .await
+                .expect("worker running");
+            waiting += 1;
+        }
     }
     while waiting > 0 {
         let reply = tokio::time::timeout(Duration::from_secs(5), rx.recv())

@@ -31,6 +31,30 @@ pub struct ItemState {
     pub history: Vec<usize>,
 }
 
+/// An alert from raise to clear, as the log tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRecord {
+    pub source: String,
+    /// "warn" or "critical"; an escalation updates it.
+    pub severity: String,
+    pub detail: String,
+    pub raised_at: DateTime<Utc>,
+    pub raised_by: String,
+    /// Who acknowledged it, when, and why.
+    pub ack: Option<(String, DateTime<Utc>, String)>,
+    pub cleared: Option<(DateTime<Utc>, String)>,
+}
+
+impl AlertRecord {
+    pub fn is_open(&self) -> bool {
+        self.cleared.is_none()
+    }
+
+    pub fn is_critical(&self) -> bool {
+        self.severity == "critical"
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Ledger {
     events: Vec<Stored>,
@@ -38,6 +62,8 @@ pub struct Ledger {
     /// Undone event id → the undo event's index.
     undone: HashMap<Uuid, usize>,
     items: HashMap<String, ItemState>,
+    /// Every alert of the day, in the order raised.
+    alerts: Vec<AlertRecord>,
 }
 
 static OPEN: ItemState = ItemState {
@@ -80,11 +106,78 @@ impl Ledger {
                 .history
                 .push(index);
         }
+        self.apply_alert(&stored.event);
         self.events.push(stored);
         if let Some(item) = touched {
             self.replay(&item);
         }
         true
+    }
+
+    fn apply_alert(&mut self, event: &Event) {
+        match &event.change {
+            Change::AlertRaised {
+                source,
+                severity,
+                detail,
+            } => {
+                if let Some(record) = self
+                    .alerts
+                    .iter_mut()
+                    .rev()
+                    .find(|a| &a.source == source && a.is_open())
+                {
+                    // Raised again while open: an escalation (warn → critical) or another
+                    // operator's warroom raising the same alert; one record either way.
+                    if severity == "critical" {
+                        record.severity = severity.clone();
+                        record.detail = detail.clone();
+                    }
+                } else {
+                    self.alerts.push(AlertRecord {
+                        source: source.clone(),
+                        severity: severity.clone(),
+                        detail: detail.clone(),
+                        raised_at: event.at,
+                        raised_by: event.operator.clone(),
+                        ack: None,
+                        cleared: None,
+                    });
+                }
+            }
+            Change::AlertAcknowledged { source, reason } => {
+                if let Some(record) = self
+                    .alerts
+                    .iter_mut()
+                    .rev()
+                    .find(|a| &a.source == source && a.is_open())
+                {
+                    record.ack = Some((event.operator.clone(), event.at, reason.clone()));
+                }
+            }
+            Change::AlertCleared { source, detail } => {
+                if let Some(record) = self
+                    .alerts
+                    .iter_mut()
+                    .rev()
+                    .find(|a| &a.source == source && a.is_open())
+                {
+                    record.cleared = Some((event.at, detail.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn alerts(&self) -> &[AlertRecord] {
+        &self.alerts
+    }
+
+    pub fn open_alert(&self, source: &str) -> Option<&AlertRecord> {
+        self.alerts
+            .iter()
+            .rev()
+            .find(|a| a.source == source && a.is_open())
     }
 
     /// Recomputes one item from its history, leaving out undone events.
@@ -113,7 +206,7 @@ impl Ledger {
                     )
                 }
                 Change::Note { .. } => state.notes.push(index),
-                Change::Undo { .. } | Change::Unknown { .. } => {}
+                _ => {}
             }
         }
     }
@@ -151,7 +244,10 @@ impl Ledger {
         self.events.iter().rev().map(|s| &s.event).find(|e| {
             e.operator == operator
                 && e.item.is_some()
-                && !matches!(e.change, Change::Undo { .. } | Change::Unknown { .. })
+                && !matches!(
+                    e.change,
+                    Change::Undo { .. } | Change::Unknown { .. } | Change::Evidence { .. }
+                )
                 && !self.is_undone(&e.id)
         })
     }

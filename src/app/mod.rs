@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod ledger;
+pub mod live;
 pub mod outline;
 
 use std::cell::Cell;
@@ -28,10 +29,12 @@ pub enum View {
     Contacts,
     Timeline,
     Audit,
+    /// Every live panel at once (or one at a time on small terminals, `p` for the next).
+    Live,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::LaunchDay,
         View::Prelaunch,
         View::Criteria,
@@ -39,6 +42,7 @@ impl View {
         View::Contacts,
         View::Timeline,
         View::Audit,
+        View::Live,
     ];
 
     pub fn title(self) -> &'static str {
@@ -50,6 +54,7 @@ impl View {
             View::Contacts => "Contacts",
             View::Timeline => "Pilot timeline",
             View::Audit => "Audit log",
+            View::Live => "Live panels",
         }
     }
 
@@ -62,6 +67,7 @@ impl View {
             View::Contacts => "Contacts",
             View::Timeline => "Timeline",
             View::Audit => "Audit",
+            View::Live => "Live",
         }
     }
 
@@ -107,6 +113,11 @@ pub enum Mode {
     Detail,
     /// Typing a skip reason, a note or a search.
     Prompt(Prompt),
+    /// Ticking an item whose live evidence is failing: `y` ticks anyway.
+    Confirm {
+        item: String,
+        why: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,9 +128,17 @@ pub struct Prompt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptPurpose {
-    Skip { item: String },
-    Note { item: String },
+    Skip {
+        item: String,
+    },
+    Note {
+        item: String,
+    },
     Search,
+    /// Acknowledging the open alert of a source, with a reason.
+    Ack {
+        source: String,
+    },
 }
 
 /// A one-line message in the status bar.
@@ -137,11 +156,15 @@ pub struct App {
     pub schedule: Schedule,
     pub author: Author,
     pub ledger: Ledger,
+    /// What the live sources have said.
+    pub live: live::Live,
     pub view: View,
     pub views: HashMap<View, ViewState>,
     pub mode: Mode,
     /// Lower-cased search text; empty when not filtering.
     pub filter: String,
+    /// The panel shown full size in the live view on small terminals.
+    pub panel_focus: usize,
     /// Sent to the store, not yet committed: shown as "saving".
     pub pending: HashMap<Uuid, Event>,
     pub flash: Option<Flash>,
@@ -151,6 +174,11 @@ pub struct App {
     pub db_path: String,
     pub log_path: String,
     pub quit: bool,
+    /// Live values not yet written to the store.
+    pub samples: Vec<crate::store::Sample>,
+    pub samples_flushed_at: Option<DateTime<Utc>>,
+    /// Ring the terminal bell on alerts (`--no-bell` turns it off).
+    pub bell: bool,
     /// The operator's own UTC offset, for showing times in both zones.
     pub local_offset: FixedOffset,
 }
@@ -160,12 +188,14 @@ impl App {
         let now = clock.now();
         let day = Schedule::launch_day(&layout, now);
         let schedule = Schedule::new(&layout, day);
+        let live = live::Live::new(&layout);
         let mut app = Self {
             layout,
             clock,
             now,
             schedule,
             author,
+            live,
             ledger,
             view: View::LaunchDay,
             views: View::ALL
@@ -175,12 +205,16 @@ impl App {
             mode: Mode::Normal,
             filter: String::new(),
             pending: HashMap::new(),
+            panel_focus: 0,
             flash: None,
             flash_at: None,
             db_path: String::new(),
             log_path: String::new(),
             quit: false,
             local_offset: *chrono::Local::now().offset(),
+            samples: Vec::new(),
+            samples_flushed_at: None,
+            bell: true,
         };
         app.select_default();
         app
@@ -260,6 +294,15 @@ impl App {
         self.pending
             .values()
             .any(|e| e.item.as_deref() == Some(item))
+    }
+
+    /// A source's title for messages, or its id when the layout has no such source.
+    pub fn source_title(&self, id: &str) -> String {
+        self.layout
+            .sources
+            .iter()
+            .find(|s| s.spec.id == id)
+            .map_or_else(|| id.to_string(), |s| s.title.en.clone())
     }
 
     /// Text of any tickable item by id.

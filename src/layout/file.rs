@@ -27,6 +27,10 @@ pub struct LayoutFile {
     pub timeline: Vec<PhaseFile>,
     #[serde(default, rename = "signoff")]
     pub signoffs: Vec<SignoffFile>,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceFile>,
+    #[serde(default, rename = "panel")]
+    pub panels: Vec<PanelFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +66,9 @@ pub struct BlockFile {
     pub title_zh: Option<String>,
     pub start: Spanned<TimeOfDay>,
     pub end: Spanned<TimeOfDay>,
+    /// Alerts still show but do not ring during this block (e.g. a deploy window).
+    #[serde(default)]
+    pub quiet: bool,
     #[serde(default, rename = "section")]
     pub sections: Vec<SectionFile>,
 }
@@ -86,6 +93,8 @@ pub struct ItemFile {
     pub id: Spanned<String>,
     pub text: Spanned<String>,
     pub text_zh: Option<String>,
+    /// What proves the item: `source:ID`, `panel:ID` or `no-critical-alerts`.
+    pub evidence: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,4 +204,75 @@ impl TimeOfDay {
             Self::Toml(d) => d.to_string(),
         }
     }
+}
+
+/// A `[[source]]`: one flat table whatever the kind, so that every field keeps its span;
+/// validation says which fields a kind takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub title: Option<String>,
+    pub title_zh: Option<String>,
+    pub interval: Option<Spanned<DurationValue>>,
+    pub timeout: Option<Spanned<DurationValue>>,
+    pub url: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+    pub headers: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    pub body: Option<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    pub fields: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    pub max_bytes: Option<Spanned<u64>>,
+    pub max_redirects: Option<Spanned<u32>>,
+    pub insecure_skip_verify: Option<Spanned<bool>>,
+    pub query: Option<Spanned<String>>,
+    pub address: Option<Spanned<String>>,
+    pub server_name: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    #[serde(default)]
+    pub warn: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub critical: Vec<Spanned<String>>,
+    pub raise_after: Option<Spanned<u32>>,
+    pub clear_after: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub notify: Vec<Spanned<String>>,
+}
+
+/// `"5s"`, `"500ms"`, `"2m"`, or a bare number of seconds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DurationValue {
+    Seconds(f64),
+    Text(String),
+}
+
+/// A `[[panel]]`: what to show, fed by which sources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelFile {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub title: Option<String>,
+    pub title_zh: Option<String>,
+    /// Health panels: one row per source.
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    /// Single-source panels.
+    pub source: Option<Spanned<String>>,
+    /// Criteria panel: which week's targets to hold the live values against.
+    pub week: Option<Spanned<u32>>,
+    /// Criteria panel: target metric → live value (`source` or `source.field`, or `uptime:source`).
+    pub bind: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    /// Latency panel: field names of p95 and average (ms) and their targets.
+    pub p95_field: Option<String>,
+    pub avg_field: Option<String>,
+    pub p95_target_ms: Option<f64>,
+    pub avg_target_ms: Option<f64>,
+    /// Deliveries panel: the week-1 completion target in percent.
+    pub completion_target: Option<f64>,
+    /// Tickets panel: JSONPath of the ticket rows in the body, and the resolution target.
+    pub rows: Option<Spanned<String>>,
+    pub target_hours: Option<f64>,
 }

@@ -4,6 +4,7 @@ mod error;
 mod file;
 mod model;
 mod validate;
+mod validate_live;
 
 pub use error::{LayoutError, Problem};
 pub use model::*;

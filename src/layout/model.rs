@@ -43,6 +43,11 @@ pub struct Layout {
     pub contacts: Vec<ContactGroup>,
     pub timeline: Vec<Phase>,
     pub signoffs: Vec<Signoff>,
+    pub sources: Vec<LiveSource>,
+    pub panels: Vec<Panel>,
+    /// `${NAME}`s the layout uses that are not set: the sources using them stay unconfigured;
+    /// `warroom check` reports each as an error.
+    pub unset_env: Vec<super::Problem>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +75,7 @@ pub struct Block {
     pub title: Text,
     pub start: NaiveTime,
     pub end: NaiveTime,
+    pub quiet: bool,
     pub sections: Vec<Section>,
 }
 
@@ -93,6 +99,18 @@ pub struct Item {
     /// Stable slug: ticks are stored against it, so editing `text` never orphans them.
     pub id: String,
     pub text: Text,
+    pub evidence: Option<Evidence>,
+}
+
+/// The live condition that proves a checklist item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// That source is ok.
+    Source(String),
+    /// Every source of that panel is ok.
+    Panel(String),
+    /// No critical alert is open.
+    NoCriticalAlerts,
 }
 
 #[derive(Debug, Clone)]
@@ -317,5 +335,70 @@ impl Layout {
         self.blocks
             .iter()
             .find(|b| b.items().any(|i| i.id == item_id))
+    }
+}
+
+/// A declared source; `missing_env` lists `${NAME}`s that are not set, which leaves the source
+/// unconfigured (its panel says how to configure it) rather than polling a broken URL.
+#[derive(Debug, Clone)]
+pub struct LiveSource {
+    pub spec: crate::sources::SourceSpec,
+    pub title: Text,
+    pub missing_env: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub id: String,
+    pub title: Text,
+    pub sources: Vec<String>,
+    pub kind: PanelKind,
+}
+
+/// Where a panel reads a number: a source's value, one of its fields, or the uptime computed
+/// from its health history; `scale` converts units (e.g. 100 for a fraction shown in %).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueRef {
+    pub source: String,
+    pub field: Option<String>,
+    pub uptime: bool,
+    pub scale: f64,
+}
+
+#[derive(Debug, Clone)]
+pub enum PanelKind {
+    Health,
+    ErrorRate,
+    Latency {
+        p95_field: String,
+        avg_field: String,
+        p95_target_ms: f64,
+        avg_target_ms: f64,
+    },
+    Deliveries {
+        completion_target: f64,
+    },
+    Tickets {
+        rows: String,
+        target_hours: f64,
+    },
+    Criteria {
+        week: u32,
+        bind: Vec<(String, ValueRef)>,
+    },
+    Alerts,
+}
+
+impl PanelKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PanelKind::Health => "health",
+            PanelKind::ErrorRate => "error_rate",
+            PanelKind::Latency { .. } => "latency",
+            PanelKind::Deliveries { .. } => "deliveries",
+            PanelKind::Tickets { .. } => "tickets",
+            PanelKind::Criteria { .. } => "criteria",
+            PanelKind::Alerts => "alerts",
+        }
     }
 }

@@ -20,8 +20,11 @@ pub fn parse(_file: &str, text: &str) -> Result<Layout, Vec<Problem>> {
         locator,
         problems: Vec::new(),
         ids: HashMap::new(),
+        evidence: Vec::new(),
+        missing_env: Vec::new(),
     };
-    let layout = v.layout(raw, _file);
+    let mut layout = v.layout(raw, _file);
+    layout.unset_env = std::mem::take(&mut v.missing_env);
     if v.problems.is_empty() {
         Ok(layout)
     } else {
@@ -43,15 +46,28 @@ fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
     locator.problem(span, field, message)
 }
 
-struct Validator<'a> {
+pub(super) struct Validator<'a> {
     locator: Locator<'a>,
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
     /// Every id seen so far, with its field path and line, to report duplicates.
     ids: HashMap<String, (String, usize)>,
+    /// Evidence named by items, checked once all sources and panels are known.
+    pub(super) evidence: Vec<(Range<usize>, String, Evidence)>,
+    /// Environment variables named by `${NAME}` that are not set, with where they are used.
+    pub(super) missing_env: Vec<Problem>,
 }
 
 impl Validator<'_> {
-    fn problem(
+    pub(super) fn locator_problem(
+        &self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Problem {
+        self.locator.problem(span, field, message)
+    }
+
+    pub(super) fn problem(
         &mut self,
         span: Range<usize>,
         field: impl Into<String>,
@@ -62,7 +78,7 @@ impl Validator<'_> {
     }
 
     /// Checks an id's shape and uniqueness across the whole file, and returns it.
-    fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
+    pub(super) fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
         let value = id.get_ref().clone();
         let span = id.span();
         let valid = value.len() <= 64
@@ -126,7 +142,7 @@ impl Validator<'_> {
             .into_iter()
             .map(|s| self.section(s, "expansion"))
             .collect();
-        let contacts = raw
+        let contacts: Vec<ContactGroup> = raw
             .contacts
             .into_iter()
             .map(|g| self.contact_group(g))
@@ -143,6 +159,13 @@ impl Validator<'_> {
                 }
             })
             .collect();
+        let contact_ids: Vec<String> = contacts
+            .iter()
+            .flat_map(|g: &ContactGroup| g.people.iter().map(|p| p.id.clone()))
+            .collect();
+        let sources = self.sources(raw.sources, &contact_ids);
+        let panels = self.panels(raw.panels, &sources);
+        self.check_evidence(&sources, &panels);
         Layout {
             source: source.to_string(),
             launch,
@@ -154,6 +177,9 @@ impl Validator<'_> {
             contacts,
             timeline,
             signoffs,
+            sources,
+            panels,
+            unset_env: Vec::new(),
         }
     }
 
@@ -230,6 +256,7 @@ impl Validator<'_> {
                 title: Text::new(b.title, b.title_zh),
                 start: start.unwrap_or(NaiveTime::MIN),
                 end: end.unwrap_or(NaiveTime::MIN),
+                quiet: b.quiet,
                 sections,
             };
             if start.is_some() && end.is_some() {
@@ -301,9 +328,14 @@ impl Validator<'_> {
                         "item text is empty",
                     );
                 }
+                let evidence = i
+                    .evidence
+                    .as_ref()
+                    .and_then(|e| self.evidence_ref(e, &format!("{path}.{item_id}.evidence")));
                 Item {
                     id: item_id,
                     text: Text::new(i.text.into_inner(), i.text_zh),
+                    evidence,
                 }
             })
             .collect();

@@ -57,3 +57,34 @@ pub enum SourceError {
 pub trait Probe: Send + Sync {
     fn poll(&self) -> BoxFuture<'_, Result<Observation, SourceError>>;
 }
+
+/// A source's state as an operator reads it: three levels, not two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Health {
+    Ok,
+    Warn,
+    Critical,
+}
+
+/// The health one poll gives: an error is critical; else the first failing critical
+/// condition, else the first failing warn condition; the reason says which and why.
+pub fn evaluate(
+    spec: &SourceSpec,
+    result: &Result<Observation, SourceError>,
+) -> (Health, Option<String>) {
+    let observation = match result {
+        Ok(o) => o,
+        Err(e) => return (Health::Critical, Some(e.to_string())),
+    };
+    for condition in &spec.critical {
+        if let Err(reason) = condition.check(observation) {
+            return (Health::Critical, Some(reason));
+        }
+    }
+    for condition in &spec.warn {
+        if let Err(reason) = condition.check(observation) {
+            return (Health::Warn, Some(reason));
+        }
+    }
+    (Health::Ok, None)
+}

@@ -20,6 +20,26 @@ pub enum Change {
     Undo {
         target: Uuid,
     },
+    /// What an item's live evidence said when it was ticked (recorded with the tick).
+    Evidence {
+        text: String,
+    },
+    /// A source went bad for `raise_after` polls in a row.
+    AlertRaised {
+        source: String,
+        severity: String,
+        detail: String,
+    },
+    /// An operator took ownership of an open alert; the bell stays quiet until it clears.
+    AlertAcknowledged {
+        source: String,
+        reason: String,
+    },
+    /// The source passed `clear_after` polls in a row.
+    AlertCleared {
+        source: String,
+        detail: String,
+    },
     /// A kind written by a newer warroom: kept and listed, never interpreted.
     Unknown {
         kind: String,
@@ -35,7 +55,50 @@ impl Change {
             Self::Skip { .. } => "skip",
             Self::Note { .. } => "note",
             Self::Undo { .. } => "undo",
+            Self::Evidence { .. } => "evidence",
+            Self::AlertRaised { .. } => "alert_raised",
+            Self::AlertAcknowledged { .. } => "alert_ack",
+            Self::AlertCleared { .. } => "alert_cleared",
             Self::Unknown { kind, .. } => kind,
+        }
+    }
+
+    /// The short word the audit log shows ("tick", "skip", "alert").
+    pub fn verb(&self) -> &str {
+        match self {
+            Self::Tick => "tick",
+            Self::Untick => "reopen",
+            Self::Skip { .. } => "skip",
+            Self::Note { .. } => "note",
+            Self::Undo { .. } => "undo",
+            Self::Evidence { .. } => "evidence",
+            Self::AlertRaised { .. } => "alert",
+            Self::AlertAcknowledged { .. } => "ack",
+            Self::AlertCleared { .. } => "cleared",
+            Self::Unknown { kind, .. } => kind,
+        }
+    }
+
+    /// What goes with the verb: a reason, a note's text, an alert's detail.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Skip { reason } | Self::AlertAcknowledged { reason, .. } => reason.clone(),
+            Self::Note { text } | Self::Evidence { text } => text.clone(),
+            Self::AlertRaised {
+                severity, detail, ..
+            } => format!("{severity}: {detail}"),
+            Self::AlertCleared { detail, .. } => detail.clone(),
+            Self::Tick | Self::Untick | Self::Undo { .. } | Self::Unknown { .. } => String::new(),
+        }
+    }
+
+    /// The source an alert event is about.
+    pub fn alert_source(&self) -> Option<&str> {
+        match self {
+            Self::AlertRaised { source, .. }
+            | Self::AlertAcknowledged { source, .. }
+            | Self::AlertCleared { source, .. } => Some(source),
+            _ => None,
         }
     }
 
@@ -45,6 +108,18 @@ impl Change {
             Self::Skip { reason } => json!({ "reason": reason }).to_string(),
             Self::Note { text } => json!({ "text": text }).to_string(),
             Self::Undo { target } => json!({ "target": target.to_string() }).to_string(),
+            Self::Evidence { text } => json!({ "text": text }).to_string(),
+            Self::AlertRaised {
+                source,
+                severity,
+                detail,
+            } => json!({ "source": source, "severity": severity, "detail": detail }).to_string(),
+            Self::AlertAcknowledged { source, reason } => {
+                json!({ "source": source, "reason": reason }).to_string()
+            }
+            Self::AlertCleared { source, detail } => {
+                json!({ "source": source, "detail": detail }).to_string()
+            }
             Self::Unknown { payload, .. } => payload.clone(),
         }
     }

@@ -50,6 +50,22 @@ pub enum StoreError {
     },
 }
 
+/// One downsampled live value: the last value of a series in a minute, or a counter's sum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub source: String,
+    pub series: String,
+    pub minute: DateTime<Utc>,
+    pub value: f64,
+}
+
+impl Sample {
+    /// Counters (`_polls`, `_up`) add up within their minute; other series keep the last value.
+    pub fn is_counter(&self) -> bool {
+        self.series.starts_with('_')
+    }
+}
+
 /// An event together with its position in the log.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -209,6 +225,61 @@ impl Store {
                 change: Change::from_stored(&get("kind")?, &get("payload")?),
             },
         })
+    }
+
+    /// Saves a batch of samples in one transaction.
+    pub async fn save_samples(
+        &self,
+        launch: &str,
+        day: NaiveDate,
+        samples: &[Sample],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.sql_error(e))?;
+        for s in samples {
+            sqlx::query(
+                "INSERT INTO samples (launch, day, source, series, minute, value) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (launch, day, source, series, minute) DO UPDATE SET
+                 value = CASE WHEN substr(excluded.series, 1, 1) = '_' THEN samples.value + excluded.value ELSE excluded.value END",
+            )
+            .bind(launch)
+            .bind(day.to_string())
+            .bind(&s.source)
+            .bind(&s.series)
+            .bind(s.minute.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .bind(s.value)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.sql_error(e))?;
+        }
+        tx.commit().await.map_err(|e| self.sql_error(e))
+    }
+
+    /// The day's samples, oldest first.
+    pub async fn day_samples(
+        &self,
+        launch: &str,
+        day: NaiveDate,
+    ) -> Result<Vec<Sample>, StoreError> {
+        let rows = sqlx::query("SELECT source, series, minute, value FROM samples WHERE launch = ? AND day = ? ORDER BY minute")
+            .bind(launch)
+            .bind(day.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.sql_error(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let minute: String = row.try_get("minute").map_err(|e| self.sql_error(e))?;
+            let Ok(minute) = DateTime::parse_from_rfc3339(&minute) else {
+                continue;
+            };
+            out.push(Sample {
+                source: row.try_get("source").map_err(|e| self.sql_error(e))?,
+                series: row.try_get("series").map_err(|e| self.sql_error(e))?,
+                minute: minute.with_timezone(&Utc),
+                value: row.try_get("value").map_err(|e| self.sql_error(e))?,
+            });
+        }
+        Ok(out)
     }
 
     /// Waits for in-flight work and closes the database cleanly (checkpointing the WAL).

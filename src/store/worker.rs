@@ -12,6 +12,8 @@ use super::{Event, Store, Stored};
 #[derive(Debug)]
 pub enum Request {
     Append(Event),
+    /// Downsampled live values; a failure is logged and reported, never retried forever.
+    Samples(Vec<super::Sample>),
 }
 
 #[derive(Debug)]
@@ -46,7 +48,17 @@ pub async fn run(
     loop {
         tokio::select! {
             request = requests.recv() => {
-                let Some(Request::Append(event)) = request else { break };
+                let event = match request {
+                    Some(Request::Append(event)) => event,
+                    Some(Request::Samples(samples)) => {
+                        if let Err(e) = store.save_samples(&launch, day, &samples).await {
+                            tracing::warn!(error = %e, count = samples.len(), "saving samples failed");
+                            let _ = replies.send(Reply::ReadFailed(format!("saving live history failed: {e}"))).await;
+                        }
+                        continue;
+                    }
+                    None => break,
+                };
                 let reply = match store.append(&event).await {
                     Ok(seq) => {
                         own.insert(event.id);

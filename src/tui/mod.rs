@@ -79,12 +79,45 @@ pub enum Exit {
     TerminalClosed,
 }
 
+/// Carries out one effect of an update. Never blocks: a full store queue is reported, not waited on.
+fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
+    match effect {
+        Effect::Persist(event) => {
+            if let Err(e) = store.try_send(Request::Append(event)) {
+                let (request, why) = match e {
+                    mpsc::error::TrySendError::Full(r) => (r, "the store is falling behind"),
+                    mpsc::error::TrySendError::Closed(r) => (r, "the store has stopped"),
+                };
+                if let Request::Append(event) = request {
+                    update(
+                        app,
+                        Msg::Store(Reply::Failed {
+                            event,
+                            error: why.to_string(),
+                        }),
+                    );
+                }
+            }
+        }
+        Effect::Bell => {
+            let mut stdout = io::stdout();
+            let _ = stdout.write_all(b"\x07").and_then(|()| stdout.flush());
+        }
+        Effect::SaveSamples(samples) => {
+            if store.try_send(Request::Samples(samples)).is_err() {
+                tracing::warn!("store queue full: a batch of live samples was dropped");
+            }
+        }
+    }
+}
+
 pub async fn run(
     mut app: App,
     theme: Theme,
     term: &mut Term,
     store: mpsc::Sender<Request>,
     mut replies: mpsc::Receiver<Reply>,
+    mut polls: mpsc::Receiver<crate::poller::PollResult>,
 ) -> io::Result<Exit> {
     let mut keys = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -112,6 +145,7 @@ pub async fn run(
             },
             _ = ticks.tick() => Msg::Tick,
             Some(reply) = replies.recv() => Msg::Store(reply),
+            Some(result) = polls.recv() => Msg::Poll(result),
             _ = sigterm.recv() => return Ok(Exit::Signal(15)),
             _ = sighup.recv() => return Ok(Exit::Signal(1)),
             _ = sigint.recv() => return Ok(Exit::Signal(2)),
@@ -119,25 +153,7 @@ pub async fn run(
         let resized = matches!(msg, Msg::Resize);
         let (redraw, effects) = update(&mut app, msg);
         for effect in effects {
-            match effect {
-                Effect::Persist(event) => {
-                    if let Err(e) = store.try_send(Request::Append(event)) {
-                        let (event, why) = match e {
-                            mpsc::error::TrySendError::Full(Request::Append(ev)) => {
-                                (ev, "the store is falling behind")
-                            }
-                            mpsc::error::TrySendError::Closed(Request::Append(ev)) => {
-                                (ev, "the store has stopped")
-                            }
-                        };
-                        let reply = Reply::Failed {
-                            event,
-                            error: why.to_string(),
-                        };
-                        update(&mut app, Msg::Store(reply));
-                    }
-                }
-            }
+            execute(&mut app, effect, &store);
         }
         if app.quit {
             return Ok(Exit::Quit);

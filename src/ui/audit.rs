@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, width};
 use super::{Theme, launch_time, scrolled};
 use crate::app::App;
-use crate::store::Change;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
@@ -34,14 +33,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .as_deref()
             .and_then(|i| app.item_text(i))
             .map_or_else(|| e.item.clone().unwrap_or_default(), |t| t.en.clone());
-        let (what, detail) = match &e.change {
-            Change::Tick => ("tick", String::new()),
-            Change::Untick => ("reopen", String::new()),
-            Change::Skip { reason } => ("skip", reason.clone()),
-            Change::Note { text } => ("note", text.clone()),
-            Change::Undo { .. } => ("undo", String::new()),
-            Change::Unknown { kind, .. } => (kind.as_str(), String::new()),
-        };
+        let (what, detail) = (e.change.verb(), e.change.detail());
+        // Alerts are about a source, not an item.
+        let item = e
+            .change
+            .alert_source()
+            .map_or(item, |source| app.source_title(source));
         let undone = app.ledger.is_undone(&e.id);
         let style = if undone { theme.dim() } else { theme.text() };
         let mut spans = vec![

@@ -131,7 +131,7 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
             Change::Skip { reason } => format!("skipped: {reason}"),
             Change::Note { text } => format!("noted: {text}"),
             Change::Undo { .. } => "undid their last change".to_string(),
-            Change::Unknown { kind, .. } => kind.clone(),
+            other => format!("{} {}", other.verb(), other.detail()),
         };
         let undone = if app.ledger.is_undone(&event.id) {
             " (undone)"

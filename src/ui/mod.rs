@@ -25,6 +25,7 @@ mod criteria;
 mod detail;
 mod header;
 mod help;
+mod panels;
 mod pilot_timeline;
 mod sections;
 mod statusbar;
@@ -54,13 +55,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         );
         return;
     }
-    let [top, body, bottom] = Layout::vertical([
+    // Panels get a column of their own on a big screen; elsewhere a one-line strip says how
+    // the live sources are doing, and view 8 shows them full size.
+    let strip = !app.layout.panels.is_empty() && !panel_column_fits(area) && app.view != View::Live;
+    let [top, strip_area, body, bottom] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(u16::from(strip)),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
     header::render(frame, top, app, theme);
+    if strip {
+        panels::render_strip(frame, strip_area, app, theme);
+    }
     match app.view {
         View::LaunchDay | View::Prelaunch | View::Expansion => {
             checklist_screen(frame, body, app, theme)
@@ -69,6 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Contacts => contacts::render(frame, body, app, theme),
         View::Timeline => pilot_timeline::render(frame, body, app, theme),
         View::Audit => audit::render(frame, body, app, theme),
+        View::Live => panels::render_view(frame, body, app, theme),
     }
     statusbar::render(frame, bottom, app, theme);
     match &app.mode {
@@ -78,7 +87,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             frame.render_widget(Clear, popup);
             detail::render(frame, popup, app, theme, true);
         }
-        Mode::Normal | Mode::Prompt(_) => {}
+        Mode::Normal | Mode::Prompt(_) | Mode::Confirm { .. } => {}
     }
 }
 
@@ -88,7 +97,21 @@ fn checklist_screen(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         View::LaunchDay => timeline::render(frame, area, app, theme),
         _ => sections::render(frame, area, app, theme),
     };
-    if area.width >= WIDE {
+    if !app.layout.panels.is_empty() && panel_column_fits(area) {
+        let [left, middle, right] = Layout::horizontal([
+            Constraint::Length(34),
+            Constraint::Min(40),
+            Constraint::Length(64),
+        ])
+        .areas(area);
+        side(frame, left);
+        let [list, item] =
+            Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)])
+                .areas(middle);
+        checklist::render(frame, list, app, theme);
+        detail::render(frame, item, app, theme, false);
+        panels::render_column(frame, right, app, theme);
+    } else if area.width >= WIDE {
         let [left, middle, right] = Layout::horizontal([
             Constraint::Length(34),
             Constraint::Min(40),
@@ -111,6 +134,11 @@ fn checklist_screen(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         checklist::render(frame, area, app, theme);
     }
+}
+
+/// Room for timeline, list and a column of every panel: the war-room screen (200x60).
+fn panel_column_fits(area: Rect) -> bool {
+    area.width >= 170 && area.height >= 48
 }
 
 fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {

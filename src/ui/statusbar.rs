@@ -22,6 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             PromptPurpose::Note { item: id } => format!("Note on “{}”: ", truncate(&item(id), 30)),
             PromptPurpose::Search => "Search: ".to_string(),
+            PromptPurpose::Ack { source } => format!(
+                "Acknowledge “{}” — who is on it / why: ",
+                truncate(&app.source_title(source), 24)
+            ),
         };
         let hint = "  Enter ok · Esc cancel";
         let room = cols.saturating_sub(width(&label) + width(hint) + 1).max(1);
@@ -39,6 +43,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             x: cursor_x,
             y: area.y,
         });
+        return;
+    }
+    if let Mode::Confirm { item, why } = &app.mode {
+        let text = app.item_text(item).map_or(item.as_str(), |t| t.en.as_str());
+        let line = format!(
+            " Evidence for “{}” is failing ({why}). Tick anyway? y / n",
+            truncate(text, 30)
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&line, cols), theme.error())),
+            area,
+        );
         return;
     }
     if let Some(flash) = &app.flash {
@@ -71,7 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         &[
             ("j/k", "scroll"),
             ("Tab", "next view"),
-            ("1-7", "views"),
+            ("1-8", "views"),
             ("u", "undo"),
             ("?", "help"),
             ("q", "quit"),

@@ -1,13 +1,19 @@
 //! What events do to the state: keys, clock ticks and store replies in; effects (writes to
 //! persist) out. No I/O happens here, which keeps every behaviour testable without a terminal.
 
+mod live;
+
+pub use live::{evidence, severity};
+
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::action::{self, Action};
 use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
+use crate::poller::PollResult;
+use crate::sources::Health;
 use crate::store::worker::Reply;
-use crate::store::{Change, Event, Stored};
+use crate::store::{Change, Event, Sample, Stored};
 
 /// Everything the main loop feeds into the app.
 #[derive(Debug)]
@@ -17,13 +23,19 @@ pub enum Msg {
     /// The clock moved on (once a second).
     Tick,
     Store(Reply),
+    /// A live source answered (or failed to).
+    Poll(PollResult),
 }
 
 /// What the main loop must do after an update.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Effect {
     /// Write this event; show it only once the store says it committed.
     Persist(Event),
+    /// Ring the terminal bell once (an alert was raised, or a reminder is due).
+    Bell,
+    /// Save downsampled live values.
+    SaveSamples(Vec<Sample>),
 }
 
 /// How long an informational message stays in the status bar.
@@ -46,12 +58,14 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             let before = app.now.timestamp();
             app.now = app.clock.now();
             expire_flash(app);
+            live::flush_samples(app, &mut effects, false);
             app.now.timestamp() != before
         }
         Msg::Store(reply) => {
             store_reply(app, reply);
             true
         }
+        Msg::Poll(result) => live::poll(app, result, &mut effects),
     };
     (redraw, effects)
 }
@@ -108,6 +122,20 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Undo => undo(app, effects),
+        Action::Acknowledge => acknowledge(app),
+        Action::NextPanel => {
+            if app.view == View::Live {
+                app.panel_focus = (app.panel_focus + 1) % app.layout.panels.len().max(1);
+            } else {
+                show(app, View::Live);
+            }
+        }
+        Action::Confirm => {
+            if let Mode::Confirm { item, why } = std::mem::replace(&mut app.mode, Mode::Normal) {
+                let health = item_evidence(app, &item).and_then(|(h, _)| h);
+                tick(app, item, Some((health, why)), effects);
+            }
+        }
         Action::Search => {
             app.mode = Mode::Prompt(Prompt {
                 purpose: PromptPurpose::Search,
@@ -233,12 +261,43 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
         say(app, "Still saving the last change to this item…", false);
         return;
     }
-    let change = if *app.ledger.mark(&item) == Mark::Done {
-        Change::Untick
-    } else {
-        Change::Tick
-    };
-    record(app, Some(item), change, effects);
+    if *app.ledger.mark(&item) == Mark::Done {
+        record(app, Some(item), Change::Untick, effects);
+        return;
+    }
+    match item_evidence(app, &item) {
+        Some((Some(health), why)) if health != Health::Ok => {
+            app.mode = Mode::Confirm { item, why };
+        }
+        found => tick(app, item, found, effects),
+    }
+}
+
+/// The live evidence of an item that names one: its health and why.
+fn item_evidence(app: &App, item: &str) -> Option<(Option<Health>, String)> {
+    let layout = &app.layout;
+    let evidence = layout
+        .blocks
+        .iter()
+        .flat_map(|b| b.items())
+        .find(|i| i.id == item)
+        .and_then(|i| i.evidence.as_ref())?;
+    Some(live::evidence(app, evidence))
+}
+
+/// Ticks an item, recording what its evidence said at that moment alongside.
+fn tick(
+    app: &mut App,
+    item: String,
+    evidence: Option<(Option<Health>, String)>,
+    effects: &mut Vec<Effect>,
+) {
+    record(app, Some(item.clone()), Change::Tick, effects);
+    if let Some((health, why)) = evidence {
+        let level = health.map_or("no data", severity);
+        let text = format!("{level} at {}: {why}", crate::ui::launch_time(app, app.now));
+        record(app, Some(item), Change::Evidence { text }, effects);
+    }
 }
 
 fn skip(app: &mut App, effects: &mut Vec<Effect>) {
@@ -256,6 +315,26 @@ fn skip(app: &mut App, effects: &mut Vec<Effect>) {
             purpose: PromptPurpose::Skip { item },
             input: String::new(),
         });
+    }
+}
+
+/// `a`: acknowledge the newest open alert nobody has acknowledged yet (asks a reason).
+fn acknowledge(app: &mut App) {
+    let open = app
+        .ledger
+        .alerts()
+        .iter()
+        .rev()
+        .find(|a| a.is_open() && a.ack.is_none())
+        .map(|a| a.source.clone());
+    match open {
+        Some(source) => {
+            app.mode = Mode::Prompt(Prompt {
+                purpose: PromptPurpose::Ack { source },
+                input: String::new(),
+            })
+        }
+        None => say(app, "No open alert waits for an acknowledgement", false),
     }
 }
 
@@ -316,6 +395,25 @@ fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
                 record(app, Some(item), Change::Skip { reason: text }, effects);
             }
         }
+        PromptPurpose::Ack { source } => {
+            if text.is_empty() {
+                say(app, "Not acknowledged: say who is on it or why", true);
+                app.mode = Mode::Prompt(Prompt {
+                    purpose: PromptPurpose::Ack { source },
+                    input: String::new(),
+                });
+            } else {
+                record(
+                    app,
+                    None,
+                    Change::AlertAcknowledged {
+                        source,
+                        reason: text,
+                    },
+                    effects,
+                );
+            }
+        }
         PromptPurpose::Note { item } => {
             if !text.is_empty() {
                 record(app, Some(item), Change::Note { text }, effects);
@@ -373,6 +471,14 @@ pub fn summary(app: &App, event: &Event) -> String {
         Change::Skip { reason } => format!("skipped “{item}” ({reason})"),
         Change::Note { .. } => format!("note on “{item}”"),
         Change::Undo { .. } => format!("undid a change to “{item}”"),
-        Change::Unknown { kind, .. } => format!("{kind} “{item}”"),
+        other => match other.alert_source() {
+            Some(source) => format!(
+                "{} {}: {}",
+                other.verb(),
+                app.source_title(source),
+                other.detail()
+            ),
+            None => format!("{} “{item}”", other.verb()),
+        },
     }
 }

@@ -1,0 +1,140 @@
+//! What the live sources have said: the latest answer of each, its health and since when,
+//! a bounded history per series for sparklines, and poll counts for uptime since the day began.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::layout::Layout;
+use crate::sources::{Health, Observation, SourceError};
+
+/// Samples kept per series in memory (at a 5 s interval: the last 20 minutes).
+pub const HISTORY: usize = 240;
+
+#[derive(Debug, Default, Clone)]
+pub struct SourceState {
+    /// When the latest answer came, and what it was.
+    pub latest: Option<(DateTime<Utc>, Result<Observation, SourceError>)>,
+    pub health: Option<Health>,
+    /// Why the source is not ok (a failed condition, an error).
+    pub reason: Option<String>,
+    /// When the health last changed.
+    pub since: Option<DateTime<Utc>>,
+    pub last_ok: Option<DateTime<Utc>>,
+    /// Series name ("value" or a field) → recent points.
+    pub series: BTreeMap<String, VecDeque<(DateTime<Utc>, f64)>>,
+    /// Polls today, and how many of them were not critical: uptime.
+    pub polls: u64,
+    pub polls_up: u64,
+    /// Consecutive bad and good polls, for raising and clearing alerts.
+    pub bad_streak: u32,
+    pub good_streak: u32,
+    /// When the bell last rang for this source (reminders).
+    pub rang_at: Option<DateTime<Utc>>,
+}
+
+impl SourceState {
+    pub fn observation(&self) -> Option<&Observation> {
+        self.latest.as_ref().and_then(|(_, r)| r.as_ref().ok())
+    }
+
+    pub fn error(&self) -> Option<&SourceError> {
+        self.latest.as_ref().and_then(|(_, r)| r.as_ref().err())
+    }
+
+    pub fn value(&self) -> Option<f64> {
+        self.observation().and_then(|o| o.value)
+    }
+
+    pub fn field(&self, name: &str) -> Option<f64> {
+        self.observation().and_then(|o| o.fields.get(name).copied())
+    }
+
+    pub fn uptime(&self) -> Option<f64> {
+        (self.polls > 0).then(|| self.polls_up as f64 * 100.0 / self.polls as f64)
+    }
+
+    /// The latest points of a series, oldest first.
+    pub fn points(&self, series: &str) -> impl Iterator<Item = f64> + '_ {
+        self.series
+            .get(series)
+            .into_iter()
+            .flat_map(|s| s.iter().map(|(_, v)| *v))
+    }
+
+    /// Records one poll's answer; returns the new health.
+    pub fn record(
+        &mut self,
+        at: DateTime<Utc>,
+        result: Result<Observation, SourceError>,
+        health: Health,
+        reason: Option<String>,
+    ) {
+        if self.health != Some(health) {
+            self.since = Some(at);
+        }
+        self.health = Some(health);
+        self.reason = reason;
+        self.polls += 1;
+        if health != Health::Critical {
+            self.polls_up += 1;
+        }
+        if health == Health::Ok {
+            self.good_streak += 1;
+            self.bad_streak = 0;
+        } else {
+            self.bad_streak += 1;
+            self.good_streak = 0;
+        }
+        if let Ok(observation) = &result {
+            self.last_ok = Some(at);
+            let mut push = |name: &str, value: f64| {
+                let series = self.series.entry(name.to_string()).or_default();
+                if series.len() == HISTORY {
+                    series.pop_front();
+                }
+                series.push_back((at, value));
+            };
+            if let Some(v) = observation.value {
+                push("value", v);
+            }
+            for (name, v) in &observation.fields {
+                push(name, *v);
+            }
+            push("elapsed_ms", observation.elapsed.as_secs_f64() * 1000.0);
+        }
+        self.latest = Some((at, result));
+    }
+
+    /// A value older than three intervals is stale: shown with its age, not as current.
+    pub fn is_stale(&self, now: DateTime<Utc>, interval: std::time::Duration) -> bool {
+        let limit = Duration::from_std(interval * 3).unwrap_or(Duration::seconds(15));
+        self.latest.as_ref().is_none_or(|(at, _)| now - *at > limit)
+    }
+}
+
+/// Every source's state, in layout order.
+#[derive(Debug, Default)]
+pub struct Live {
+    pub sources: Vec<SourceState>,
+}
+
+impl Live {
+    pub fn new(layout: &Layout) -> Self {
+        Self {
+            sources: vec![SourceState::default(); layout.sources.len()],
+        }
+    }
+}
+
+/// "4 s", "2 min", "1 h 05 min": an age as the eye reads it.
+pub fn age(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{} h {:02} min", s / 3600, s % 3600 / 60)
+    }
+}

@@ -1,0 +1,120 @@
+//! Alerts and event log: open alerts first (with whom to call), then everything that
+//! happened — alerts raised, acknowledged and cleared, ticks and notes — newest first.
+
+use ratatui::text::{Line, Span};
+
+use crate::app::App;
+use crate::app::live::age;
+use crate::store::Change;
+use crate::ui::text::truncate;
+use crate::ui::{Theme, launch_hm};
+
+/// "DevOps Lead +886-9XX-XXX-XXX" for the contacts a source names.
+fn whom_to_call(app: &App, source: &str) -> Option<String> {
+    let spec = &app
+        .layout
+        .sources
+        .iter()
+        .find(|s| s.spec.id == source)?
+        .spec;
+    let people: Vec<String> = spec
+        .notify
+        .iter()
+        .filter_map(|id| {
+            app.layout
+                .contacts
+                .iter()
+                .flat_map(|g| &g.people)
+                .find(|p| &p.id == id)
+        })
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.role.en,
+                p.phone.as_deref().or(p.reference.as_deref()).unwrap_or("")
+            )
+        })
+        .collect();
+    (!people.is_empty()).then(|| people.join(", "))
+}
+
+pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for alert in app.ledger.alerts().iter().rev().filter(|a| a.is_open()) {
+        let style = if alert.is_critical() {
+            theme.overdue()
+        } else {
+            theme.saving()
+        };
+        let title = app.source_title(&alert.source);
+        let state = match &alert.ack {
+            Some((who, _, why)) => format!("ack {who}: {why}"),
+            None => "press a to acknowledge".into(),
+        };
+        let head = format!(
+            "{} {} {} {} · {} · {}",
+            theme.symbols.overdue,
+            launch_hm(app, alert.raised_at),
+            alert.severity,
+            title,
+            age(app.now - alert.raised_at),
+            alert.detail
+        );
+        lines.push(Line::styled(truncate(&head, cols), style));
+        lines.push(Line::styled(
+            truncate(&format!("  {state}"), cols),
+            theme.dim(),
+        ));
+        if let Some(call) = whom_to_call(app, &alert.source) {
+            lines.push(Line::styled(
+                truncate(&format!("  call {call}"), cols),
+                theme.key(),
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            format!("{} no open alerts", theme.symbols.done),
+            theme.done(),
+        ));
+    }
+    for stored in app.ledger.events().iter().rev() {
+        if lines.len() >= rows {
+            break;
+        }
+        let e = &stored.event;
+        let about = match (&e.change, e.change.alert_source(), e.item.as_deref()) {
+            (Change::Evidence { .. } | Change::Undo { .. }, _, _) => continue,
+            (_, Some(source), _) => app.source_title(source),
+            (_, None, Some(item)) => app
+                .item_text(item)
+                .map_or_else(|| item.to_string(), |t| t.en.clone()),
+            _ => String::new(),
+        };
+        let style = match &e.change {
+            Change::AlertRaised { .. } => theme.overdue(),
+            Change::AlertCleared { .. } => theme.done(),
+            _ => theme.dim(),
+        };
+        let detail = e.change.detail();
+        let text = if detail.is_empty() {
+            format!(
+                "{} {} {} {}",
+                launch_hm(app, e.at),
+                e.operator,
+                e.change.verb(),
+                about
+            )
+        } else {
+            format!(
+                "{} {} {} {} — {detail}",
+                launch_hm(app, e.at),
+                e.operator,
+                e.change.verb(),
+                about
+            )
+        };
+        lines.push(Line::from(Span::styled(truncate(&text, cols), style)));
+    }
+    lines
+}

@@ -1,0 +1,64 @@
+//! Service health: one row per service — status, latency, since when.
+
+use ratatui::text::{Line, Span};
+
+use super::{health_style, health_word, no_data, sources};
+use crate::app::App;
+use crate::layout::Panel;
+use crate::ui::text::{fit, fit_right, truncate};
+use crate::ui::{Theme, launch_hm};
+
+pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Line<'a>> {
+    let name_cols = sources(app, panel)
+        .iter()
+        .map(|(s, _)| crate::ui::text::width(&s.title.en))
+        .max()
+        .unwrap_or(8)
+        .clamp(6, 18);
+    sources(app, panel)
+        .into_iter()
+        .map(|(source, state)| {
+            let style = health_style(theme, state.health);
+            let mark = match state.health {
+                Some(crate::sources::Health::Ok) => theme.symbols.done,
+                Some(_) => theme.symbols.overdue,
+                None => theme.symbols.ellipsis_dot,
+            };
+            let mut spans = vec![
+                Span::styled(format!("{mark} "), style),
+                Span::styled(fit(&source.title.en, name_cols), theme.text()),
+                Span::raw(" "),
+            ];
+            let rest_cols = cols.saturating_sub(name_cols + 3);
+            if let Some(why) = no_data(source, state) {
+                spans.push(Span::styled(
+                    truncate(&why, rest_cols),
+                    if source.missing_env.is_empty() {
+                        theme.overdue()
+                    } else {
+                        theme.dim()
+                    },
+                ));
+                return Line::from(spans);
+            }
+            let latency = state
+                .observation()
+                .map_or(String::new(), |o| format!("{} ms", o.elapsed.as_millis()));
+            let since = state
+                .since
+                .map_or(String::new(), |t| format!("since {}", launch_hm(app, t)));
+            spans.push(Span::styled(fit(health_word(state.health), 9), style));
+            spans.push(Span::styled(fit_right(&latency, 8), theme.text()));
+            spans.push(Span::raw(" "));
+            let tail = match &state.reason {
+                Some(reason) => format!("{since} · {reason}"),
+                None => since,
+            };
+            spans.push(Span::styled(
+                truncate(&tail, rest_cols.saturating_sub(18)),
+                theme.dim(),
+            ));
+            Line::from(spans)
+        })
+        .collect()
+}

@@ -1,0 +1,361 @@
+//! Live panels: one file per kind, each a pure function of the app state. This module frames
+//! them (title coloured by the worst health of the panel's sources, freshness on the right),
+//! lays them out, and draws the one-line status strip used on small terminals.
+
+mod alerts;
+mod deliveries;
+mod error_rate;
+mod health;
+mod latency;
+mod scoreboard;
+mod tickets;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout as Split, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::Theme;
+use super::text::{truncate, width};
+use crate::app::App;
+use crate::app::live::{SourceState, age};
+use crate::layout::{LiveSource, Panel, PanelKind};
+use crate::sources::Health;
+
+/// Rows each panel kind wants at most (borders included), for stacking them in a column.
+fn wanted_rows(panel: &Panel) -> u16 {
+    match &panel.kind {
+        PanelKind::Health => panel.sources.len() as u16 + 2,
+        PanelKind::ErrorRate | PanelKind::Latency { .. } => 5,
+        PanelKind::Deliveries { .. } => 5,
+        PanelKind::Tickets { .. } => 8,
+        PanelKind::Criteria { .. } => 8,
+        PanelKind::Alerts => 10,
+    }
+}
+
+/// All panels stacked in one column (the side column of the wide launch-day screen).
+pub fn render_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let panels = &app.layout.panels;
+    if panels.is_empty() {
+        return;
+    }
+    // Alerts take whatever is left; the others get what they want.
+    let constraints: Vec<Constraint> = panels
+        .iter()
+        .map(|p| {
+            if matches!(p.kind, PanelKind::Alerts) {
+                Constraint::Min(4)
+            } else {
+                Constraint::Length(wanted_rows(p))
+            }
+        })
+        .collect();
+    let areas = Split::vertical(constraints).split(area);
+    for (panel, area) in panels.iter().zip(areas.iter()) {
+        render_panel(frame, *area, app, theme, panel);
+    }
+}
+
+/// The live view (8): every panel in a grid when there is room, else the focused one (`p`).
+pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let panels = &app.layout.panels;
+    if panels.is_empty() {
+        let text = "This layout declares no [[panel]]s. See layouts/luckygas-pilot.toml for health, error rate, latency, deliveries, tickets, criteria and alerts panels.";
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    if area.width >= 120 && area.height >= 30 {
+        let [left, right] =
+            Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let half = panels.len().div_ceil(2);
+        for (column, list) in [(left, &panels[..half]), (right, &panels[half..])] {
+            let constraints: Vec<Constraint> = list
+                .iter()
+                .map(|p| {
+                    if matches!(p.kind, PanelKind::Alerts | PanelKind::Tickets { .. }) {
+                        Constraint::Min(6)
+                    } else {
+                        Constraint::Length(wanted_rows(p))
+                    }
+                })
+                .collect();
+            let areas = Split::vertical(constraints).split(column);
+            for (panel, area) in list.iter().zip(areas.iter()) {
+                render_panel(frame, *area, app, theme, panel);
+            }
+        }
+    } else {
+        let index = app.panel_focus % panels.len();
+        let [tabs, body] = Split::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let mut spans = vec![Span::styled(" p next: ", theme.dim())];
+        for (i, p) in panels.iter().enumerate() {
+            let style = if i == index {
+                theme.tab_active()
+            } else {
+                health_style(theme, panel_health(app, p))
+            };
+            spans.push(Span::styled(format!(" {} ", p.title.en), style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+        render_panel(frame, body, app, theme, &panels[index]);
+    }
+}
+
+fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: &Panel) {
+    if area.height < 2 || area.width < 10 {
+        return;
+    }
+    let health = panel_health(app, panel);
+    let fresh = freshness(app, panel);
+    let title = format!(" {} ", panel.title.en);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(match health {
+            Some(Health::Critical) => theme.overdue(),
+            Some(Health::Warn) => theme.saving(),
+            _ => theme.border(),
+        })
+        .title(Span::styled(
+            truncate(&title, area.width.saturating_sub(4) as usize),
+            health_style(theme, health).patch(theme.title()),
+        ))
+        .title(Line::from(Span::styled(format!(" {fresh} "), theme.dim())).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // With no backend configured, one clear sentence beats a row of identical complaints.
+    let list = sources(app, panel);
+    if !list.is_empty() && list.iter().all(|(s, _)| !s.missing_env.is_empty()) {
+        let names: Vec<String> = list
+            .iter()
+            .flat_map(|(s, _)| s.missing_env.iter().cloned())
+            .fold(Vec::new(), |mut v, n| {
+                if !v.contains(&n) {
+                    v.push(n);
+                }
+                v
+            });
+        let text = format!(
+            "No backend configured: set {} (e.g. export {}=https://api.example.tw) or run `warroom demo`.",
+            names.join(", "),
+            names.first().map_or("", String::as_str)
+        );
+        let lines: Vec<Line> = crate::ui::text::wrap(&text, inner.width as usize)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let lines = match &panel.kind {
+        PanelKind::Health => health::lines(app, theme, panel, inner.width as usize),
+        PanelKind::ErrorRate => error_rate::lines(app, theme, panel, inner.width as usize),
+        PanelKind::Latency { .. } => latency::lines(app, theme, panel, inner.width as usize),
+        PanelKind::Deliveries { .. } => deliveries::lines(app, theme, panel, inner.width as usize),
+        PanelKind::Tickets { .. } => tickets::lines(
+            app,
+            theme,
+            panel,
+            inner.width as usize,
+            inner.height as usize,
+        ),
+        PanelKind::Criteria { .. } => scoreboard::lines(app, theme, panel, inner.width as usize),
+        PanelKind::Alerts => alerts::lines(app, theme, inner.width as usize, inner.height as usize),
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The panel's sources with their state, in panel order.
+pub fn sources<'a>(app: &'a App, panel: &Panel) -> Vec<(&'a LiveSource, &'a SourceState)> {
+    panel
+        .sources
+        .iter()
+        .filter_map(|id| {
+            let index = app.layout.sources.iter().position(|s| &s.spec.id == id)?;
+            Some((&app.layout.sources[index], &app.live.sources[index]))
+        })
+        .collect()
+}
+
+/// The worst health among the panel's sources (alerts panel: the worst open alert).
+pub fn panel_health(app: &App, panel: &Panel) -> Option<Health> {
+    if matches!(panel.kind, PanelKind::Alerts) {
+        let open = app.ledger.alerts().iter().filter(|a| a.is_open());
+        return Some(
+            open.map(|a| {
+                if a.is_critical() {
+                    Health::Critical
+                } else {
+                    Health::Warn
+                }
+            })
+            .max()
+            .unwrap_or(Health::Ok),
+        );
+    }
+    sources(app, panel)
+        .iter()
+        .filter_map(|(_, s)| s.health)
+        .max()
+}
+
+pub fn health_style(theme: &Theme, health: Option<Health>) -> Style {
+    match health {
+        Some(Health::Ok) => theme.done(),
+        Some(Health::Warn) => theme.saving(),
+        Some(Health::Critical) => theme.overdue(),
+        None => theme.dim(),
+    }
+}
+
+pub fn health_word(health: Option<Health>) -> &'static str {
+    match health {
+        Some(Health::Ok) => "ok",
+        Some(Health::Warn) => "degraded",
+        Some(Health::Critical) => "critical",
+        None => "waiting",
+    }
+}
+
+/// "ok 4 s ago", "last success 2 min ago", "stale 45 s", "not configured".
+pub fn freshness(app: &App, panel: &Panel) -> String {
+    if matches!(panel.kind, PanelKind::Alerts) {
+        let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
+        return format!("{open} open");
+    }
+    let list = sources(app, panel);
+    if list.is_empty() {
+        return String::new();
+    }
+    if list.iter().all(|(s, _)| !s.missing_env.is_empty()) {
+        return "not configured".into();
+    }
+    let latest: Option<DateTime<Utc>> = list
+        .iter()
+        .filter_map(|(_, s)| s.latest.as_ref().map(|(at, _)| *at))
+        .max();
+    let Some(latest) = latest else {
+        return "waiting for first answer".into();
+    };
+    let stale = list
+        .iter()
+        .any(|(src, s)| src.missing_env.is_empty() && s.is_stale(app.now, src.spec.interval));
+    let failing = list.iter().any(|(_, s)| s.error().is_some());
+    let last_ok: Option<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.last_ok).max();
+    if failing {
+        return match last_ok {
+            Some(t) => format!("last success {} ago", age(app.now - t)),
+            None => "no success yet".into(),
+        };
+    }
+    let word = if stale { "stale" } else { "ok" };
+    format!("{word} {} ago", age(app.now - latest))
+}
+
+/// Why a source has nothing to show: not configured, waiting, or its error.
+pub fn no_data(source: &LiveSource, state: &SourceState) -> Option<String> {
+    if !source.missing_env.is_empty() {
+        return Some(format!(
+            "no backend configured: set {} (or run `warroom demo`)",
+            source.missing_env.join(", ")
+        ));
+    }
+    if let Some(e) = state.error() {
+        return Some(e.to_string());
+    }
+    if state.latest.is_none() {
+        return Some("waiting for the first answer…".into());
+    }
+    None
+}
+
+/// A sparkline of the series in `cols` columns, drawn with block characters.
+pub fn sparkline(values: &[f64], cols: usize, theme: &Theme) -> String {
+    const BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    const ASCII: [&str; 8] = ["_", "_", ".", ".", "-", "-", "=", "#"];
+    let bars = if theme.symbols.done == "✓" {
+        BARS
+    } else {
+        ASCII
+    };
+    let shown = &values[values.len().saturating_sub(cols)..];
+    let max = shown.iter().copied().fold(f64::MIN, f64::max);
+    let min = shown.iter().copied().fold(f64::MAX, f64::min).min(0.0);
+    let span = (max - min).max(f64::EPSILON);
+    shown
+        .iter()
+        .map(|v| bars[(((v - min) / span) * 7.0).round().clamp(0.0, 7.0) as usize])
+        .collect()
+}
+
+/// One line: "API ✓  DB ✓  Maps ✗ · err 0.4 % · p95 180 ms · 2 alerts" for small terminals.
+pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let unconfigured: Vec<&str> = app
+        .layout
+        .sources
+        .iter()
+        .flat_map(|s| s.missing_env.iter().map(String::as_str))
+        .collect();
+    if !app.layout.sources.is_empty()
+        && app.layout.sources.iter().all(|s| !s.missing_env.is_empty())
+    {
+        let name = unconfigured.first().copied().unwrap_or("the backend URL");
+        let text =
+            format!(" Live panels: no backend configured — set {name} or run `warroom demo`");
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                truncate(&text, area.width as usize),
+                theme.dim(),
+            )),
+            area,
+        );
+        return;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for panel in &app.layout.panels {
+        let health = panel_health(app, panel);
+        let mark = match health {
+            Some(Health::Ok) => theme.symbols.done,
+            Some(Health::Warn) | Some(Health::Critical) => theme.symbols.overdue,
+            None => theme.symbols.ellipsis_dot,
+        };
+        let label = match &panel.kind {
+            PanelKind::Alerts => {
+                let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
+                if open == 0 {
+                    continue;
+                } else {
+                    format!("{open} alert{}", if open == 1 { "" } else { "s" })
+                }
+            }
+            PanelKind::ErrorRate => {
+                match sources(app, panel).first().and_then(|(_, s)| s.value()) {
+                    Some(v) => format!("err {}", error_rate::percent(v)),
+                    None => "err –".into(),
+                }
+            }
+            _ => short_title(&panel.title.en),
+        };
+        spans.push(Span::styled(
+            format!(" {label} {mark}"),
+            health_style(theme, health),
+        ));
+    }
+    spans.push(Span::styled("  (8 or p: panels)", theme.dim()));
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    if used > area.width as usize {
+        spans.pop();
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short_title(title: &str) -> String {
+    title.split_whitespace().next().unwrap_or(title).to_string()
+}
