@@ -22,6 +22,9 @@ pub struct Cli {
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Do not ring the terminal bell when an alert is raised.
+    #[arg(long, global = true)]
+    pub no_bell: bool,
 }
 
 #[derive(Debug, Args)]

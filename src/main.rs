@@ -228,7 +228,10 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     let last_seq = ledger.last_seq();
     tracing::info!(operator = %author.operator, origin = %author.origin, layout = %layout.source, db = %store.path().display(), %day, "starting");
 
+    let samples = store.day_samples(&layout.launch.id, day).await?;
     let mut app = App::new(Arc::new(layout), clock, author, ledger);
+    app.live.restore(&app.layout, &samples);
+    app.bell = !cli.no_bell;
     app.db_path = store.path().display().to_string();
     app.log_path = log_path.display().to_string();
     let launch = app.layout.launch.id.clone();

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::layout::Layout;
+use crate::layout::{Evidence, Layout};
+
+use super::App;
 use crate::sources::{Health, Observation, SourceError};
 
 /// Samples kept per series in memory (at a 5 s interval: the last 20 minutes).
@@ -127,6 +129,34 @@ impl Live {
     }
 }
 
+impl Live {
+    /// Seeds history and uptime counts from the day's stored samples, so sparklines and
+    /// "uptime since 06:00" carry on across a restart.
+    pub fn restore(&mut self, layout: &Layout, samples: &[crate::store::Sample]) {
+        for sample in samples {
+            let Some(index) = layout
+                .sources
+                .iter()
+                .position(|s| s.spec.id == sample.source)
+            else {
+                continue;
+            };
+            let state = &mut self.sources[index];
+            match sample.series.as_str() {
+                "_polls" => state.polls += sample.value.max(0.0) as u64,
+                "_up" => state.polls_up += sample.value.max(0.0) as u64,
+                name => {
+                    let series = state.series.entry(name.to_string()).or_default();
+                    if series.len() == HISTORY {
+                        series.pop_front();
+                    }
+                    series.push_back((sample.minute, sample.value));
+                }
+            }
+        }
+    }
+}
+
 /// "4 s", "2 min", "1 h 05 min": an age as the eye reads it.
 pub fn age(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -136,5 +166,96 @@ pub fn age(d: Duration) -> String {
         format!("{} min", s / 60)
     } else {
         format!("{} h {:02} min", s / 3600, s % 3600 / 60)
+    }
+}
+
+pub fn severity(health: Health) -> &'static str {
+    match health {
+        Health::Ok => "ok",
+        Health::Warn => "warn",
+        Health::Critical => "critical",
+    }
+}
+
+/// The live state of an item's evidence: its health and a few words on why.
+pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
+    let source_health = |id: &str| -> (Option<Health>, String) {
+        let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
+            return (None, format!("{id}: not declared"));
+        };
+        let source = &app.layout.sources[index];
+        if !source.missing_env.is_empty() {
+            return (
+                None,
+                format!(
+                    "{}: not configured (set {})",
+                    source.title.en,
+                    source.missing_env.join(", ")
+                ),
+            );
+        }
+        let state = &app.live.sources[index];
+        match state.health {
+            None => (None, format!("{}: no answer yet", source.title.en)),
+            Some(h) => {
+                let why = state
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| severity(h).to_string());
+                (Some(h), format!("{}: {why}", source.title.en))
+            }
+        }
+    };
+    match evidence {
+        Evidence::Source(id) => source_health(id),
+        Evidence::Panel(id) => {
+            let Some(panel) = app.layout.panels.iter().find(|p| &p.id == id) else {
+                return (None, format!("{id}: not declared"));
+            };
+            let states: Vec<(Option<Health>, String)> =
+                panel.sources.iter().map(|s| source_health(s)).collect();
+            if states.iter().any(|(h, _)| h.is_none()) {
+                let missing = states
+                    .iter()
+                    .filter(|(h, _)| h.is_none())
+                    .map(|(_, w)| w.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return (None, missing);
+            }
+            let worst = states
+                .iter()
+                .filter_map(|(h, _)| *h)
+                .max()
+                .unwrap_or(Health::Ok);
+            let bad: Vec<String> = states
+                .into_iter()
+                .filter(|(h, _)| *h != Some(Health::Ok))
+                .map(|(_, w)| w)
+                .collect();
+            let why = if bad.is_empty() {
+                format!("all {} sources ok", panel.sources.len())
+            } else {
+                bad.join("; ")
+            };
+            (Some(worst), why)
+        }
+        Evidence::NoCriticalAlerts => {
+            let open: Vec<String> = app
+                .ledger
+                .alerts()
+                .iter()
+                .filter(|a| a.is_open() && a.is_critical())
+                .map(|a| app.source_title(&a.source))
+                .collect();
+            if open.is_empty() {
+                (Some(Health::Ok), "no critical alert open".into())
+            } else {
+                (
+                    Some(Health::Critical),
+                    format!("critical: {}", open.join(", ")),
+                )
+            }
+        }
     }
 }

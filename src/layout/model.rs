@@ -330,6 +330,14 @@ impl Layout {
         launch.chain(pre).chain(exp).chain(sign)
     }
 
+    /// A launch-day item by id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.items())
+            .find(|i| i.id == id)
+    }
+
     /// The block an item belongs to, for overdue checks.
     pub fn block_of(&self, item_id: &str) -> Option<&Block> {
         self.blocks

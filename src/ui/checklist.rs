@@ -180,8 +180,28 @@ fn item_line<'a>(
     } else {
         theme.dim()
     };
+    // Items with live evidence show it while open: "live ✓" green, "live !" red.
+    let evidence = match (
+        &state.mark,
+        app.layout.item(id).and_then(|i| i.evidence.as_ref()),
+    ) {
+        (Mark::Open, Some(e)) => {
+            let (health, _) = crate::app::live::evidence(app, e);
+            let sign = match health {
+                Some(crate::sources::Health::Ok) => s.done,
+                Some(_) => s.overdue,
+                None => s.ellipsis_dot,
+            };
+            Some((
+                format!("live {sign} "),
+                super::panels::health_style(theme, health),
+            ))
+        }
+        _ => None,
+    };
+    let evidence_cols = evidence.as_ref().map_or(0, |(t, _)| width(t));
     let prefix = format!("{indent}{mark} ");
-    let text_cols = cols.saturating_sub(width(&prefix) + width(&aside) + 1);
+    let text_cols = cols.saturating_sub(width(&prefix) + width(&aside) + evidence_cols + 1);
     let text_style = match &state.mark {
         Mark::Done | Mark::Skipped { .. } => theme.dim(),
         Mark::Open => theme.text(),
@@ -192,8 +212,11 @@ fn item_line<'a>(
         Span::raw(" "),
         Span::styled(fit(text, text_cols), text_style),
         Span::raw(" "),
-        Span::styled(fit_right(&aside, width(&aside)), aside_style),
     ];
+    if let Some((label, style)) = evidence {
+        spans.push(Span::styled(label, style));
+    }
+    spans.push(Span::styled(fit_right(&aside, width(&aside)), aside_style));
     if selected {
         let sel = theme.selected();
         spans = spans

@@ -51,6 +51,17 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
         out.push(Line::raw(zh.clone()));
     }
     out.push(Line::styled(place(&app.layout, id), theme.dim()));
+    if let Some(evidence) = app.layout.item(id).and_then(|i| i.evidence.as_ref()) {
+        let (health, why) = crate::app::live::evidence(app, evidence);
+        let word = health.map_or("no data", crate::app::live::severity);
+        out.push(Line::from(vec![
+            Span::styled("Evidence ", theme.dim()),
+            Span::styled(
+                format!("{word}: {why}"),
+                super::panels::health_style(theme, health),
+            ),
+        ]));
+    }
     out.push(Line::raw(""));
 
     let state = app.ledger.item(id);

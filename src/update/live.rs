@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 
 use super::{Effect, record, say};
+use crate::app::live::severity;
 use crate::app::{App, Phase};
-use crate::layout::Evidence;
 use crate::poller::PollResult;
 use crate::sources::{self, Health};
 use crate::store::{Change, Sample};
@@ -17,14 +17,6 @@ use crate::store::{Change, Sample};
 pub const REMIND_AFTER_SECONDS: i64 = 600;
 /// Samples are written to the store in batches at most this often.
 pub const SAMPLE_FLUSH_SECONDS: i64 = 15;
-
-pub fn severity(health: Health) -> &'static str {
-    match health {
-        Health::Ok => "ok",
-        Health::Warn => "warn",
-        Health::Critical => "critical",
-    }
-}
 
 pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> bool {
     let layout = Arc::clone(&app.layout);
@@ -158,88 +150,5 @@ pub fn flush_samples(app: &mut App, effects: &mut Vec<Effect>, force: bool) {
     if force || due {
         app.samples_flushed_at = Some(app.now);
         effects.push(Effect::SaveSamples(std::mem::take(&mut app.samples)));
-    }
-}
-
-/// The live state of an item's evidence: its health and a few words on why.
-pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
-    let source_health = |id: &str| -> (Option<Health>, String) {
-        let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
-            return (None, format!("{id}: not declared"));
-        };
-        let source = &app.layout.sources[index];
-        if !source.missing_env.is_empty() {
-            return (
-                None,
-                format!(
-                    "{}: not configured (set {})",
-                    source.title.en,
-                    source.missing_env.join(", ")
-                ),
-            );
-        }
-        let state = &app.live.sources[index];
-        match state.health {
-            None => (None, format!("{}: no answer yet", source.title.en)),
-            Some(h) => {
-                let why = state
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| severity(h).to_string());
-                (Some(h), format!("{}: {why}", source.title.en))
-            }
-        }
-    };
-    match evidence {
-        Evidence::Source(id) => source_health(id),
-        Evidence::Panel(id) => {
-            let Some(panel) = app.layout.panels.iter().find(|p| &p.id == id) else {
-                return (None, format!("{id}: not declared"));
-            };
-            let states: Vec<(Option<Health>, String)> =
-                panel.sources.iter().map(|s| source_health(s)).collect();
-            if states.iter().any(|(h, _)| h.is_none()) {
-                let missing = states
-                    .iter()
-                    .filter(|(h, _)| h.is_none())
-                    .map(|(_, w)| w.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return (None, missing);
-            }
-            let worst = states
-                .iter()
-                .filter_map(|(h, _)| *h)
-                .max()
-                .unwrap_or(Health::Ok);
-            let bad: Vec<String> = states
-                .into_iter()
-                .filter(|(h, _)| *h != Some(Health::Ok))
-                .map(|(_, w)| w)
-                .collect();
-            let why = if bad.is_empty() {
-                format!("all {} sources ok", panel.sources.len())
-            } else {
-                bad.join("; ")
-            };
-            (Some(worst), why)
-        }
-        Evidence::NoCriticalAlerts => {
-            let open: Vec<String> = app
-                .ledger
-                .alerts()
-                .iter()
-                .filter(|a| a.is_open() && a.is_critical())
-                .map(|a| app.source_title(&a.source))
-                .collect();
-            if open.is_empty() {
-                (Some(Health::Ok), "no critical alert open".into())
-            } else {
-                (
-                    Some(Health::Critical),
-                    format!("critical: {}", open.join(", ")),
-                )
-            }
-        }
     }
 }

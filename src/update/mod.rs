@@ -3,7 +3,7 @@
 
 mod live;
 
-pub use live::{evidence, severity};
+use crate::app::live::severity;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -282,7 +282,7 @@ fn item_evidence(app: &App, item: &str) -> Option<(Option<Health>, String)> {
         .flat_map(|b| b.items())
         .find(|i| i.id == item)
         .and_then(|i| i.evidence.as_ref())?;
-    Some(live::evidence(app, evidence))
+    Some(crate::app::live::evidence(app, evidence))
 }
 
 /// Ticks an item, recording what its evidence said at that moment alongside.

@@ -51,7 +51,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
             spans.push(Span::styled(fit_right(&latency, 8), theme.text()));
             spans.push(Span::raw(" "));
             let tail = match &state.reason {
-                Some(reason) => format!("{since} · {reason}"),
+                Some(reason) => format!("{reason} · {since}"),
                 None => since,
             };
             spans.push(Span::styled(

@@ -318,7 +318,25 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
+    // Alerts first: they are what the operator must act on; then one short word per panel.
     let mut spans: Vec<Span> = Vec::new();
+    let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
+    if open > 0 {
+        let critical = app
+            .ledger
+            .alerts()
+            .iter()
+            .any(|a| a.is_open() && a.is_critical());
+        let style = if critical {
+            theme.overdue()
+        } else {
+            theme.saving()
+        };
+        spans.push(Span::styled(
+            format!(" {open} alert{}", if open == 1 { "" } else { "s" }),
+            style,
+        ));
+    }
     for panel in &app.layout.panels {
         let health = panel_health(app, panel);
         let mark = match health {
@@ -326,31 +344,46 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Some(Health::Warn) | Some(Health::Critical) => theme.symbols.overdue,
             None => theme.symbols.ellipsis_dot,
         };
+        let first = sources(app, panel).into_iter().next().map(|(_, s)| s);
         let label = match &panel.kind {
-            PanelKind::Alerts => {
-                let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
-                if open == 0 {
-                    continue;
-                } else {
-                    format!("{open} alert{}", if open == 1 { "" } else { "s" })
+            PanelKind::Alerts => continue,
+            PanelKind::ErrorRate => match first.and_then(|s| s.value()) {
+                Some(v) => format!("err {}", error_rate::percent(v).replace(' ', "")),
+                None => "err –".into(),
+            },
+            PanelKind::Latency { p95_field, .. } => {
+                match first.and_then(|s| s.field(p95_field).or(s.value())) {
+                    Some(v) => format!("p95 {v:.0}ms"),
+                    None => "p95 –".into(),
                 }
             }
-            PanelKind::ErrorRate => {
-                match sources(app, panel).first().and_then(|(_, s)| s.value()) {
-                    Some(v) => format!("err {}", error_rate::percent(v)),
-                    None => "err –".into(),
+            PanelKind::Deliveries { .. } => {
+                match first.and_then(|s| Some((s.field("delivered")?, s.field("total")?))) {
+                    Some((d, t)) => format!("deliv {d:.0}/{t:.0}"),
+                    None => "deliv –".into(),
                 }
             }
-            _ => short_title(&panel.title.en),
+            PanelKind::Tickets { rows, .. } => match first
+                .and_then(|s| s.observation())
+                .and_then(|o| o.body.as_ref())
+                .and_then(|b| tickets::open_tickets(b, rows).ok())
+            {
+                Some(list) => format!("tix {}", list.len()),
+                None => "tix –".into(),
+            },
+            PanelKind::Criteria { .. } => "targets".into(),
+            PanelKind::Health => short_title(&panel.title.en),
         };
         spans.push(Span::styled(
             format!(" {label} {mark}"),
             health_style(theme, health),
         ));
     }
-    spans.push(Span::styled("  (8 or p: panels)", theme.dim()));
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    if used > area.width as usize {
+    spans.push(Span::styled("  8/p: panels", theme.dim()));
+    // Drop words from the end until the line fits (the alerts come first and stay).
+    while spans.iter().map(|s| width(&s.content)).sum::<usize>() > area.width as usize
+        && spans.len() > 1
+    {
         spans.pop();
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -1,0 +1,375 @@
+//! Every live panel rendered in ok, warn, critical, stale and error state into ratatui's
+//! TestBackend: one panel at a time full size at 80x24 (the live view, `p` cycles), and all of
+//! them beside the checklist at 200x60. Text assertions pin what matters; snapshots pin the rest.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+use warroom::app::clock::at_zone;
+use warroom::app::{App, Clock, Ledger, View};
+use warroom::layout::{self, Layout};
+use warroom::sources::{Health, Observation, SourceError};
+use warroom::store::{Author, Change, Event, Stored};
+use warroom::ui::{self, Theme};
+use warroom::update::{Msg, update};
+
+fn seed() -> Layout {
+    let text =
+        std::fs::read_to_string(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
+    // The backend URL comes from the environment; tests must not mutate theirs.
+    let text = text.replace("${LUCKYGAS_API}", "http://127.0.0.1:9");
+    let mut layout =
+        layout::parse("layouts/luckygas-pilot.toml", &text).expect("seed layout parses");
+    layout.launch.date = Some(day());
+    layout
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+}
+
+fn at(layout: &Layout, hm: &str) -> DateTime<Utc> {
+    at_zone(
+        layout.launch.zone,
+        day().and_time(NaiveTime::parse_from_str(hm, "%H:%M").expect("time")),
+    )
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Ok,
+    Warn,
+    Critical,
+    Stale,
+    Error,
+}
+
+fn obs(
+    value: Option<f64>,
+    fields: &[(&str, f64)],
+    body: Option<serde_json::Value>,
+    status: u16,
+    ms: u64,
+) -> Observation {
+    Observation {
+        status: Some(status),
+        value,
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect::<BTreeMap<_, _>>(),
+        body,
+        elapsed: Duration::from_millis(ms),
+    }
+}
+
+fn tickets(layout: &Layout) -> serde_json::Value {
+    let opened = |hm: &str| {
+        at(layout, hm)
+            .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("+8"))
+            .to_rfc3339()
+    };
+    json!([
+        { "id": "LG-1001", "priority": "P2", "title": "Driver app cannot scan QR on cylinder", "opened_at": opened("07:05"), "resolved_at": null },
+        { "id": "LG-1002", "priority": "P3", "title": "Invoice shows old price", "opened_at": opened("08:40"), "resolved_at": null },
+        { "id": "LG-1003", "priority": "P1", "title": "Customer not notified of delivery window", "opened_at": opened("09:10"), "resolved_at": null },
+        { "id": "LG-0999", "priority": "P2", "title": "Resolved already", "opened_at": opened("06:30"), "resolved_at": opened("07:00") },
+    ])
+}
+
+/// Feeds every source a poll result matching `state`, `polls` times, the last at `now`.
+fn feed(app: &mut App, state: State) {
+    let layout = Arc::clone(&app.layout);
+    let now = app.now;
+    let when = match state {
+        State::Stale => now - chrono::Duration::minutes(3),
+        _ => now,
+    };
+    for (index, source) in layout.sources.iter().enumerate() {
+        let id = source.spec.id.as_str();
+        let bad = matches!(state, State::Critical) && matches!(id, "maps" | "error-rate");
+        let result: Result<Observation, SourceError> = match (state, id) {
+            (State::Error, _) => Err(SourceError::Timeout(Duration::from_secs(3))),
+            (_, "error-rate") => Ok(obs(
+                Some(match state {
+                    State::Warn => 0.023,
+                    State::Critical => 0.064,
+                    _ => 0.004,
+                }),
+                &[],
+                None,
+                200,
+                35,
+            )),
+            (_, "latency") => {
+                let p95 = if matches!(state, State::Warn) {
+                    242.0
+                } else {
+                    182.0
+                };
+                Ok(obs(
+                    Some(p95),
+                    &[("p95_ms", p95), ("avg_ms", 96.0)],
+                    None,
+                    200,
+                    31,
+                ))
+            }
+            (_, "deliveries") => Ok(obs(
+                Some(0.955),
+                &[
+                    ("total", 40.0),
+                    ("delivered", 21.0),
+                    ("failed", 1.0),
+                    ("out_for_delivery", 9.0),
+                    ("assigned", 6.0),
+                    ("created", 3.0),
+                    ("completion_rate", 0.955),
+                ],
+                None,
+                200,
+                44,
+            )),
+            (_, "tickets") => Ok(obs(None, &[], Some(tickets(&layout)), 200, 52)),
+            (_, "tickets-breach") => Ok(obs(Some(1.0), &[], None, 200, 20)),
+            (_, "satisfaction") => Ok(obs(Some(4.4), &[], None, 200, 18)),
+            (_, "maps") if bad => Ok(obs(None, &[], Some(json!({"status": "DOWN"})), 503, 1200)),
+            _ => Ok(obs(None, &[], Some(json!({"status": "UP"})), 200, 40)),
+        };
+        let (health, reason) = match (state, &result) {
+            (_, Err(e)) => (Health::Critical, Some(e.to_string())),
+            _ if bad && id == "maps" => (
+                Health::Critical,
+                Some("[STATUS] == 200: got 503".to_string()),
+            ),
+            _ if bad => (
+                Health::Critical,
+                Some("value < 0.05: got 0.064".to_string()),
+            ),
+            (State::Warn, _) if matches!(id, "error-rate" | "latency") => {
+                (Health::Warn, Some(format!("{id} over its warn threshold")))
+            }
+            _ => (Health::Ok, None),
+        };
+        for n in 0..4 {
+            let t = when - chrono::Duration::seconds(2 * (3 - n));
+            app.live.sources[index].record(t, result.clone(), health, reason.clone());
+        }
+    }
+}
+
+fn app_in(state: State) -> App {
+    let layout = seed();
+    let now = at(&layout, "09:31");
+    let author = Author {
+        operator: "ann".into(),
+        origin: "local on warroom-pc".into(),
+    };
+    let mut events = Vec::new();
+    if matches!(state, State::Critical) {
+        let ops = Author {
+            operator: "bob".into(),
+            origin: "ssh from 10.1.2.3 to jump".into(),
+        };
+        let raised = Event::new(
+            &author,
+            &layout.launch.id,
+            day(),
+            at(&layout, "09:29"),
+            None,
+            Change::AlertRaised {
+                source: "maps".into(),
+                severity: "critical".into(),
+                detail: "[STATUS] == 200: got 503".into(),
+            },
+        );
+        let ack = Event::new(
+            &ops,
+            &layout.launch.id,
+            day(),
+            at(&layout, "09:30"),
+            None,
+            Change::AlertAcknowledged {
+                source: "maps".into(),
+                reason: "bob calling GCP".into(),
+            },
+        );
+        let err = Event::new(
+            &author,
+            &layout.launch.id,
+            day(),
+            at(&layout, "09:30"),
+            None,
+            Change::AlertRaised {
+                source: "error-rate".into(),
+                severity: "critical".into(),
+                detail: "value < 0.05: got 0.064".into(),
+            },
+        );
+        events = vec![
+            Stored {
+                seq: 1,
+                event: raised,
+            },
+            Stored { seq: 2, event: ack },
+            Stored { seq: 3, event: err },
+        ];
+    }
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author,
+        Ledger::from_events(events),
+    );
+    app.local_offset = FixedOffset::east_opt(0).expect("UTC");
+    feed(&mut app, state);
+    app
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|f| ui::draw(f, app, &Theme::default()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(line.as_str()),
+            width as usize,
+            "line {y} is not {width} columns:\n{line}"
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+const STATES: [State; 5] = [
+    State::Ok,
+    State::Warn,
+    State::Critical,
+    State::Stale,
+    State::Error,
+];
+
+#[test]
+fn all_panels_beside_the_checklist_at_200x60() {
+    for state in STATES {
+        let app = app_in(state);
+        let screen = render(&app, 200, 60);
+        let name = format!("{state:?}").to_lowercase();
+        for title in [
+            "Service health",
+            "Error rate",
+            "Response time",
+            "Deliveries today",
+            "Support tickets",
+            "Week 1 targets, live",
+            "Alerts and events",
+        ] {
+            assert!(
+                screen.contains(title),
+                "{name}: panel {title:?} missing at 200x60:\n{screen}"
+            );
+        }
+        match state {
+            State::Ok => {
+                assert!(screen.contains("0.40 %"), "error rate: {screen}");
+                assert!(screen.contains("ok 0 s ago"), "freshness: {screen}");
+                assert!(
+                    screen.contains("3 open · oldest 2 h 26 min · 1 past 2 h"),
+                    "tickets: {screen}"
+                );
+                assert!(screen.contains("completion 95.5 % ≥ 95 %"), "{screen}");
+            }
+            State::Warn => assert!(
+                screen.contains("2.30 %")
+                    && screen.contains("degraded")
+                    && screen.contains("242 ms > 200"),
+                "{screen}"
+            ),
+            State::Critical => {
+                assert!(screen.contains("6.40 %"), "error rate: {screen}");
+                assert!(screen.contains("got 503"), "maps reason: {screen}");
+                assert!(
+                    screen.contains("ack bob: bob calling GCP")
+                        && screen.contains("call Backend Lead"),
+                    "alerts say who is on it and whom to call:\n{screen}"
+                );
+            }
+            State::Stale => assert!(screen.contains("stale 3 min ago"), "{screen}"),
+            State::Error => assert!(
+                screen.contains("timed out after 3s") && screen.contains("no success yet"),
+                "{screen}"
+            ),
+        }
+        insta::assert_snapshot!(format!("panels_{name}_200x60"), screen);
+    }
+}
+
+#[test]
+fn each_panel_full_size_at_80x24() {
+    for state in STATES {
+        let mut app = app_in(state);
+        key(&mut app, KeyCode::Char('8'));
+        assert_eq!(app.view, View::Live);
+        let name = format!("{state:?}").to_lowercase();
+        for n in 0..app.layout.panels.len() {
+            let screen = render(&app, 80, 24);
+            let title = &app.layout.panels[n].title.en;
+            assert!(
+                screen
+                    .lines()
+                    .nth(3)
+                    .is_some_and(|l| l.contains(title.as_str())),
+                "{name}: panel {n} ({title}) should be shown full size:\n{screen}"
+            );
+            insta::assert_snapshot!(
+                format!("panel_{}_{name}_80x24", app.layout.panels[n].id),
+                screen
+            );
+            key(&mut app, KeyCode::Char('p'));
+        }
+    }
+}
+
+#[test]
+fn the_status_strip_sums_up_the_panels_at_80x24() {
+    let app = app_in(State::Critical);
+    let screen = render(&app, 80, 24);
+    let strip = screen.lines().nth(2).unwrap_or_default();
+    assert!(
+        strip.contains("err 6.40%") && strip.contains("2 alerts"),
+        "{strip}"
+    );
+    let ok = render(&app_in(State::Ok), 80, 24);
+    assert!(
+        ok.lines()
+            .nth(2)
+            .is_some_and(|l| l.contains("err 0.40%") && !l.contains("alert")),
+        "{ok}"
+    );
+}
