@@ -137,6 +137,20 @@ impl Change {
             "undo" => field("target")
                 .and_then(|t| Uuid::parse_str(&t).ok())
                 .map(|target| Self::Undo { target }),
+            "evidence" => field("text").map(|text| Self::Evidence { text }),
+            "alert_raised" => field("source").map(|source| Self::AlertRaised {
+                source,
+                severity: field("severity").unwrap_or_else(|| "critical".into()),
+                detail: field("detail").unwrap_or_default(),
+            }),
+            "alert_ack" => field("source").map(|source| Self::AlertAcknowledged {
+                source,
+                reason: field("reason").unwrap_or_default(),
+            }),
+            "alert_cleared" => field("source").map(|source| Self::AlertCleared {
+                source,
+                detail: field("detail").unwrap_or_default(),
+            }),
             _ => None,
         };
         parsed.unwrap_or_else(|| Self::Unknown {
@@ -186,5 +200,52 @@ impl Event {
             item,
             change,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_change_survives_the_round_trip_through_kind_and_payload() {
+        let changes = [
+            Change::Tick,
+            Change::Untick,
+            Change::Skip {
+                reason: "not today".into(),
+            },
+            Change::Note {
+                text: "called \"depot\"".into(),
+            },
+            Change::Undo {
+                target: Uuid::now_v7(),
+            },
+            Change::Evidence {
+                text: "ok at 09:00:00".into(),
+            },
+            Change::AlertRaised {
+                source: "api".into(),
+                severity: "warn".into(),
+                detail: "slow".into(),
+            },
+            Change::AlertAcknowledged {
+                source: "api".into(),
+                reason: "on it".into(),
+            },
+            Change::AlertCleared {
+                source: "api".into(),
+                detail: "ok for 2 polls".into(),
+            },
+        ];
+        for change in changes {
+            let back = Change::from_stored(change.kind(), &change.payload());
+            assert_eq!(back, change, "{} did not round-trip", change.kind());
+        }
+        let future = Change::from_stored("escalate", "{}");
+        assert!(
+            matches!(future, Change::Unknown { .. }),
+            "a newer kind is kept, not lost"
+        );
     }
 }

@@ -1,0 +1,389 @@
+//! Alerts: raised on the crossing after N bad polls, cleared after M good ones, no flapping,
+//! acknowledged with a reason, reminded when still critical and unacknowledged, quiet during a
+//! quiet block — and all of it stored in the event log and reloaded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc;
+use warroom::app::clock::at_zone;
+use warroom::app::{App, Clock, Ledger};
+use warroom::layout::{self, Layout};
+use warroom::poller::PollResult;
+use warroom::sources::{Observation, SourceError};
+use warroom::store::worker::{self, Reply, Request};
+use warroom::store::{Author, Change, Store, Stored};
+use warroom::update::{Effect, Msg, update};
+
+const LAYOUT: &str = r#"
+[launch]
+id = "alerts-test"
+name = "Alerts test"
+timezone = "Asia/Taipei"
+date = "2026-12-01"
+
+[[block]]
+id = "deploy"
+title = "Deploy window"
+start = "06:00"
+end = "08:00"
+quiet = true
+
+[[block.section]]
+id = "s1"
+title = "S1"
+items = [{ id = "i1", text = "Deploy done" }]
+
+[[block]]
+id = "day"
+title = "Day"
+start = "08:00"
+end = "19:00"
+
+[[block.section]]
+id = "s2"
+title = "S2"
+items = [{ id = "i2", text = "Watch the API", evidence = "source:api" }]
+
+[[contacts]]
+id = "tech"
+group = "Technical Team"
+people = [{ id = "devops-lead", role = "DevOps Lead", phone = "+886-900-000-000" }]
+
+[[source]]
+id = "api"
+kind = "tcp"
+title = "API"
+address = "127.0.0.1:9"
+notify = ["devops-lead"]
+
+[[panel]]
+id = "alerts"
+kind = "alerts"
+title = "Alerts"
+"#;
+
+fn layout() -> Layout {
+    layout::parse("alerts-test.toml", LAYOUT).expect("test layout")
+}
+
+fn at(layout: &Layout, hm: &str, secs: i64) -> DateTime<Utc> {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    at_zone(
+        layout.launch.zone,
+        day.and_time(NaiveTime::parse_from_str(hm, "%H:%M").expect("time")),
+    ) + chrono::Duration::seconds(secs)
+}
+
+fn app_at(hm: &str, ledger: Ledger) -> App {
+    let layout = layout();
+    let now = at(&layout, hm, 0);
+    App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        Author {
+            operator: "ann".into(),
+            origin: "test".into(),
+        },
+        ledger,
+    )
+}
+
+fn bad(at: DateTime<Utc>) -> PollResult {
+    PollResult {
+        source: 0,
+        at,
+        result: Err(SourceError::Connect("connection refused".into())),
+    }
+}
+
+fn good(at: DateTime<Utc>) -> PollResult {
+    PollResult {
+        source: 0,
+        at,
+        result: Ok(Observation {
+            value: Some(1.0),
+            elapsed: Duration::from_millis(3),
+            ..Observation::default()
+        }),
+    }
+}
+
+/// Applies a poll; commits any event it records straight into the ledger (as the store would).
+fn poll(app: &mut App, result: PollResult) -> Vec<Effect> {
+    let (_, effects) = update(app, Msg::Poll(result));
+    commit(app, &effects);
+    effects
+}
+
+fn commit(app: &mut App, effects: &[Effect]) {
+    for effect in effects {
+        if let Effect::Persist(event) = effect {
+            let seq = app.ledger.last_seq() + 1;
+            update(
+                app,
+                Msg::Store(Reply::Committed(Stored {
+                    seq,
+                    event: event.clone(),
+                })),
+            );
+        }
+    }
+}
+
+fn raised(effects: &[Effect]) -> bool {
+    effects.iter().any(
+        |e| matches!(e, Effect::Persist(ev) if matches!(ev.change, Change::AlertRaised { .. })),
+    )
+}
+
+fn cleared(effects: &[Effect]) -> bool {
+    effects.iter().any(
+        |e| matches!(e, Effect::Persist(ev) if matches!(ev.change, Change::AlertCleared { .. })),
+    )
+}
+
+fn rings(effects: &[Effect]) -> bool {
+    effects.contains(&Effect::Bell)
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
+}
+
+#[test]
+fn raised_after_three_bad_polls_and_cleared_after_two_good_ones() {
+    let mut app = app_at("09:00", Ledger::default());
+    let t = |s| at(&app.layout, "09:00", s);
+    let (t0, t1, t2, t3, t4) = (t(0), t(5), t(10), t(15), t(20));
+    assert!(!raised(&poll(&mut app, bad(t0))));
+    assert!(!raised(&poll(&mut app, bad(t1))));
+    let third = poll(&mut app, bad(t2));
+    assert!(
+        raised(&third) && rings(&third),
+        "the third bad poll raises and rings: {third:?}"
+    );
+    assert!(app.ledger.open_alert("api").is_some());
+    assert!(
+        !raised(&poll(&mut app, bad(t3))),
+        "raised on the crossing, not on every poll"
+    );
+    assert!(
+        !cleared(&poll(&mut app, good(t4))),
+        "one good poll does not clear"
+    );
+    let t5 = at(&app.layout, "09:00", 25);
+    assert!(cleared(&poll(&mut app, good(t5))), "two good polls clear");
+    assert!(app.ledger.open_alert("api").is_none());
+    assert_eq!(app.ledger.alerts().len(), 1);
+}
+
+#[test]
+fn a_flapping_source_never_raises() {
+    let mut app = app_at("09:00", Ledger::default());
+    for n in 0..20 {
+        let at = at(&app.layout, "09:00", n * 5);
+        let effects = if n % 3 == 2 {
+            poll(&mut app, good(at))
+        } else {
+            poll(&mut app, bad(at))
+        };
+        assert!(
+            !raised(&effects),
+            "poll {n} raised an alert for a flapping source"
+        );
+    }
+}
+
+#[test]
+fn acknowledged_alerts_stay_quiet_unacknowledged_ones_are_reminded() {
+    let mut app = app_at("09:00", Ledger::default());
+    for s in [0, 5, 10] {
+        let at = at(&app.layout, "09:00", s);
+        poll(&mut app, bad(at));
+    }
+    // Eleven minutes later, still critical and nobody on it: reminded.
+    let later = at(&app.layout, "09:11", 0);
+    let effects = poll(&mut app, bad(later));
+    assert!(
+        rings(&effects),
+        "a reminder rings after the reminder interval"
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("Still critical"))
+    );
+
+    press(&mut app, KeyCode::Char('a'));
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "an acknowledgement needs a reason"
+    );
+    for c in "ann calling devops".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    commit(&mut app, &effects);
+    let alert = app.ledger.open_alert("api").expect("still open");
+    assert_eq!(
+        alert
+            .ack
+            .as_ref()
+            .map(|(who, _, why)| (who.as_str(), why.as_str())),
+        Some(("ann", "ann calling devops"))
+    );
+
+    let much_later = at(&app.layout, "09:40", 0);
+    assert!(
+        !rings(&poll(&mut app, bad(much_later))),
+        "acknowledged: the bell stays quiet"
+    );
+    // The check keeps running; when it clears, the acknowledgement ends with the alert.
+    for s in [5, 10] {
+        let at = at(&app.layout, "09:40", s);
+        poll(&mut app, good(at));
+    }
+    assert!(app.ledger.open_alert("api").is_none());
+    for s in [15, 20, 25] {
+        let at = at(&app.layout, "09:40", s);
+        poll(&mut app, bad(at));
+    }
+    assert!(
+        app.ledger
+            .open_alert("api")
+            .is_some_and(|a| a.ack.is_none()),
+        "a new alert starts unacknowledged"
+    );
+}
+
+#[test]
+fn a_quiet_block_shows_alerts_without_ringing() {
+    let mut app = app_at("06:30", Ledger::default());
+    let mut all = Vec::new();
+    for s in [0, 5, 10] {
+        let at = at(&app.layout, "06:30", s);
+        all.extend(poll(&mut app, bad(at)));
+    }
+    assert!(raised(&all), "the alert is still raised and shown");
+    assert!(!rings(&all), "but it does not ring in the deploy window");
+}
+
+#[test]
+fn ticking_against_failing_evidence_asks_first_and_records_the_evidence() {
+    let mut app = app_at("09:00", Ledger::default());
+    let at0 = at(&app.layout, "09:00", 0);
+    poll(&mut app, bad(at0));
+    assert_eq!(app.selected(), Some("i2"));
+    let effects = press(&mut app, KeyCode::Char(' '));
+    assert!(effects.is_empty(), "failing evidence asks before ticking");
+    assert!(matches!(app.mode, warroom::app::Mode::Confirm { .. }));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.ledger.mark("i2"), &warroom::app::Mark::Open);
+    press(&mut app, KeyCode::Char(' '));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let kinds: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| {
+            if let Effect::Persist(ev) = e {
+                Some(ev.change.kind())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["tick", "evidence"],
+        "the tick carries what the evidence said"
+    );
+    let text = effects.iter().find_map(|e| {
+        if let Effect::Persist(ev) = e {
+            if let Change::Evidence { text } = &ev.change {
+                Some(text.clone())
+            } else {
+                None
+            }
+        } else {
+            None
+        }
+    });
+    assert!(
+        text.is_some_and(|t| t.starts_with("critical at 09:00:00: API: cannot connect")),
+        "evidence recorded with value and time"
+    );
+}
+
+#[tokio::test]
+async fn raise_ack_clear_is_persisted_and_reloaded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("w.db");
+    let store = Store::open(&db).await.expect("store");
+    let mut app = app_at("09:00", Ledger::default());
+    let (tx, requests) = mpsc::channel(64);
+    let (replies, mut rx) = mpsc::channel(64);
+    let writer = tokio::spawn(worker::run(
+        store,
+        app.layout.launch.id.clone(),
+        app.day(),
+        0,
+        requests,
+        replies,
+    ));
+    let mut send = async |app: &mut App, effects: Vec<Effect>| {
+        for effect in effects {
+            if let Effect::Persist(event) = effect {
+                tx.send(Request::Append(event)).await.expect("worker");
+                let reply = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+                    .await
+                    .expect("reply in time")
+                    .expect("worker");
+                assert!(matches!(reply, Reply::Committed(_)), "{reply:?}");
+                update(app, Msg::Store(reply));
+            }
+        }
+    };
+    for s in [0, 5, 10] {
+        let at = at(&app.layout, "09:00", s);
+        let effects = update(&mut app, Msg::Poll(bad(at))).1;
+        send(&mut app, effects).await;
+    }
+    press(&mut app, KeyCode::Char('a'));
+    for c in "on it".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    send(&mut app, effects).await;
+    for s in [15, 20] {
+        let at = at(&app.layout, "09:00", s);
+        let effects = update(&mut app, Msg::Poll(good(at))).1;
+        send(&mut app, effects).await;
+    }
+    assert_eq!(app.ledger.alerts().len(), 1, "in the running app");
+    drop(tx);
+    writer.await.expect("writer");
+
+    let store = Store::open(&db).await.expect("reopen");
+    let ledger = Ledger::from_events(
+        store
+            .day_events("alerts-test", app.day())
+            .await
+            .expect("events"),
+    );
+    let alerts = ledger.alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let alert = &alerts[0];
+    assert_eq!(alert.source, "api");
+    assert_eq!(alert.severity, "critical");
+    assert!(alert.detail.contains("cannot connect"), "{alert:?}");
+    assert_eq!(alert.ack.as_ref().map(|a| a.2.as_str()), Some("on it"));
+    assert!(alert.cleared.is_some(), "cleared, and stored as such");
+    let kinds: Vec<String> = ledger
+        .events()
+        .iter()
+        .map(|s| s.event.change.kind().to_string())
+        .collect();
+    assert_eq!(kinds, ["alert_raised", "alert_ack", "alert_cleared"]);
+}
