@@ -1,0 +1,207 @@
+//! The `tls` kind: connect, handshake, and report the days left on the peer's certificate.
+//! Also home of the rustls client configuration the http and prometheus kinds share.
+//!
+//! Provider: rustls with `ring` — sqlx already builds it, so no second crypto library (aws-lc
+//! needs cmake and a long C build). Roots: the system store via rustls-platform-verifier (so
+//! internal CAs installed on the host are trusted), falling back to the bundled Mozilla roots
+//! (webpki-roots) when the host has none.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures::future::BoxFuture;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use super::http::{wrong_kind, with_timeout};
+use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+
+const SECONDS_PER_DAY: f64 = 86_400.0;
+
+pub struct TlsProbe {
+    address: String,
+    server_name: ServerName<'static>,
+    connector: TlsConnector,
+    timeout: Duration,
+}
+
+impl TlsProbe {
+    pub fn new(spec: &SourceSpec) -> Result<TlsProbe, SourceError> {
+        let Kind::Tls {
+            address,
+            server_name,
+            insecure_skip_verify,
+        } = &spec.kind
+        else {
+            return Err(wrong_kind(spec));
+        };
+        let name = match server_name {
+            Some(name) => name.clone(),
+            None => host_of(address)?,
+        };
+        let server_name = ServerName::try_from(name.clone()).map_err(|e| {
+            SourceError::Invalid(format!("invalid TLS server name `{name}`: {e}"))
+        })?;
+        let config = client_config(*insecure_skip_verify)?;
+        Ok(TlsProbe {
+            address: address.clone(),
+            server_name,
+            connector: TlsConnector::from(Arc::new(config)),
+            timeout: spec.timeout,
+        })
+    }
+
+    async fn poll_once(&self) -> Result<Observation, SourceError> {
+        let started = Instant::now();
+        let tcp = TcpStream::connect(&self.address)
+            .await
+            .map_err(|e| SourceError::Connect(format!("{}: {e}", self.address)))?;
+        let tls = self
+            .connector
+            .connect(self.server_name.clone(), tcp)
+            .await
+            .map_err(|e| SourceError::Failed(format!("TLS handshake with {} failed: {e}", self.address)))?;
+        let elapsed = started.elapsed();
+        let (_, session) = tls.get_ref();
+        let cert = session
+            .peer_certificates()
+            .and_then(|certs| certs.first())
+            .ok_or_else(|| SourceError::Failed("the server sent no certificate".into()))?;
+        let not_after = not_after(cert)?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| SourceError::Failed(format!("system clock before 1970: {e}")))?;
+        // i64 seconds to f64 is exact for any real date; days are what the operator reads.
+        let days = (not_after as f64 - now.as_secs_f64()) / SECONDS_PER_DAY;
+        Ok(Observation {
+            value: Some(days),
+            elapsed,
+            ..Observation::default()
+        })
+    }
+}
+
+impl Probe for TlsProbe {
+    fn poll(&self) -> BoxFuture<'_, Result<Observation, SourceError>> {
+        Box::pin(with_timeout(self.timeout, self.poll_once()))
+    }
+}
+
+/// The certificate's notAfter as Unix seconds.
+fn not_after(cert: &CertificateDer<'_>) -> Result<i64, SourceError> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref())
+        .map_err(|e| SourceError::Failed(format!("cannot read the server certificate: {e}")))?;
+    Ok(parsed.validity().not_after.timestamp())
+}
+
+/// `host` of `host:port` or `[v6]:port`, for SNI when the layout names no server.
+fn host_of(address: &str) -> Result<String, SourceError> {
+    let host = match address.rsplit_once(':') {
+        Some((host, _port)) => host,
+        None => address,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() {
+        return Err(SourceError::Invalid(format!(
+            "`{address}` has no host: expected host:port"
+        )));
+    }
+    Ok(host.to_string())
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The rustls client configuration for every TLS-speaking kind. With `insecure_skip_verify`
+/// any certificate is accepted (handshake signatures are still checked), which the layout
+/// only allows when it says so in so many words.
+pub(crate) fn client_config(insecure_skip_verify: bool) -> Result<ClientConfig, SourceError> {
+    let provider = provider();
+    let verifier: Arc<dyn ServerCertVerifier> = if insecure_skip_verify {
+        Arc::new(AcceptAnyCertificate(provider.clone()))
+    } else {
+        match rustls_platform_verifier::Verifier::new(provider.clone()) {
+            Ok(v) => Arc::new(v),
+            Err(_) => {
+                let roots = RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                };
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| SourceError::Invalid(format!("cannot load TLS roots: {e}")))?
+            }
+        }
+    };
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| SourceError::Invalid(format!("TLS setup: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth())
+}
+
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_of_strips_port_and_brackets() {
+        assert_eq!(host_of("example.com:443").ok(), Some("example.com".into()));
+        assert_eq!(host_of("[::1]:8443").ok(), Some("::1".into()));
+        assert!(host_of(":443").is_err());
+    }
+}
