@@ -117,24 +117,27 @@ pub async fn run(
             _ = sigint.recv() => return Ok(Exit::Signal(2)),
         };
         let resized = matches!(msg, Msg::Resize);
+        let view = app.view;
         let (redraw, effects) = update(&mut app, msg);
+        if app.view != view {
+            // For presence only: a full channel just delays it to the next switch.
+            let _ = store.try_send(Request::View(app.view.title().to_string()));
+        }
         for effect in effects {
             match effect {
                 Effect::Persist(event) => {
                     if let Err(e) = store.try_send(Request::Append(event)) {
-                        let (event, why) = match e {
-                            mpsc::error::TrySendError::Full(Request::Append(ev)) => {
-                                (ev, "the store is falling behind")
-                            }
-                            mpsc::error::TrySendError::Closed(Request::Append(ev)) => {
-                                (ev, "the store has stopped")
-                            }
+                        let why = match &e {
+                            mpsc::error::TrySendError::Full(_) => "the store is falling behind",
+                            mpsc::error::TrySendError::Closed(_) => "the store has stopped",
                         };
-                        let reply = Reply::Failed {
-                            event,
-                            error: why.to_string(),
-                        };
-                        update(&mut app, Msg::Store(reply));
+                        if let Request::Append(event) = e.into_inner() {
+                            let reply = Reply::Failed {
+                                event,
+                                error: why.to_string(),
+                            };
+                            update(&mut app, Msg::Store(reply));
+                        }
                     }
                 }
             }

@@ -26,6 +26,7 @@ mod detail;
 mod header;
 mod help;
 mod pilot_timeline;
+mod presence;
 mod sections;
 mod statusbar;
 pub mod text;
