@@ -151,7 +151,14 @@ impl Store {
                     path: shown.clone(),
                     source,
                 })?;
-            Self::open_postgres(options.application_name("warroom"), &shown).await
+            // Named so that an administrator can tell warrooms apart in pg_stat_activity,
+            // unless the URL names itself.
+            let options = if url_or_path.contains("application_name=") {
+                options
+            } else {
+                options.application_name("warroom")
+            };
+            Self::open_postgres(options, &shown).await
         } else {
             Self::open(Path::new(url_or_path)).await
         }
@@ -208,8 +215,9 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(4)
             // Short, so that an unreachable server turns into an outage quickly instead of
-            // holding writes for the pool's default 30 s.
-            .acquire_timeout(Duration::from_secs(3))
+            // holding writes for the pool's default 30 s. The worker is the pool's only user,
+            // so this is in effect a connect timeout.
+            .acquire_timeout(Duration::from_secs(2))
             .connect_with(options)
             .await
             .map_err(sql)?;
