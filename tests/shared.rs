@@ -736,3 +736,82 @@ async fn connect_by_url_and_never_show_the_password() {
     assert!(!shown.contains("hunter2"), "{shown}");
     drop(schema);
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the header says
+
+fn header(app: &App, width: u16) -> Vec<String> {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut terminal = Terminal::new(TestBackend::new(width, 24)).expect("test terminal");
+    terminal
+        .draw(|f| warroom::ui::draw(f, app, &warroom::ui::Theme::default()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..2)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_header_shows_the_outage_and_who_is_here() {
+    let mut ann = app("ann");
+    let event = |item: &str| {
+        Event::new(
+            &ann.author,
+            &ann.layout.launch.id,
+            ann.day(),
+            ann.now,
+            Some(item.to_string()),
+            Change::Tick,
+        )
+    };
+    let (a, b) = (event("first-order-created"), event("x"));
+    let since = chrono::Utc::now() - chrono::Duration::seconds(42);
+    update(&mut ann, Msg::Store(Reply::Outage { since }));
+    update(&mut ann, Msg::Store(Reply::Journaled(a.clone())));
+    update(&mut ann, Msg::Store(Reply::Journaled(b)));
+    assert_eq!(
+        ann.ledger.mark("first-order-created"),
+        &Mark::Done,
+        "shown provisionally"
+    );
+    update(
+        &mut ann,
+        Msg::Store(Reply::Present(vec![warroom::store::presence::Peer {
+            session: Uuid::now_v7(),
+            operator: "bob".into(),
+            origin: "ssh from 10.1.2.3 to jump".into(),
+            view: "Audit log".into(),
+            seen_ms: 0,
+        }])),
+    );
+    let lines = header(&ann, 200);
+    assert!(
+        lines[0].contains("DB unreachable 00:42 · 2 changes not yet saved"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].contains("here: ann, bob (ssh 10.1.2.3)"),
+        "{lines:#?}"
+    );
+    let narrow = header(&ann, 80);
+    assert!(narrow[0].contains("DB unreachable"), "{narrow:#?}");
+    assert!(narrow[1].ends_with("2 here"), "{narrow:#?}");
+
+    // The journal replayed: confirmed once, not applied twice, and the header is back.
+    update(
+        &mut ann,
+        Msg::Store(Reply::Committed(warroom::store::Stored {
+            seq: 7,
+            event: a,
+        })),
+    );
+    update(&mut ann, Msg::Store(Reply::Reconnected { saved: 2 }));
+    assert_eq!(ann.unsaved.len(), 1);
+    assert_eq!(ann.ledger.events().len(), 2);
+    assert!(!header(&ann, 200)[0].contains("DB unreachable"));
+}

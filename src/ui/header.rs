@@ -73,7 +73,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         tabs.push(Span::styled(label, style));
     }
     let used: usize = tabs.iter().map(|s| width(&s.content)).sum();
-    let who = if let Some(here) = presence::here_text(app) {
+    let who = if let Some(here) = presence::here_text(app, compact) {
         here
     } else if compact {
         app.author.operator.clone()

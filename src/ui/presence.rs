@@ -23,11 +23,15 @@ pub fn outage_text(app: &App) -> Option<(String, String)> {
     }
 }
 
-/// "here: ann (ssh 10.1.2.3), bob" once anyone else is here; `None` when alone, so a single
-/// warroom's header stays as it was.
-pub fn here_text(app: &App) -> Option<String> {
+/// "here: ann (ssh 10.1.2.3), bob" once anyone else is here ("2 here" when `compact`, where a
+/// list would be cut to nothing); `None` when alone, so a single warroom's header stays as it
+/// was.
+pub fn here_text(app: &App, compact: bool) -> Option<String> {
     if app.peers.is_empty() {
         return None;
+    }
+    if compact {
+        return Some(format!("{} here", app.peers.len() + 1));
     }
     let others = app
         .peers
