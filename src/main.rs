@@ -11,7 +11,7 @@ use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger, Schedule};
 use warroom::cli::{Cli, Command, Common};
 use warroom::layout::{self, Layout};
-use warroom::store::journal::{self, Journal};
+use warroom::store::journal::Journal;
 use warroom::store::presence::Presence;
 use warroom::store::{Store, worker};
 use warroom::tui::{self, Exit, TerminalGuard};
@@ -213,13 +213,21 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
 
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
+    let session = uuid::Uuid::now_v7();
+    // Next to the log: the data dir, or wherever --log put it.
+    let journal_dir = log_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let (journal, adopted) = Journal::open(&journal_dir, store.location(), session)
+        .context("cannot open the outage journal")?;
+    if adopted > 0 {
+        tracing::info!(adopted, "unsaved changes of an earlier run are saved first");
+    }
     let options = worker::Options {
-        // Next to the log: the data dir, or wherever --log put it.
-        journal: Some(Journal::new(
-            log_path.with_file_name(journal::file_name(store.location())),
-        )),
+        journal: Some(journal),
         presence: Some(Presence {
-            session: uuid::Uuid::now_v7(),
+            session,
             launch: launch.clone(),
             operator: app.author.operator.clone(),
             origin: app.author.origin.clone(),

@@ -499,9 +499,10 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
     let schema = Schema::create().await;
     let proxy = Proxy::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let journal_path = dir.path().join("journal.jsonl");
+    let journal = Journal::at(dir.path().join("journal.jsonl")).expect("journal");
+    let journal_path = journal.path().to_path_buf();
     let options = Options {
-        journal: Some(Journal::new(journal_path.clone())),
+        journal: Some(journal),
         ..Options::default()
     };
     let mut ann = Client::start(schema.store_via("ann", &proxy).await, "ann", options).await;
@@ -563,7 +564,7 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
         "no provisional event left"
     );
     assert!(
-        !journal_path.exists(),
+        std::fs::metadata(&journal_path).map_or(0, |m| m.len()) == 0,
         "the journal is emptied after replay"
     );
     probe.close().await;
@@ -573,13 +574,12 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
     drop(schema);
 }
 
-/// A journal left by a crash is replayed at start-up, once, even when part of it had already
-/// reached the database.
+/// A journal left by a warroom that died is adopted and replayed at start-up, once, even when
+/// part of it had already reached the database.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journal_left_behind_is_replayed_at_start_exactly_once() {
     let schema = Schema::create().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let journal = Journal::new(dir.path().join("journal.jsonl"));
     let template = app("ann");
     let make = |item: &str| {
         Event::new(
@@ -593,12 +593,17 @@ async fn a_journal_left_behind_is_replayed_at_start_exactly_once() {
     };
     let (committed, lost) = (make("a"), make("b"));
     let store = schema.store("ann").await;
+    let db = store.location().to_string();
     store.append(&committed).await.expect("append");
-    journal.write(&committed).expect("journal");
-    journal.write(&lost).expect("journal");
-
+    {
+        let (dead, _) = Journal::open(dir.path(), &db, Uuid::now_v7()).expect("journal");
+        dead.write(&committed).expect("journal");
+        dead.write(&lost).expect("journal");
+    }
+    let (journal, adopted) = Journal::open(dir.path(), &db, Uuid::now_v7()).expect("journal");
+    assert_eq!(adopted, 2);
     let options = Options {
-        journal: Some(Journal::new(journal.path().to_path_buf())),
+        journal: Some(journal),
         ..Options::default()
     };
     let mut ann = Client::start(store, "ann", options).await;
@@ -610,9 +615,13 @@ async fn a_journal_left_behind_is_replayed_at_start_exactly_once() {
     let probe = schema.store("probe").await;
     let log = replay(&probe, &ann.app).await;
     assert_eq!(log.events().len(), 2, "a and b, each once");
-    assert!(!journal.path().exists());
     probe.close().await;
     ann.stop().await;
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(
+        left.is_empty(),
+        "no journal left once all is saved: {left:?}"
+    );
     drop(schema);
 }
 
