@@ -51,6 +51,8 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
+    #[error("database {path}: no answer within {} s", after.as_secs())]
+    TimedOut { path: String, after: Duration },
     #[error("database {path}: event {id} has an unreadable {field}: {value:?}")]
     Corrupt {
         path: String,
@@ -66,6 +68,7 @@ impl StoreError {
     pub fn is_unreachable(&self) -> bool {
         let source = match self {
             Self::Sql { source, .. } => source,
+            Self::TimedOut { .. } => return true,
             _ => return false,
         };
         match source {

@@ -43,11 +43,17 @@ fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Inserts or refreshes this process's row.
+    /// Inserts or refreshes this process's row, and clears out rows long dead (warrooms that
+    /// crashed never say goodbye) so the table stays small.
     pub async fn announce(&self, me: &Presence) -> Result<(), StoreError> {
         let session = me.session.to_string();
         let seen = now_ms();
-        let result: Result<_, sqlx::Error> = with_pool!(self, pool => {
+        let long_gone = seen - 3_600_000;
+        let result: Result<_, sqlx::Error> = with_pool!(self, pool => async {
+            sqlx::query("DELETE FROM presence WHERE seen_ms < $1")
+                .bind(long_gone)
+                .execute(pool)
+                .await?;
             sqlx::query(
                 "INSERT INTO presence (session, launch, operator, origin, view, seen_ms)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -64,7 +70,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ())
-        });
+        }.await);
         result.map_err(|e| self.sql_error(e))
     }
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::journal::Journal;
 use super::presence::{self, Peer, Presence};
-use super::{CHANNEL, Event, Store, Stored};
+use super::{CHANNEL, Event, Store, StoreError, Stored};
 
 #[derive(Debug)]
 pub enum Request {
@@ -55,6 +55,10 @@ pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// the listener reconnected.
 const SAFETY_POLL: Duration = Duration::from_secs(5);
 const FIRST_RETRY: Duration = Duration::from_millis(250);
+/// A connection that died without a word (a cable pulled, a VPN dropped) can leave a query
+/// waiting through minutes of TCP retries; past this the database counts as unreachable.
+/// A write that timed out may still have committed: its replay from the journal is a no-op.
+const DB_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_RETRY: Duration = Duration::from_secs(4);
 
 /// What the worker does beyond committing writes.
@@ -194,7 +198,7 @@ pub async fn run_with(
     }
     if let Some(me) = &me
         && w.outage.is_none()
-        && let Err(e) = w.store.leave(me.session).await
+        && let Err(e) = timed(&w.store, w.store.leave(me.session)).await
     {
         tracing::debug!(error = %e, "could not remove the presence row; it expires");
     }
@@ -239,7 +243,7 @@ impl Worker {
         if self.unsaved || self.outage.is_some() {
             return self.journal_write(event, None).await;
         }
-        match self.store.append(&event).await {
+        match timed(&self.store, self.store.append(&event)).await {
             Ok(seq) => {
                 self.own.insert(event.id);
                 self.send(Reply::Committed(Stored { seq, event })).await
@@ -295,10 +299,12 @@ impl Worker {
             // The retry catches up once the journal is replayed.
             return Ok(());
         }
-        match self
-            .store
-            .events_after(&self.launch, self.day, self.last_seq)
-            .await
+        match timed(
+            &self.store,
+            self.store
+                .events_after(&self.launch, self.day, self.last_seq),
+        )
+        .await
         {
             Ok(events) => {
                 self.read_failing = false;
@@ -366,16 +372,18 @@ impl Worker {
         };
         if events.is_empty() {
             // Nothing to write: reachable again once a read succeeds.
-            return Ok(self
-                .store
-                .events_after(&self.launch, self.day, self.last_seq)
-                .await
-                .map(|_| 0)
-                .map_err(|e| e.to_string()));
+            return Ok(timed(
+                &self.store,
+                self.store
+                    .events_after(&self.launch, self.day, self.last_seq),
+            )
+            .await
+            .map(|_| 0)
+            .map_err(|e| e.to_string()));
         }
         let count = events.len();
         for event in events {
-            match self.store.append(&event).await {
+            match timed(&self.store, self.store.append(&event)).await {
                 Ok(seq) => {
                     if self.is_today(&event) {
                         self.own.insert(event.id);
@@ -396,8 +404,8 @@ impl Worker {
         if self.outage.is_some() {
             return Ok(());
         }
-        let peers = match self.store.announce(me).await {
-            Ok(()) => self.store.present(&self.launch, expiry).await,
+        let peers = match timed(&self.store, self.store.announce(me)).await {
+            Ok(()) => timed(&self.store, self.store.present(&self.launch, expiry)).await,
             Err(e) => Err(e),
         };
         match peers {
@@ -411,6 +419,20 @@ impl Worker {
             }
         }
     }
+}
+
+async fn timed<T>(
+    store: &Store,
+    op: impl Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    tokio::time::timeout(DB_TIMEOUT, op)
+        .await
+        .unwrap_or_else(|_| {
+            Err(StoreError::TimedOut {
+                path: store.location().to_string(),
+                after: DB_TIMEOUT,
+            })
+        })
 }
 
 /// Wakes the worker on every NOTIFY on the events channel, and after each (re)connection,
