@@ -363,11 +363,11 @@ fn store_reply(app: &mut App, reply: Reply) {
         }
         Reply::Reconnected { saved } => {
             app.outage = None;
-            say(
-                app,
-                format!("Database back: {saved} kept changes saved"),
-                false,
-            );
+            let text = match saved {
+                0 => "Database reachable again".to_string(),
+                n => format!("Database reachable again: {n} kept changes saved"),
+            };
+            say(app, text, false);
         }
         Reply::Present(peers) => app.peers = peers,
     }

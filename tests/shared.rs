@@ -166,6 +166,8 @@ async fn open_pg(options: PgConnectOptions) -> Store {
 struct Proxy {
     port: u16,
     up: Arc<AtomicBool>,
+    /// Connections stay open but carry nothing, as through a dropped VPN.
+    frozen: Arc<AtomicBool>,
     /// Bumped on every cut: connections of an older generation close.
     generation: Arc<AtomicU64>,
     task: JoinHandle<()>,
@@ -176,8 +178,9 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let port = listener.local_addr().expect("proxy address").port();
         let up = Arc::new(AtomicBool::new(true));
+        let frozen = Arc::new(AtomicBool::new(false));
         let generation = Arc::new(AtomicU64::new(0));
-        let (up2, gen2) = (up.clone(), generation.clone());
+        let (up2, gen2, frozen2) = (up.clone(), generation.clone(), frozen.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
@@ -188,19 +191,32 @@ impl Proxy {
                     continue;
                 }
                 let born = gen2.load(Ordering::SeqCst);
-                let gen3 = gen2.clone();
+                let (gen3, frozen3) = (gen2.clone(), frozen2.clone());
                 tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(PG_ADDR).await else {
-                        return;
-                    };
                     let cut = async {
                         while gen3.load(Ordering::SeqCst) == born {
                             tokio::time::sleep(Duration::from_millis(10)).await;
                         }
                     };
+                    let freeze = async {
+                        while !frozen3.load(Ordering::SeqCst) {
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                        }
+                    };
+                    if frozen3.load(Ordering::SeqCst) {
+                        // Accepted, never answered: the client waits until the cut.
+                        cut.await;
+                        return;
+                    }
+                    let Ok(mut server) = TcpStream::connect(PG_ADDR).await else {
+                        return;
+                    };
+                    tokio::pin!(cut);
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = cut => {}
+                        _ = &mut cut => {}
+                        // Stop forwarding but keep both sockets open until the cut.
+                        _ = freeze => cut.await,
                     }
                 });
             }
@@ -208,9 +224,21 @@ impl Proxy {
         Self {
             port,
             up,
+            frozen,
             generation,
             task,
         }
+    }
+
+    /// Keeps every connection open but silent: no error, no answer.
+    fn freeze(&self) {
+        self.frozen.store(true, Ordering::SeqCst);
+    }
+
+    /// The network comes back; the silent connections are gone (as after a real timeout).
+    fn thaw(&self) {
+        self.frozen.store(false, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Drops every connection and refuses new ones: the database is unreachable.
@@ -570,6 +598,52 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
     probe.close().await;
     ann.stop().await;
     bob.stop().await;
+    drop(proxy);
+    drop(schema);
+}
+
+/// A database that goes silent (no reset, no error) must not leave ticks "saving…" forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_goes_silent_becomes_an_outage() {
+    let schema = Schema::create().await;
+    let proxy = Proxy::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = Options {
+        journal: Some(Journal::at(dir.path().join("journal.jsonl")).expect("journal")),
+        ..Options::default()
+    };
+    let mut ann = Client::start(schema.store_via("ann", &proxy).await, "ann", options).await;
+    let first = ann.change("before", Change::Tick).await;
+    ann.until(Duration::from_secs(5), |a| {
+        !a.pending.contains_key(&first.id)
+    })
+    .await;
+
+    proxy.freeze();
+    let silent = ann.change("during", Change::Tick).await;
+    let kept = ann
+        .until(Duration::from_secs(10), |a| {
+            a.unsaved.contains_key(&silent.id)
+        })
+        .await;
+    eprintln!("a silent database became an outage after {kept:?}");
+    assert!(ann.app.outage.is_some());
+    assert_eq!(
+        ann.app.ledger.mark("during"),
+        &Mark::Done,
+        "shown provisionally"
+    );
+
+    proxy.thaw();
+    ann.until(Duration::from_secs(15), |a| {
+        a.unsaved.is_empty() && a.outage.is_none()
+    })
+    .await;
+    let probe = schema.store("probe").await;
+    let log = replay(&probe, &ann.app).await;
+    assert_eq!(log.events().len(), 2, "both ticks, once each");
+    probe.close().await;
+    ann.stop().await;
     drop(proxy);
     drop(schema);
 }
