@@ -385,7 +385,8 @@ impl Client {
     }
 
     /// Quits like the UI does: the worker finishes queued writes and closes the store.
-    async fn stop(mut self) {
+    /// Returns the app as it last was, for checks after the worker has gone.
+    async fn stop(mut self) -> App {
         self.tx = None;
         let worker = self.worker;
         let mut rx = self.rx;
@@ -395,6 +396,7 @@ impl Client {
             .expect("worker ends within 10 s")
             .expect("worker did not panic");
         let _ = drain.await;
+        self.app
     }
 }
 
@@ -644,6 +646,58 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
     assert_eq!(log.events().len(), 2, "both ticks, once each");
     probe.close().await;
     ann.stop().await;
+    drop(proxy);
+    drop(schema);
+}
+
+/// Quitting during an outage leaves the journal; the next warroom on the database saves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_during_an_outage_keeps_the_journal_for_the_next_start() {
+    let schema = Schema::create().await;
+    let proxy = Proxy::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = schema.store_via("ann", &proxy).await;
+    let db = store.location().to_string();
+    let (journal, _) = Journal::open(dir.path(), &db, Uuid::now_v7()).expect("journal");
+    let options = Options {
+        journal: Some(journal),
+        ..Options::default()
+    };
+    let mut ann = Client::start(store, "ann", options).await;
+    proxy.cut();
+    let kept = ann.change("kept", Change::Tick).await;
+    ann.until(Duration::from_secs(10), |a| {
+        a.unsaved.contains_key(&kept.id)
+    })
+    .await;
+    ann.stop().await;
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert_eq!(
+        left.len(),
+        1,
+        "the journal stays while the database is out of reach"
+    );
+
+    proxy.restore();
+    let store = schema.store_via("ann", &proxy).await;
+    let (journal, adopted) = Journal::open(dir.path(), &db, Uuid::now_v7()).expect("journal");
+    assert_eq!(adopted, 1);
+    let options = Options {
+        journal: Some(journal),
+        ..Options::default()
+    };
+    let mut again = Client::start(store, "ann", options).await;
+    again
+        .until(Duration::from_secs(10), |a| {
+            a.unsaved.is_empty() && a.ledger.mark("kept") == &Mark::Done
+        })
+        .await;
+    let app = again.stop().await;
+    let probe = schema.store("probe").await;
+    assert_eq!(replay(&probe, &app).await.events().len(), 1);
+    probe.close().await;
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(left.is_empty(), "{left:?}");
     drop(proxy);
     drop(schema);
 }

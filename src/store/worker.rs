@@ -192,12 +192,19 @@ pub async fn run_with(
             }
         }
     }
+    // Changes still waiting (the UI quit during an outage, or right after start-up): one last
+    // try, so the journal is left behind only if the database really is out of reach.
+    if w.unsaved && w.replay().await.is_ok() {
+        w.unsaved = false;
+        w.outage = None;
+    }
     if let Some(listener) = listener {
         // It holds a pooled connection, which `close` would otherwise wait for forever.
         listener.abort();
     }
     if let Some(me) = &me
         && w.outage.is_none()
+        && !w.unsaved
         && let Err(e) = timed(&w.store, w.store.leave(me.session)).await
     {
         tracing::debug!(error = %e, "could not remove the presence row; it expires");
@@ -337,14 +344,18 @@ impl Worker {
 
     /// Replays the journal, then catches up; on failure tries again later, backing off.
     async fn retry(&mut self) -> Result<(), Gone> {
-        match self.replay().await? {
+        match self.replay().await {
             Ok(saved) => {
                 self.unsaved = false;
                 let was_out = self.outage.take().is_some();
+                let count = saved.len();
+                for stored in saved.into_iter().filter(|s| self.is_today(&s.event)) {
+                    self.send(Reply::Committed(stored)).await?;
+                }
                 self.follow().await?;
-                if was_out || saved > 0 {
-                    tracing::info!(saved, "database reachable again; journal replayed");
-                    self.send(Reply::Reconnected { saved }).await?;
+                if was_out || count > 0 {
+                    tracing::info!(saved = count, "database reachable again; journal replayed");
+                    self.send(Reply::Reconnected { saved: count }).await?;
                 }
                 Ok(())
             }
@@ -361,43 +372,39 @@ impl Worker {
     }
 
     /// Appends every journaled change (a no-op for any already committed before a crash or a
-    /// lost acknowledgement), then empties the journal. Ok(count) or the reason it stopped.
-    async fn replay(&mut self) -> Result<Result<usize, String>, Gone> {
+    /// lost acknowledgement), then empties the journal; returns what it committed, or why it
+    /// stopped. Reports nothing itself, so that a replay at shutdown, with the UI gone, still
+    /// empties the journal.
+    async fn replay(&mut self) -> Result<Vec<Stored>, String> {
         let Some(journal) = &self.journal else {
-            return Ok(Ok(0));
+            return Ok(Vec::new());
         };
-        let events = match journal.read() {
-            Ok(events) => events,
-            Err(e) => return Ok(Err(e.to_string())),
-        };
+        let events = journal.read().map_err(|e| e.to_string())?;
         if events.is_empty() {
             // Nothing to write: reachable again once a read succeeds.
-            return Ok(timed(
-                &self.store,
-                self.store
-                    .events_after(&self.launch, self.day, self.last_seq),
-            )
-            .await
-            .map(|_| 0)
-            .map_err(|e| e.to_string()));
+            let read = self
+                .store
+                .events_after(&self.launch, self.day, self.last_seq);
+            return timed(&self.store, read)
+                .await
+                .map(|_| Vec::new())
+                .map_err(|e| e.to_string());
         }
-        let count = events.len();
+        let mut saved = Vec::with_capacity(events.len());
         for event in events {
-            match timed(&self.store, self.store.append(&event)).await {
-                Ok(seq) => {
-                    if self.is_today(&event) {
-                        self.own.insert(event.id);
-                        self.send(Reply::Committed(Stored { seq, event })).await?;
-                    }
-                }
-                Err(e) => return Ok(Err(e.to_string())),
+            let seq = timed(&self.store, self.store.append(&event))
+                .await
+                .map_err(|e| e.to_string())?;
+            if self.is_today(&event) {
+                self.own.insert(event.id);
             }
+            saved.push(Stored { seq, event });
         }
         if let Err(e) = journal.clear() {
             // Everything is committed; a journal we cannot empty only replays as no-ops.
             tracing::error!(error = %e, "cannot empty the replayed journal");
         }
-        Ok(Ok(count))
+        Ok(saved)
     }
 
     async fn presence(&mut self, me: &Presence, expiry: Duration) -> Result<(), Gone> {
