@@ -622,6 +622,7 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
     .await;
 
     proxy.freeze();
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let silent = ann.change("during", Change::Tick).await;
     let kept = ann
         .until(Duration::from_secs(10), |a| {
@@ -665,6 +666,8 @@ async fn quitting_during_an_outage_keeps_the_journal_for_the_next_start() {
     };
     let mut ann = Client::start(store, "ann", options).await;
     proxy.cut();
+    // The proxy's connections notice the cut within 10 ms.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let kept = ann.change("kept", Change::Tick).await;
     ann.until(Duration::from_secs(10), |a| {
         a.unsaved.contains_key(&kept.id)

@@ -36,6 +36,8 @@ pub struct Journal {
     path: PathBuf,
     /// Open for appending, and locked, for the life of the process.
     file: File,
+    /// Ours (deleted on drop when empty), not another warroom's being looked at for adoption.
+    own: bool,
 }
 
 /// The journals of one database start with this; `location` must already be redacted.
@@ -75,6 +77,10 @@ impl Journal {
     /// Opens (creating) and locks the journal at `path`; an error if another running warroom
     /// holds it.
     pub fn at(path: PathBuf) -> Result<Self, JournalError> {
+        Self::lock(path, true)
+    }
+
+    fn lock(path: PathBuf, own: bool) -> Result<Self, JournalError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| io_error(&path, e))?;
         }
@@ -85,7 +91,7 @@ impl Journal {
             .open(&path)
             .map_err(|e| io_error(&path, e))?;
         match file.try_lock() {
-            Ok(()) => Ok(Self { path, file }),
+            Ok(()) => Ok(Self { path, file, own }),
             Err(std::fs::TryLockError::WouldBlock) => Err(io_error(
                 &path,
                 std::io::Error::other("in use by another running warroom"),
@@ -111,10 +117,21 @@ impl Journal {
                 continue;
             }
             // Held by a running warroom (WouldBlock), or unreadable: not ours to take.
-            let Ok(orphan) = Self::at(path) else {
+            let Ok(orphan) = Self::lock(path, false) else {
                 continue;
             };
             let events = orphan.read()?;
+            // An empty one may be a starting warroom's, created but not yet locked: deleting
+            // it would leave that warroom writing to a file nobody can find. A crashed one's
+            // goes once it is clearly old.
+            let fresh = orphan
+                .file
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() < 60));
+            if events.is_empty() && fresh {
+                continue;
+            }
             for event in &events {
                 self.write(event)?;
             }
@@ -194,7 +211,7 @@ impl Drop for Journal {
     /// An empty journal goes with its warroom; one with unsaved changes stays for the next
     /// start to adopt and replay.
     fn drop(&mut self) {
-        if self.is_empty() {
+        if self.own && self.is_empty() {
             let _ = std::fs::remove_file(&self.path);
         }
     }
