@@ -955,3 +955,42 @@ fn the_header_shows_the_outage_and_who_is_here() {
     assert_eq!(ann.ledger.events().len(), 2);
     assert!(!header(&ann, 200)[0].contains("DB unreachable"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_log_is_append_only_and_a_repeated_append_is_a_no_op() {
+    let schema = Schema::create().await;
+    let store = schema.store("ann").await;
+    let template = app("ann");
+    let event = Event::new(
+        &template.author,
+        &template.layout.launch.id,
+        template.day(),
+        template.now,
+        Some("a".into()),
+        Change::Tick,
+    );
+    let seq = store.append(&event).await.expect("append");
+    assert_eq!(store.append(&event).await.expect("again"), seq, "same seq");
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(schema.options("admin"))
+        .await
+        .expect("admin in schema");
+    for sql in [
+        "UPDATE events SET operator = 'mallory'",
+        "DELETE FROM events",
+        "TRUNCATE events",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(&admin)
+            .await
+            .expect_err("the log refuses it");
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    admin.close().await;
+    let log = replay(&store, &template).await;
+    assert_eq!(log.events().len(), 1);
+    assert_eq!(log.events()[0].event, event, "round-trips unchanged");
+    store.close().await;
+    drop(schema);
+}
