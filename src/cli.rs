@@ -35,6 +35,18 @@ pub struct Common {
     /// SQLite database file [default: warroom.db in the XDG data dir]
     #[arg(long, env = "WARROOM_DB", global = true)]
     pub db: Option<PathBuf>,
+    /// Shared PostgreSQL database, postgres://user@host/db (instead of the SQLite file): every
+    /// warroom on it sees the others' changes live.
+    // hide_env_values: --help would otherwise print the URL, password and all.
+    #[arg(
+        long,
+        env = "WARROOM_DATABASE_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL",
+        conflicts_with = "db"
+    )]
+    pub database_url: Option<String>,
     /// Pretend it is this time on the launch's clock, e.g. 2026-12-01T09:30 or 09:30; the
     /// clock runs on from there (rehearsals, demos).
     #[arg(long, global = true, value_name = "DATETIME")]

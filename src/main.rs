@@ -11,6 +11,8 @@ use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger, Schedule};
 use warroom::cli::{Cli, Command, Common};
 use warroom::layout::{self, Layout};
+use warroom::store::journal::Journal;
+use warroom::store::presence::Presence;
 use warroom::store::{Store, worker};
 use warroom::tui::{self, Exit, TerminalGuard};
 use warroom::ui::Theme;
@@ -190,8 +192,11 @@ async fn open(common: &Common) -> Result<(Layout, Store, Clock)> {
         Some(text) => parse_now(text, &layout)?,
         None => Clock::system(),
     };
-    let db = common.db.clone().unwrap_or_else(paths::default_db);
-    let store = Store::open(&db).await?;
+    let store = match &common.database_url {
+        // The error names the database by its redacted URL: no password reaches the terminal.
+        Some(url) => Store::connect(url).await?,
+        None => Store::open(&common.db.clone().unwrap_or_else(paths::default_db)).await?,
+    };
     Ok((layout, store, clock))
 }
 
@@ -226,13 +231,13 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     let events = store.day_events(&layout.launch.id, day).await?;
     let ledger = Ledger::from_events(events);
     let last_seq = ledger.last_seq();
-    tracing::info!(operator = %author.operator, origin = %author.origin, layout = %layout.source, db = %store.path().display(), %day, "starting");
+    tracing::info!(operator = %author.operator, origin = %author.origin, layout = %layout.source, db = %store.location(), %day, "starting");
 
     let samples = store.day_samples(&layout.launch.id, day).await?;
     let mut app = App::new(Arc::new(layout), clock, author, ledger);
     app.live.restore(&app.layout, &samples);
     app.bell = !cli.no_bell;
-    app.db_path = store.path().display().to_string();
+    app.db_path = store.location().to_string();
     app.log_path = log_path.display().to_string();
     let launch = app.layout.launch.id.clone();
     let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -241,8 +246,30 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     let (_poll_tx, poll_rx) = mpsc::channel(4096);
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
-    let writer = tokio::spawn(worker::run(
-        store, launch, day, last_seq, request_rx, reply_tx,
+    let session = uuid::Uuid::now_v7();
+    // Next to the log: the data dir, or wherever --log put it.
+    let journal_dir = log_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let (journal, adopted) = Journal::open(&journal_dir, store.location(), session)
+        .context("cannot open the outage journal")?;
+    if adopted > 0 {
+        tracing::info!(adopted, "unsaved changes of an earlier run are saved first");
+    }
+    let options = worker::Options {
+        journal: Some(journal),
+        presence: Some(Presence {
+            session,
+            launch: launch.clone(),
+            operator: app.author.operator.clone(),
+            origin: app.author.origin.clone(),
+            view: app.view.title().to_string(),
+        }),
+        ..worker::Options::default()
+    };
+    let writer = tokio::spawn(worker::run_with(
+        store, launch, day, last_seq, request_rx, reply_tx, options,
     ));
 
     tui::install_panic_hook(app.log_path.clone());

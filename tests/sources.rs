@@ -251,7 +251,12 @@ async fn http_plain_text_body_is_compared_as_text() {
 async fn http_server_that_never_answers_times_out() {
     let addr = serve(|_| Reply::Hang).await;
     let timeout = Duration::from_millis(500);
-    let s = spec(http_kind(format!("http://{addr}/"), None, &[]), timeout, &[], &[]);
+    let s = spec(
+        http_kind(format!("http://{addr}/"), None, &[]),
+        timeout,
+        &[],
+        &[],
+    );
     let started = Instant::now();
     assert_eq!(poll(&s).await, Err(SourceError::Timeout(timeout)));
     assert!(started.elapsed() < timeout + Duration::from_millis(500));
@@ -261,7 +266,12 @@ async fn http_server_that_never_answers_times_out() {
 async fn http_trickling_body_times_out() {
     let addr = serve(|_| Reply::Trickle).await;
     let timeout = Duration::from_millis(1500);
-    let s = spec(http_kind(format!("http://{addr}/"), None, &[]), timeout, &[], &[]);
+    let s = spec(
+        http_kind(format!("http://{addr}/"), None, &[]),
+        timeout,
+        &[],
+        &[],
+    );
     let started = Instant::now();
     assert_eq!(poll(&s).await, Err(SourceError::Timeout(timeout)));
     assert!(started.elapsed() < timeout + Duration::from_millis(500));
@@ -292,13 +302,16 @@ async fn http_50_mb_body_is_refused_quickly() {
     let size = 50 * 1024 * 1024;
     for announce in [true, false] {
         let addr = serve(move |_| Reply::Huge { size, announce }).await;
-        let s = spec(http_kind(format!("http://{addr}/"), None, &[]), 5 * SECOND, &[], &[]);
+        let s = spec(
+            http_kind(format!("http://{addr}/"), None, &[]),
+            5 * SECOND,
+            &[],
+            &[],
+        );
         let started = Instant::now();
         assert_eq!(
             poll(&s).await,
-            Err(SourceError::TooLarge {
-                limit: 1024 * 1024
-            }),
+            Err(SourceError::TooLarge { limit: 1024 * 1024 }),
             "announced length: {announce}"
         );
         assert!(started.elapsed() < SECOND, "announced length: {announce}");
@@ -310,7 +323,12 @@ async fn http_connection_refused() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("address");
     drop(listener);
-    let s = spec(http_kind(format!("http://{addr}/"), None, &[]), 3 * SECOND, &[], &[]);
+    let s = spec(
+        http_kind(format!("http://{addr}/"), None, &[]),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     match poll(&s).await {
         Err(SourceError::Connect(why)) => assert!(why.to_lowercase().contains("refused"), "{why}"),
         other => panic!("expected Connect, got {other:?}"),
@@ -321,7 +339,12 @@ async fn http_connection_refused() {
 async fn http_path_matching_nothing_and_words_that_are_not_numbers() {
     let addr = serve(|_| json(200, HEALTH)).await;
     let url = format!("http://{addr}/");
-    let s = spec(http_kind(url.clone(), Some("$.nope"), &[]), 3 * SECOND, &[], &[]);
+    let s = spec(
+        http_kind(url.clone(), Some("$.nope"), &[]),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     assert_eq!(
         poll(&s).await,
         Err(SourceError::NoMatch {
@@ -368,7 +391,12 @@ async fn http_redirect_loop_stops_at_max_redirects() {
         other => panic!("expected a redirect failure, got {other:?}"),
     }
     // And a plain server is fine (the loop server is not the only thing answering).
-    let ok = spec(http_kind(format!("http://{addr}/"), None, &[]), 3 * SECOND, &[], &[]);
+    let ok = spec(
+        http_kind(format!("http://{addr}/"), None, &[]),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     assert!(poll(&ok).await.is_ok());
 }
 
@@ -423,7 +451,12 @@ async fn prometheus_server() -> SocketAddr {
 async fn prometheus_scalar_vector_and_error() {
     let addr = prometheus_server().await;
 
-    let s = spec(prometheus_kind(addr, "scalar(0.063)"), 3 * SECOND, &["value < 0.01"], &[]);
+    let s = spec(
+        prometheus_kind(addr, "scalar(0.063)"),
+        3 * SECOND,
+        &["value < 0.01"],
+        &[],
+    );
     let result = poll(&s).await;
     assert_eq!(result.as_ref().map(|o| o.value), Ok(Some(0.063)));
     assert_eq!(
@@ -445,7 +478,10 @@ async fn prometheus_scalar_vector_and_error() {
         obs.fields.get(r#"{route="/orders",status="500"}"#),
         Some(&0.5)
     );
-    assert_eq!(obs.fields.get(r#"{route="/quote",status="503"}"#), Some(&0.25));
+    assert_eq!(
+        obs.fields.get(r#"{route="/quote",status="503"}"#),
+        Some(&0.25)
+    );
     assert_eq!(sources::evaluate(&s, &result), (Health::Ok, None));
 
     let s = spec(prometheus_kind(addr, "up"), 3 * SECOND, &[], &[]);
@@ -456,7 +492,10 @@ async fn prometheus_scalar_vector_and_error() {
     let s = spec(prometheus_kind(addr, "sum("), 3 * SECOND, &[], &[]);
     match poll(&s).await {
         Err(SourceError::Failed(why)) => {
-            assert!(why.contains("bad_data") && why.contains("parse error"), "{why}")
+            assert!(
+                why.contains("bad_data") && why.contains("parse error"),
+                "{why}"
+            )
         }
         other => panic!("expected Prometheus's error, got {other:?}"),
     }
@@ -478,7 +517,10 @@ async fn tcp_open_and_closed_ports() {
         &[],
     );
     let result = poll(&s).await;
-    assert!(result.as_ref().is_ok_and(|o| o.value.is_some()), "{result:?}");
+    assert!(
+        result.as_ref().is_ok_and(|o| o.value.is_some()),
+        "{result:?}"
+    );
     assert_eq!(sources::evaluate(&s, &result).0, Health::Ok);
     drop(listener);
 
@@ -559,19 +601,30 @@ async fn tls_self_signed_is_rejected_unless_told_to_skip_verification() {
     let strict = spec(tls_kind(addr, false), 3 * SECOND, &[], &[]);
     match poll(&strict).await {
         Err(SourceError::Failed(why)) => {
-            assert!(why.contains("certificate") && why.contains("UnknownIssuer"), "{why}")
+            assert!(
+                why.contains("certificate") && why.contains("UnknownIssuer"),
+                "{why}"
+            )
         }
         other => panic!("a self-signed certificate must be rejected, got {other:?}"),
     }
 
-    let lax = spec(tls_kind(addr, true), 3 * SECOND, &["value > 14"], &["value > 45"]);
+    let lax = spec(
+        tls_kind(addr, true),
+        3 * SECOND,
+        &["value > 14"],
+        &["value > 45"],
+    );
     let result = poll(&lax).await;
     let days = result
         .as_ref()
         .expect("accepted with insecure_skip_verify")
         .value
         .expect("days left");
-    assert!((days - expected_days).abs() < 0.01, "{days} vs {expected_days}");
+    assert!(
+        (days - expected_days).abs() < 0.01,
+        "{days} vs {expected_days}"
+    );
     assert_eq!(
         sources::evaluate(&lax, &result).0,
         Health::Warn,
@@ -593,7 +646,12 @@ fn postgres_kind(query: Option<&str>) -> Kind {
 
 #[tokio::test]
 async fn postgres_query_value_reachability_and_bad_query() {
-    let s = spec(postgres_kind(Some("SELECT 42")), 5 * SECOND, &["value == 42"], &[]);
+    let s = spec(
+        postgres_kind(Some("SELECT 42")),
+        5 * SECOND,
+        &["value == 42"],
+        &[],
+    );
     let probe = sources::build(&s).expect("probe builds");
     for round in 0..2 {
         // Twice: the second poll reuses the kept connection.
@@ -605,7 +663,12 @@ async fn postgres_query_value_reachability_and_bad_query() {
         );
     }
 
-    let numeric = spec(postgres_kind(Some("SELECT 2.50::numeric")), 5 * SECOND, &[], &[]);
+    let numeric = spec(
+        postgres_kind(Some("SELECT 2.50::numeric")),
+        5 * SECOND,
+        &[],
+        &[],
+    );
     assert_eq!(poll(&numeric).await.map(|o| o.value), Ok(Some(2.5)));
 
     let ping = spec(postgres_kind(None), 5 * SECOND, &[], &[]);
@@ -645,15 +708,28 @@ async fn redis_ping_and_counter() {
             .expect("clock after 1970")
             .as_nanos()
     );
-    let incr = spec(redis_kind(Some(&format!("INCR {key}"))), 3 * SECOND, &[], &[]);
+    let incr = spec(
+        redis_kind(Some(&format!("INCR {key}"))),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     let probe = sources::build(&incr).expect("probe builds");
     assert_eq!(probe.poll().await.map(|o| o.value), Ok(Some(1.0)));
     assert_eq!(probe.poll().await.map(|o| o.value), Ok(Some(2.0)));
 
     let not_a_number = spec(redis_kind(Some("ECHO hello")), 3 * SECOND, &[], &[]);
-    assert!(matches!(poll(&not_a_number).await, Err(SourceError::Invalid(_))));
+    assert!(matches!(
+        poll(&not_a_number).await,
+        Err(SourceError::Invalid(_))
+    ));
 
-    let cleanup = spec(redis_kind(Some(&format!("DEL {key}"))), 3 * SECOND, &[], &[]);
+    let cleanup = spec(
+        redis_kind(Some(&format!("DEL {key}"))),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     assert_eq!(poll(&cleanup).await.map(|o| o.value), Ok(Some(1.0)));
 }
 
@@ -673,7 +749,12 @@ fn command_kind(command: &str, value: Option<&str>, fields: &[(&str, &str)]) -> 
 
 #[tokio::test]
 async fn command_number_json_and_exit_code() {
-    let s = spec(command_kind("echo 3.5", None, &[]), 3 * SECOND, &["value < 4"], &[]);
+    let s = spec(
+        command_kind("echo 3.5", None, &[]),
+        3 * SECOND,
+        &["value < 4"],
+        &[],
+    );
     let result = poll(&s).await;
     assert_eq!(result.as_ref().map(|o| o.value), Ok(Some(3.5)));
     assert_eq!(sources::evaluate(&s, &result), (Health::Ok, None));
@@ -707,12 +788,15 @@ async fn command_number_json_and_exit_code() {
     let s = spec(command_kind("echo UP", None, &[]), 3 * SECOND, &[], &[]);
     assert!(matches!(poll(&s).await, Err(SourceError::Invalid(_))));
 
-    let s = spec(command_kind("head -c 2000000 /dev/zero", None, &[]), 3 * SECOND, &[], &[]);
+    let s = spec(
+        command_kind("head -c 2000000 /dev/zero", None, &[]),
+        3 * SECOND,
+        &[],
+        &[],
+    );
     assert_eq!(
         poll(&s).await,
-        Err(SourceError::TooLarge {
-            limit: 1024 * 1024
-        })
+        Err(SourceError::TooLarge { limit: 1024 * 1024 })
     );
 }
 

@@ -64,6 +64,9 @@ pub struct Ledger {
     items: HashMap<String, ItemState>,
     /// Every alert of the day, in the order raised.
     alerts: Vec<AlertRecord>,
+    /// Events shown before they are in the log (journaled during an outage). They sort after
+    /// every committed event, where their commit will put them, until it comes back.
+    provisional: HashSet<Uuid>,
 }
 
 static OPEN: ItemState = ItemState {
@@ -83,8 +86,66 @@ impl Ledger {
     }
 
     /// Adds a committed event. Returns false when it was already known (our own write coming
-    /// back from the log, or a repeated delivery), which changes nothing.
+    /// back from the log, a repeated delivery, or a provisional event now committed), which
+    /// changes nothing on screen but the event's place in the order.
+    ///
+    /// Events are kept in seq order whatever order they arrive in (our own commit may be
+    /// reported before an earlier one of another operator's arrives), so that the state is
+    /// always the replay of the log.
     pub fn apply(&mut self, stored: Stored) -> bool {
+        let id = stored.event.id;
+        if self.ids.contains(&id) {
+            if self.provisional.remove(&id) {
+                let mut events = std::mem::take(&mut self.events);
+                if let Some(known) = events.iter_mut().find(|s| s.event.id == id) {
+                    known.seq = stored.seq;
+                }
+                self.rebuild(events);
+            }
+            return false;
+        }
+        let behind = self
+            .events
+            .iter()
+            .rev()
+            .find(|s| !self.provisional.contains(&s.event.id))
+            .is_some_and(|last| last.seq > stored.seq);
+        if behind || !self.provisional.is_empty() {
+            let mut events = std::mem::take(&mut self.events);
+            events.push(stored);
+            self.rebuild(events);
+            return true;
+        }
+        self.push(stored)
+    }
+
+    /// Shows an event that is not in the log yet (see `provisional`); its commit later
+    /// confirms it through [`Ledger::apply`] without applying it twice.
+    pub fn apply_provisional(&mut self, event: Event) -> bool {
+        if self.ids.contains(&event.id) {
+            return false;
+        }
+        self.provisional.insert(event.id);
+        self.push(Stored { seq: 0, event })
+    }
+
+    pub fn is_provisional(&self, id: &Uuid) -> bool {
+        self.provisional.contains(id)
+    }
+
+    /// Replays everything from scratch in log order, provisional events last.
+    fn rebuild(&mut self, mut events: Vec<Stored>) {
+        let provisional = std::mem::take(&mut self.provisional);
+        // Stable: provisional events keep the order they were made in.
+        events.sort_by_key(|s| (provisional.contains(&s.event.id), s.seq));
+        *self = Self::default();
+        for stored in events {
+            self.push(stored);
+        }
+        self.provisional = provisional;
+    }
+
+    fn push(&mut self, stored: Stored) -> bool {
         if !self.ids.insert(stored.event.id) {
             return false;
         }
@@ -232,6 +293,7 @@ impl Ledger {
     }
 
     pub fn last_seq(&self) -> i64 {
+        // Provisional events carry seq 0 and never raise it.
         self.events.iter().map(|s| s.seq).max().unwrap_or(0)
     }
 
@@ -341,5 +403,38 @@ mod tests {
         assert!(l.apply(tick.clone()));
         assert!(!l.apply(tick));
         assert_eq!(l.events().len(), 1);
+    }
+
+    #[test]
+    fn late_arrivals_are_replayed_in_seq_order() {
+        let mut l = Ledger::default();
+        let theirs = event(11, "bob", "a", Change::Tick);
+        l.apply(event(12, "ann", "a", Change::Untick));
+        assert!(l.apply(theirs));
+        assert_eq!(l.mark("a"), &Mark::Open, "seq 12 (untick) is the last word");
+        assert_eq!(
+            l.events().iter().map(|s| s.seq).collect::<Vec<_>>(),
+            [11, 12]
+        );
+    }
+
+    #[test]
+    fn a_provisional_event_is_confirmed_not_doubled() {
+        let mut l = Ledger::default();
+        let mine = event(0, "ann", "a", Change::Tick);
+        assert!(l.apply_provisional(mine.event.clone()));
+        assert!(l.is_provisional(&mine.event.id));
+        assert_eq!(l.mark("a"), &Mark::Done);
+        // Someone else's untick committed during the outage comes first in the log.
+        assert!(l.apply(event(5, "bob", "a", Change::Untick)));
+        assert_eq!(l.mark("a"), &Mark::Done, "provisional events sort last");
+        assert!(!l.apply(Stored {
+            seq: 6,
+            ..mine.clone()
+        }));
+        assert!(!l.is_provisional(&mine.event.id));
+        assert_eq!(l.events().len(), 2);
+        assert_eq!(l.last_seq(), 6);
+        assert_eq!(l.mark("a"), &Mark::Done);
     }
 }

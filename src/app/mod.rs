@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::layout::Layout;
+use crate::store::presence::Peer;
 use crate::store::{Author, Event};
 pub use clock::{Clock, Phase, Schedule};
 pub use ledger::{ItemState, Ledger, Mark};
@@ -167,6 +168,13 @@ pub struct App {
     pub panel_focus: usize,
     /// Sent to the store, not yet committed: shown as "saving".
     pub pending: HashMap<Uuid, Event>,
+    /// Kept in the outage journal, not yet in the log: applied provisionally to the ledger
+    /// and shown as "not yet saved".
+    pub unsaved: HashMap<Uuid, Event>,
+    /// Since when (on the app's clock) the database has been unreachable.
+    pub outage: Option<DateTime<Utc>>,
+    /// Who else is in the war room (presence).
+    pub peers: Vec<Peer>,
     pub flash: Option<Flash>,
     /// When the flash was shown, to let informational ones fade.
     pub flash_at: Option<DateTime<Utc>>,
@@ -206,6 +214,9 @@ impl App {
             filter: String::new(),
             pending: HashMap::new(),
             panel_focus: 0,
+            unsaved: HashMap::new(),
+            outage: None,
+            peers: Vec::new(),
             flash: None,
             flash_at: None,
             db_path: String::new(),
@@ -303,6 +314,13 @@ impl App {
             .iter()
             .find(|s| s.spec.id == id)
             .map_or_else(|| id.to_string(), |s| s.title.en.clone())
+    }
+
+    /// Changed while the database was unreachable and not in the log yet.
+    pub fn is_unsaved(&self, item: &str) -> bool {
+        self.unsaved
+            .values()
+            .any(|e| e.item.as_deref() == Some(item))
     }
 
     /// Text of any tickable item by id.

@@ -149,7 +149,9 @@ impl Condition {
     /// `Ok(())` when the condition holds; otherwise a short reason for the panel,
     /// e.g. `[STATUS] == 200: got 500`.
     pub fn check(&self, obs: &Observation) -> Result<(), String> {
-        let got = self.resolve(obs).map_err(|why| format!("{}: {why}", self.text))?;
+        let got = self
+            .resolve(obs)
+            .map_err(|why| format!("{}: {why}", self.text))?;
         match compare(&got, &self.right) {
             Some(ord) if self.op.holds(ord) => Ok(()),
             Some(_) => Err(format!("{}: got {}", self.text, got)),
@@ -379,7 +381,9 @@ fn parse_left(text: &str) -> Result<Operand, String> {
         }
         return Ok(Operand::Field(name.to_string()));
     }
-    Err(format!("unknown left side `{text}`: expected {LEFT_EXPECTED}"))
+    Err(format!(
+        "unknown left side `{text}`: expected {LEFT_EXPECTED}"
+    ))
 }
 
 fn parse_body(whole: &str, rest: &str) -> Result<Option<BodyPath>, String> {
@@ -449,7 +453,9 @@ fn parse_quoted(text: &str, quote: u8) -> Result<Literal, String> {
             out.push(c);
         }
     }
-    Err(format!("unterminated string `{text}`: expected a closing quote"))
+    Err(format!(
+        "unterminated string `{text}`: expected a closing quote"
+    ))
 }
 
 #[cfg(test)]
@@ -493,7 +499,10 @@ mod tests {
             Condition::parse("[RESPONSE_TIME]<300").expect("rt").left,
             Operand::ResponseTime
         );
-        assert_eq!(Condition::parse("value >= 1").expect("v").left, Operand::Value);
+        assert_eq!(
+            Condition::parse("value >= 1").expect("v").left,
+            Operand::Value
+        );
         assert_eq!(
             Condition::parse("fields.failed <= 3").expect("f").left,
             Operand::Field("failed".into())
@@ -510,7 +519,9 @@ mod tests {
             Literal::Bool(false)
         );
         assert_eq!(
-            Condition::parse("[BODY].s == \"a \\\"b\\\" c\"").expect("quoted").right,
+            Condition::parse("[BODY].s == \"a \\\"b\\\" c\"")
+                .expect("quoted")
+                .right,
             Literal::Text("a \"b\" c".into())
         );
     }
@@ -546,7 +557,10 @@ mod tests {
 
     #[test]
     fn evaluates_against_an_observation() {
-        assert_eq!(check("[STATUS] == 200"), Err("[STATUS] == 200: got 500".into()));
+        assert_eq!(
+            check("[STATUS] == 200"),
+            Err("[STATUS] == 200: got 500".into())
+        );
         assert!(check("[STATUS] >= 500").is_ok());
         assert!(check("[STATUS] == \"500\"").is_ok());
         assert_eq!(check("value < 0.01"), Err("value < 0.01: got 0.063".into()));
@@ -573,16 +587,28 @@ mod tests {
             check("[BODY].nope == 1"),
             Err("[BODY].nope == 1: .nope matched nothing".into())
         );
-        assert!(check("[BODY].items[*].id == 1")
-            .expect_err("two matches")
-            .contains("matched 2 values"));
-        assert!(check("fields.gone == 1")
-            .expect_err("no field")
-            .contains("no field `gone`"));
+        assert!(
+            check("[BODY].items[*].id == 1")
+                .expect_err("two matches")
+                .contains("matched 2 values")
+        );
+        assert!(
+            check("fields.gone == 1")
+                .expect_err("no field")
+                .contains("no field `gone`")
+        );
         let empty = Observation::default();
         let c = Condition::parse("[STATUS] == 200").expect("parses");
-        assert!(c.check(&empty).expect_err("no status").contains("no HTTP status"));
+        assert!(
+            c.check(&empty)
+                .expect_err("no status")
+                .contains("no HTTP status")
+        );
         let c = Condition::parse("[BODY].checks > 1").expect("parses");
-        assert!(c.check(&obs()).expect_err("object").contains("cannot be compared"));
+        assert!(
+            c.check(&obs())
+                .expect_err("object")
+                .contains("cannot be compared")
+        );
     }
 }

@@ -59,7 +59,9 @@ fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<f64, SourceErr
                 path: text.to_string(),
             });
         }
-        1 => nodes.exactly_one().map_err(|e| SourceError::Invalid(format!("{text}: {e}")))?,
+        1 => nodes
+            .exactly_one()
+            .map_err(|e| SourceError::Invalid(format!("{text}: {e}")))?,
         n => {
             return Err(SourceError::Invalid(format!(
                 "{text} matched {n} values, expected one"
@@ -95,13 +97,15 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
 /// The start of a body for an error message, on one line.
 pub(crate) fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(60)]);
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     one_line.trim().to_string()
 }
 
 /// Parses `bytes` as JSON, or says why not with the start of what came instead.
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, SourceError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        SourceError::NotJson(format!("{e} (answer starts `{}`)", snippet(bytes)))
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| SourceError::NotJson(format!("{e} (answer starts `{}`)", snippet(bytes))))
 }

@@ -117,7 +117,9 @@ fn loose_body(bytes: &[u8], looks_json: bool) -> Option<Value> {
             return Some(json);
         }
     }
-    Some(Value::String(String::from_utf8_lossy(bytes).trim().to_string()))
+    Some(Value::String(
+        String::from_utf8_lossy(bytes).trim().to_string(),
+    ))
 }
 
 fn is_json_content_type(response: &Response) -> bool {

@@ -164,7 +164,9 @@ mod tests {
     fn health_orders_worst_last() {
         assert!(Health::Critical > Health::Warn && Health::Warn > Health::Ok);
         assert_eq!(
-            [Health::Warn, Health::Critical, Health::Ok].into_iter().max(),
+            [Health::Warn, Health::Critical, Health::Ok]
+                .into_iter()
+                .max(),
             Some(Health::Critical)
         );
     }

@@ -61,7 +61,8 @@ impl PostgresProbe {
         let value = match &self.query {
             None => elapsed.as_secs_f64() * 1000.0,
             Some(_) => {
-                let row = row.ok_or_else(|| SourceError::Invalid("query returned no rows".into()))?;
+                let row =
+                    row.ok_or_else(|| SourceError::Invalid("query returned no rows".into()))?;
                 number_in(&row)?
             }
         };
@@ -97,9 +98,8 @@ fn number_in(row: &sqlx::postgres::PgRow) -> Result<f64, SourceError> {
     match text {
         "t" => Ok(1.0),
         "f" => Ok(0.0),
-        _ => parse_number(text).ok_or_else(|| {
-            SourceError::Invalid(format!("query returned {text:?}, not a number"))
-        }),
+        _ => parse_number(text)
+            .ok_or_else(|| SourceError::Invalid(format!("query returned {text:?}, not a number"))),
     }
 }
 

@@ -101,7 +101,10 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
     match body.get("status").and_then(Value::as_str) {
         Some("success") => {}
         Some("error") => {
-            let kind = body.get("errorType").and_then(Value::as_str).unwrap_or("error");
+            let kind = body
+                .get("errorType")
+                .and_then(Value::as_str)
+                .unwrap_or("error");
             let message = body
                 .get("error")
                 .and_then(Value::as_str)
@@ -111,7 +114,9 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
         _ => return Err(shape("no \"status\" of success or error")),
     }
     let data = body.get("data").ok_or_else(|| shape("no \"data\""))?;
-    let result = data.get("result").ok_or_else(|| shape("no \"data.result\""))?;
+    let result = data
+        .get("result")
+        .ok_or_else(|| shape("no \"data.result\""))?;
     match data.get("resultType").and_then(Value::as_str) {
         Some("scalar") => Ok((Some(sample(result)?), BTreeMap::new())),
         Some("vector") => {
@@ -121,7 +126,10 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
             let mut fields = BTreeMap::new();
             let mut sum = 0.0;
             for s in series {
-                let v = sample(s.get("value").ok_or_else(|| shape("series without \"value\""))?)?;
+                let v = sample(
+                    s.get("value")
+                        .ok_or_else(|| shape("series without \"value\""))?,
+                )?;
                 fields.insert(series_key(s.get("metric")), v);
                 sum += v;
             }

@@ -10,15 +10,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::future::BoxFuture;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::http::{wrong_kind, with_timeout};
+use super::http::{with_timeout, wrong_kind};
 use super::{Kind, Observation, Probe, SourceError, SourceSpec};
 
 const SECONDS_PER_DAY: f64 = 86_400.0;
@@ -44,9 +44,8 @@ impl TlsProbe {
             Some(name) => name.clone(),
             None => host_of(address)?,
         };
-        let server_name = ServerName::try_from(name.clone()).map_err(|e| {
-            SourceError::Invalid(format!("invalid TLS server name `{name}`: {e}"))
-        })?;
+        let server_name = ServerName::try_from(name.clone())
+            .map_err(|e| SourceError::Invalid(format!("invalid TLS server name `{name}`: {e}")))?;
         let config = client_config(*insecure_skip_verify)?;
         Ok(TlsProbe {
             address: address.clone(),
@@ -65,7 +64,9 @@ impl TlsProbe {
             .connector
             .connect(self.server_name.clone(), tcp)
             .await
-            .map_err(|e| SourceError::Failed(format!("TLS handshake with {} failed: {e}", self.address)))?;
+            .map_err(|e| {
+                SourceError::Failed(format!("TLS handshake with {} failed: {e}", self.address))
+            })?;
         let elapsed = started.elapsed();
         let (_, session) = tls.get_ref();
         let cert = session

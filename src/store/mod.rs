@@ -1,25 +1,35 @@
-//! Persistence: the append-only event log in SQLite (sqlx), behind a small API.
+//! Persistence: the append-only event log in SQLite or PostgreSQL (sqlx), behind a small API.
 //!
 //! A change is durable before anyone sees it: `append` returns only after the transaction
-//! committed with `synchronous = FULL` in WAL mode, i.e. after the WAL was fsynced.
+//! committed — with `synchronous = FULL` in WAL mode on SQLite (the WAL was fsynced), or
+//! acknowledged by the PostgreSQL server.
+//!
+//! Both backends share one schema and, where the SQL is the same, one query: `$N` placeholders
+//! work on both.
 
 mod event;
-pub mod worker;
+mod redact;
 
 pub use event::{Author, Change, Event};
+pub use redact::redact;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, migrate::Migrator};
 use uuid::Uuid;
 
-static MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static PG_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The `LISTEN` channel the events table's insert trigger notifies (migrations/postgres).
+pub const CHANNEL: &str = "warroom_events";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,6 +51,8 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
+    #[error("database {path}: no answer within {} s", after.as_secs())]
+    TimedOut { path: String, after: Duration },
     #[error("database {path}: event {id} has an unreadable {field}: {value:?}")]
     Corrupt {
         path: String,
@@ -66,6 +78,32 @@ impl Sample {
     }
 }
 
+impl StoreError {
+    /// Is the database out of reach (network, server restart, terminated connection) rather
+    /// than refusing this particular write? Only then is a change worth keeping and retrying.
+    pub fn is_unreachable(&self) -> bool {
+        let source = match self {
+            Self::Sql { source, .. } => source,
+            Self::TimedOut { .. } => return true,
+            _ => return false,
+        };
+        match source {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception) and 57P (operator intervention: admin
+            // shutdown, terminated backend, cannot connect now).
+            sqlx::Error::Database(e) => e
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        }
+    }
+}
+
 /// An event together with its position in the log.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -74,12 +112,77 @@ pub struct Stored {
 }
 
 #[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool the store has: the same SQL, compiled
+/// once per database type.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Pg($pool) => $body,
+        }
+    };
+}
+
+// After the macro, so that these modules can use it.
+pub mod journal;
+pub mod presence;
+pub mod worker;
+
+/// The columns of `events` as read back, in SELECT order.
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+);
+
+#[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    backend: Backend,
+    /// The SQLite file, or the PostgreSQL URL without its password.
+    location: String,
     path: PathBuf,
 }
 
+/// Does this look like a PostgreSQL URL rather than a file name?
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
 impl Store {
+    /// A `postgres://` URL opens PostgreSQL; anything else is a SQLite file path.
+    pub async fn connect(url_or_path: &str) -> Result<Self, StoreError> {
+        if is_postgres_url(url_or_path) {
+            let shown = redact(url_or_path);
+            let options =
+                PgConnectOptions::from_str(url_or_path).map_err(|source| StoreError::Sql {
+                    path: shown.clone(),
+                    source,
+                })?;
+            // Named so that an administrator can tell warrooms apart in pg_stat_activity,
+            // unless the URL names itself.
+            let options = if url_or_path.contains("application_name=") {
+                options
+            } else {
+                options.application_name("warroom")
+            };
+            Self::open_postgres(options, &shown).await
+        } else {
+            Self::open(Path::new(url_or_path)).await
+        }
+    }
+
     /// Opens (creating if needed) the SQLite database at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
@@ -107,7 +210,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(sql)?;
-        MIGRATIONS
+        SQLITE_MIGRATIONS
             .run(&pool)
             .await
             .map_err(|source| StoreError::Migrate {
@@ -115,18 +218,63 @@ impl Store {
                 source,
             })?;
         Ok(Self {
-            pool,
+            backend: Backend::Sqlite(pool),
+            location: shown,
             path: path.to_path_buf(),
         })
     }
 
+    /// Opens PostgreSQL with explicit options (tests set `search_path` and `application_name`
+    /// here); `shown` names the database in errors and must not carry a password.
+    pub async fn open_postgres(options: PgConnectOptions, shown: &str) -> Result<Self, StoreError> {
+        let sql = |source| StoreError::Sql {
+            path: shown.to_string(),
+            source,
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            // Short, so that an unreachable server turns into an outage quickly instead of
+            // holding writes for the pool's default 30 s. The worker is the pool's only user,
+            // so this is in effect a connect timeout.
+            .acquire_timeout(Duration::from_secs(2))
+            .connect_with(options)
+            .await
+            .map_err(sql)?;
+        PG_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                path: shown.to_string(),
+                source,
+            })?;
+        Ok(Self {
+            backend: Backend::Pg(pool),
+            location: shown.to_string(),
+            path: PathBuf::from(shown),
+        })
+    }
+
+    /// The SQLite file (for PostgreSQL: the redacted URL as a path, for display only).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Where the log lives, safe to show and log: a file path or a URL without its password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The PostgreSQL pool, for LISTEN; `None` on SQLite.
+    pub fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.backend {
+            Backend::Pg(pool) => Some(pool),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
     fn sql_error(&self, source: sqlx::Error) -> StoreError {
         StoreError::Sql {
-            path: self.path.display().to_string(),
+            path: self.location.clone(),
             source,
         }
     }
@@ -134,31 +282,42 @@ impl Store {
     /// Appends one event in its own transaction. Appending an event whose id is already in the
     /// log is a no-op, so a retried write never doubles an event. Returns its sequence number.
     pub async fn append(&self, event: &Event) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.sql_error(e))?;
-        sqlx::query(
-            "INSERT INTO events (id, at, launch, day, operator, origin, kind, item, payload)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(event.id.to_string())
-        .bind(event.at.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .bind(&event.launch)
-        .bind(event.day.to_string())
-        .bind(&event.operator)
-        .bind(&event.origin)
-        .bind(event.change.kind())
-        .bind(&event.item)
-        .bind(event.change.payload())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| self.sql_error(e))?;
-        let seq: i64 = sqlx::query_scalar("SELECT seq FROM events WHERE id = ?")
-            .bind(event.id.to_string())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.sql_error(e))?;
-        tx.commit().await.map_err(|e| self.sql_error(e))?;
-        Ok(seq)
+        // PostgreSQL hands out identity values at insert but makes rows visible at commit, so
+        // two concurrent appends could commit out of seq order and a follower reading
+        // `seq > last` would skip one for good. The lock (self-conflicting, readers unaffected)
+        // makes seq order and commit order the same. SQLite's single writer already does that.
+        let lock = matches!(self.backend, Backend::Pg(_))
+            .then_some("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE");
+        let id = event.id.to_string();
+        let result: Result<i64, sqlx::Error> = with_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            if let Some(lock) = lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO events (id, at, launch, day, operator, origin, kind, item, payload)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(event.at.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .bind(&event.launch)
+            .bind(event.day.to_string())
+            .bind(&event.operator)
+            .bind(&event.origin)
+            .bind(event.change.kind())
+            .bind(&event.item)
+            .bind(event.change.payload())
+            .execute(&mut *tx)
+            .await?;
+            let seq: i64 = sqlx::query_scalar("SELECT seq FROM events WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<i64, sqlx::Error>(seq)
+        }.await);
+        result.map_err(|e| self.sql_error(e))
     }
 
     /// Every event of one launch day, in commit order.
@@ -170,59 +329,53 @@ impl Store {
         self.events_after(launch, day, 0).await
     }
 
-    /// The day's events committed after `seq` (by this or any other process on the same file).
+    /// The day's events committed after `seq` (by this or any other process on the database).
     pub async fn events_after(
         &self,
         launch: &str,
         day: NaiveDate,
         seq: i64,
     ) -> Result<Vec<Stored>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, id, at, launch, day, operator, origin, kind, item, payload
-             FROM events WHERE launch = ? AND day = ? AND seq > ? ORDER BY seq",
-        )
-        .bind(launch)
-        .bind(day.to_string())
-        .bind(seq)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.sql_error(e))?;
-        rows.iter().map(|row| self.decode(row)).collect()
+        const SQL: &str = "SELECT seq, id, at, launch, day, operator, origin, kind, item, payload
+             FROM events WHERE launch = $1 AND day = $2 AND seq > $3 ORDER BY seq";
+        let day_text = day.to_string();
+        let rows: Result<Vec<Row>, sqlx::Error> = with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(launch)
+                .bind(&day_text)
+                .bind(seq)
+                .fetch_all(pool)
+                .await
+        });
+        let rows = rows.map_err(|e| self.sql_error(e))?;
+        rows.into_iter().map(|row| self.decode(row)).collect()
     }
 
-    fn decode(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Stored, StoreError> {
-        let get = |name: &str| -> Result<String, StoreError> {
-            row.try_get::<String, _>(name)
-                .map_err(|e| self.sql_error(e))
-        };
-        let id_text = get("id")?;
-        let corrupt = |field: &'static str, value: String| StoreError::Corrupt {
-            path: self.path.display().to_string(),
+    fn decode(&self, row: Row) -> Result<Stored, StoreError> {
+        let (seq, id_text, at_text, launch, day_text, operator, origin, kind, item, payload) = row;
+        let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
+            path: self.location.clone(),
             id: id_text.clone(),
             field,
-            value,
+            value: value.to_string(),
         };
-        let id = Uuid::parse_str(&id_text).map_err(|_| corrupt("id", id_text.clone()))?;
-        let at_text = get("at")?;
+        let id = Uuid::parse_str(&id_text).map_err(|_| corrupt("id", &id_text))?;
         let at = DateTime::parse_from_rfc3339(&at_text)
-            .map_err(|_| corrupt("at", at_text.clone()))?
+            .map_err(|_| corrupt("at", &at_text))?
             .with_timezone(&Utc);
-        let day_text = get("day")?;
         let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d")
-            .map_err(|_| corrupt("day", day_text.clone()))?;
-        let item: Option<String> = row.try_get("item").map_err(|e| self.sql_error(e))?;
-        let seq: i64 = row.try_get("seq").map_err(|e| self.sql_error(e))?;
+            .map_err(|_| corrupt("day", &day_text))?;
         Ok(Stored {
             seq,
             event: Event {
                 id,
                 at,
-                launch: get("launch")?,
+                launch,
                 day,
-                operator: get("operator")?,
-                origin: get("origin")?,
+                operator,
+                origin,
                 item,
-                change: Change::from_stored(&get("kind")?, &get("payload")?),
+                change: Change::from_stored(&kind, &payload),
             },
         })
     }
@@ -234,24 +387,29 @@ impl Store {
         day: NaiveDate,
         samples: &[Sample],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.sql_error(e))?;
-        for s in samples {
-            sqlx::query(
-                "INSERT INTO samples (launch, day, source, series, minute, value) VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (launch, day, source, series, minute) DO UPDATE SET
-                 value = CASE WHEN substr(excluded.series, 1, 1) = '_' THEN samples.value + excluded.value ELSE excluded.value END",
-            )
-            .bind(launch)
-            .bind(day.to_string())
-            .bind(&s.source)
-            .bind(&s.series)
-            .bind(s.minute.to_rfc3339_opts(SecondsFormat::Secs, true))
-            .bind(s.value)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.sql_error(e))?;
-        }
-        tx.commit().await.map_err(|e| self.sql_error(e))
+        let day = day.to_string();
+        let result: Result<(), sqlx::Error> = with_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            for s in samples {
+                sqlx::query(
+                    "INSERT INTO samples (launch, day, source, series, minute, value)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (launch, day, source, series, minute) DO UPDATE SET value =
+                     CASE WHEN substr(excluded.series, 1, 1) = '_'
+                          THEN samples.value + excluded.value ELSE excluded.value END",
+                )
+                .bind(launch)
+                .bind(&day)
+                .bind(&s.source)
+                .bind(&s.series)
+                .bind(s.minute.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .bind(s.value)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        }.await);
+        result.map_err(|e| self.sql_error(e))
     }
 
     /// The day's samples, oldest first.
@@ -260,30 +418,36 @@ impl Store {
         launch: &str,
         day: NaiveDate,
     ) -> Result<Vec<Sample>, StoreError> {
-        let rows = sqlx::query("SELECT source, series, minute, value FROM samples WHERE launch = ? AND day = ? ORDER BY minute")
+        let day = day.to_string();
+        let rows: Result<Vec<(String, String, String, f64)>, sqlx::Error> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT source, series, minute, value FROM samples
+                 WHERE launch = $1 AND day = $2 ORDER BY minute",
+            )
             .bind(launch)
-            .bind(day.to_string())
-            .fetch_all(&self.pool)
+            .bind(&day)
+            .fetch_all(pool)
             .await
-            .map_err(|e| self.sql_error(e))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let minute: String = row.try_get("minute").map_err(|e| self.sql_error(e))?;
-            let Ok(minute) = DateTime::parse_from_rfc3339(&minute) else {
-                continue;
-            };
-            out.push(Sample {
-                source: row.try_get("source").map_err(|e| self.sql_error(e))?,
-                series: row.try_get("series").map_err(|e| self.sql_error(e))?,
-                minute: minute.with_timezone(&Utc),
-                value: row.try_get("value").map_err(|e| self.sql_error(e))?,
-            });
-        }
-        Ok(out)
+        });
+        let rows = rows.map_err(|e| self.sql_error(e))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(source, series, minute, value)| {
+                let minute = DateTime::parse_from_rfc3339(&minute)
+                    .ok()?
+                    .with_timezone(&Utc);
+                Some(Sample {
+                    source,
+                    series,
+                    minute,
+                    value,
+                })
+            })
+            .collect())
     }
 
     /// Waits for in-flight work and closes the database cleanly (checkpointing the WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        with_pool!(self, pool => pool.close().await)
     }
 }

@@ -151,7 +151,12 @@ pub async fn run(
             _ = sigint.recv() => return Ok(Exit::Signal(2)),
         };
         let resized = matches!(msg, Msg::Resize);
+        let view = app.view;
         let (redraw, effects) = update(&mut app, msg);
+        if app.view != view {
+            // For presence only: a full channel just delays it to the next switch.
+            let _ = store.try_send(Request::View(app.view.title().to_string()));
+        }
         for effect in effects {
             execute(&mut app, effect, &store);
         }

@@ -149,10 +149,13 @@ fn item_line<'a>(
     let s = &theme.symbols;
     let pending = app.is_pending(id);
     let overdue = app.is_overdue(id, block);
+    let unsaved = app.is_unsaved(id);
     let (mark, mark_style): (&str, Style) = if pending {
         (s.saving, theme.saving())
     } else {
         match &state.mark {
+            // Shown as made, in the "saving" colour: kept on this machine, not in the log.
+            Mark::Done if unsaved => (s.done, theme.saving()),
             Mark::Done => (s.done, theme.done()),
             Mark::Skipped { .. } => (s.skipped, theme.skipped()),
             Mark::Open if overdue => (s.overdue, theme.overdue()),
@@ -161,6 +164,8 @@ fn item_line<'a>(
     };
     let aside = if pending {
         "saving…".to_string()
+    } else if unsaved {
+        "not yet saved".to_string()
     } else {
         match (&state.mark, &state.by) {
             (Mark::Done, Some((who, at))) => format!("{} {}", short_name(who), launch_hm(app, *at)),

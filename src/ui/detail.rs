@@ -88,6 +88,11 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
     ]));
     if app.is_pending(id) {
         out.push(Line::styled("        saving…", theme.saving()));
+    } else if app.is_unsaved(id) {
+        out.push(Line::styled(
+            "        not yet saved (database unreachable)",
+            theme.saving(),
+        ));
     }
     if let Some((who, at)) = &state.by {
         out.push(Line::from(vec![

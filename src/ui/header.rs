@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::presence;
 use super::text::{truncate, width};
 use super::{Theme, launch_hm};
 use crate::app::clock::countdown;
@@ -32,13 +33,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .replace('_', " ");
         format!(" {} {city}", local.format("%a %m-%d %H:%M"))
     };
-    let (phase, count) = phase_text(app, theme);
+    let outage = presence::outage_text(app);
+    let alert = outage.is_some();
+    let (phase, count) = outage.unwrap_or_else(|| phase_text(app, theme));
     let phase_width = width(&phase) + width(&count);
     let name_room = cols.saturating_sub(width(&when) + phase_width + 2).max(8);
     let name = truncate(&app.layout.launch.name.en, name_room);
     let left_width = width(&name) + width(&when);
     let gap = cols.saturating_sub(left_width + phase_width);
     let phase_style = match app.phase() {
+        _ if alert => theme.overdue(),
         Phase::In { .. } => theme.current(),
         _ => theme.dim(),
     };
@@ -56,8 +60,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut tabs: Vec<Span> = Vec::new();
     let compact = cols < 100;
     for view in View::ALL {
+        // Narrow: one space between tabs leaves room for the operator or "2 here".
         let label = if compact {
-            format!(" {} {} ", view.number(), view.short_title())
+            format!("{} {} ", view.number(), view.short_title())
         } else {
             format!(" {} {} ", view.number(), view.title())
         };
@@ -69,7 +74,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         tabs.push(Span::styled(label, style));
     }
     let used: usize = tabs.iter().map(|s| width(&s.content)).sum();
-    let who = if compact {
+    let who = if let Some(here) = presence::here_text(app, compact) {
+        here
+    } else if compact {
         app.author.operator.clone()
     } else {
         format!("{} · {}", app.author.operator, app.author.origin)

@@ -27,6 +27,7 @@ mod header;
 mod help;
 mod panels;
 mod pilot_timeline;
+mod presence;
 mod sections;
 mod statusbar;
 pub mod text;

@@ -426,6 +426,7 @@ fn store_reply(app: &mut App, reply: Reply) {
     match reply {
         Reply::Committed(stored) => {
             app.pending.remove(&stored.event.id);
+            app.unsaved.remove(&stored.event.id);
             let message = summary(app, &stored.event);
             app.ledger.apply(stored);
             say(app, format!("Saved: {message}"), false);
@@ -437,6 +438,36 @@ fn store_reply(app: &mut App, reply: Reply) {
         }
         Reply::Arrived(events) => arrived(app, events),
         Reply::ReadFailed(error) => say(app, format!("Cannot read the log: {error}"), true),
+        Reply::Journaled(event) => {
+            app.pending.remove(&event.id);
+            let message = summary(app, &event);
+            app.ledger.apply_provisional(event.clone());
+            app.unsaved.insert(event.id, event);
+            say(
+                app,
+                format!("Kept on this machine, not yet saved: {message}"),
+                false,
+            );
+        }
+        Reply::Outage { since } => {
+            // `since` is wall-clock; the header counts on the app's clock (which a rehearsal
+            // may have moved), so keep the same distance from now.
+            app.outage = Some(app.now - (Utc::now() - since));
+            say(
+                app,
+                "Database unreachable: changes are kept on this machine",
+                true,
+            );
+        }
+        Reply::Reconnected { saved } => {
+            app.outage = None;
+            let text = match saved {
+                0 => "Database reachable again".to_string(),
+                n => format!("Database reachable again: {n} kept changes saved"),
+            };
+            say(app, text, false);
+        }
+        Reply::Present(peers) => app.peers = peers,
     }
 }
 
@@ -447,6 +478,7 @@ fn arrived(app: &mut App, events: Vec<Stored>) {
         let from_other = stored.event.operator != app.author.operator
             || !app.pending.contains_key(&stored.event.id);
         app.pending.remove(&stored.event.id);
+        app.unsaved.remove(&stored.event.id);
         let event = stored.event.clone();
         if app.ledger.apply(stored) && from_other {
             latest_other = Some(event);
