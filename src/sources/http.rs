@@ -112,10 +112,10 @@ fn loose_body(bytes: &[u8], looks_json: bool) -> Option<Value> {
         return None;
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if looks_json || matches!(first, Some(b'{' | b'[')) {
-        if let Ok(json) = serde_json::from_slice(bytes) {
-            return Some(json);
-        }
+    if (looks_json || matches!(first, Some(b'{' | b'[')))
+        && let Ok(json) = serde_json::from_slice(bytes)
+    {
+        return Some(json);
     }
     Some(Value::String(
         String::from_utf8_lossy(bytes).trim().to_string(),

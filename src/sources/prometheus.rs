@@ -165,10 +165,10 @@ fn series_key(metric: Option<&Value>) -> String {
         .map(|(k, v)| (k, v.as_str().unwrap_or_default()))
         .collect();
     sorted.sort();
-    if sorted.is_empty() {
-        if let Some(name) = labels.get("__name__").and_then(Value::as_str) {
-            return name.to_string();
-        }
+    if sorted.is_empty()
+        && let Some(name) = labels.get("__name__").and_then(Value::as_str)
+    {
+        return name.to_string();
     }
     let mut key = String::from("{");
     for (i, (k, v)) in sorted.iter().enumerate() {
