@@ -5,7 +5,7 @@ mod file;
 mod model;
 mod validate;
 
-pub use error::{LayoutError, Problem};
+pub use error::{LayoutError, Locator, Problem, render_problems};
 pub use model::*;
 
 use std::path::Path;
