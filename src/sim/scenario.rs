@@ -255,17 +255,15 @@ impl Checker<'_> {
                     ),
                 }
             }
-            if let Some(p) = h.base_error_percent {
-                match self.percent(&p, "scenario.base_error_percent") {
-                    Some(v) => scenario.base_error_percent = v,
-                    None => {}
-                }
+            if let Some(p) = h.base_error_percent
+                && let Some(v) = self.percent(&p, "scenario.base_error_percent")
+            {
+                scenario.base_error_percent = v;
             }
-            if let Some(p) = h.base_p95_ms {
-                match self.millis(&p, "scenario.base_p95_ms") {
-                    Some(v) => scenario.base_p95_ms = v,
-                    None => {}
-                }
+            if let Some(p) = h.base_p95_ms
+                && let Some(v) = self.millis(&p, "scenario.base_p95_ms")
+            {
+                scenario.base_p95_ms = v;
             }
         }
         // (incident, span of its `at`) for the overlap check.

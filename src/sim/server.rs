@@ -48,14 +48,17 @@ pub fn router(sim: Shared) -> Router {
 }
 
 /// The second of the day to answer for: `?at=` when given, else the simulated now.
-fn second(sim: &Sim, at: &At) -> Result<i64, Response> {
+/// A bad `?at=` is a 400 that says why (boxed: a `Response` is large for an error value).
+fn second(sim: &Sim, at: &At) -> Result<i64, Box<Response>> {
     let instant = match &at.at {
         Some(text) => super::clock::parse_instant(text, sim.world.date).map_err(|e| {
-            (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"error": format!("at: {e:#}")})),
+            Box::new(
+                (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"error": format!("at: {e:#}")})),
+                )
+                    .into_response(),
             )
-                .into_response()
         })?,
         None => sim.clock.now(),
     };
@@ -66,7 +69,7 @@ fn second(sim: &Sim, at: &At) -> Result<i64, Response> {
 fn answer<T: serde::Serialize>(sim: &Sim, at: &At, f: impl FnOnce(&World, i64) -> T) -> Response {
     match second(sim, at) {
         Ok(s) => Json(f(&sim.world, s)).into_response(),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -82,7 +85,7 @@ async fn health(State(sim): State<Shared>, Query(at): Query<At>) -> Response {
             };
             (code, Json(h)).into_response()
         }
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -105,7 +108,7 @@ async fn component_health(
             let status = if down { "DOWN" } else { "UP" };
             (code, Json(json!({ "status": status }))).into_response()
         }
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -144,7 +147,7 @@ async fn prometheus(State(sim): State<Shared>, Query(at): Query<At>) -> Response
             metrics::exposition(&sim.world, s),
         )
             .into_response(),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 

@@ -36,8 +36,8 @@ impl Rng {
         lo + (self.next_u64() % u64::from(hi - lo + 1)) as u32
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next_u64() % items.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next_u64() % items.len() as u64) as usize]
     }
 }
 
@@ -636,7 +636,7 @@ fn deliveries(rng: &mut Rng, customers: usize) -> Vec<Delivery> {
             let out_at = slot.max(assigned + i64::from(rng.range(10, 30)) * 60);
             let done = (out_at + i64::from(rng.range(15, 75)) * 60).min(LAST_DROP);
             let out_at = out_at.min(done - 60);
-            let failed = (rng.unit() < 0.03).then(|| *rng.pick(&FAILURES));
+            let failed = (rng.unit() < 0.03).then(|| rng.pick(&FAILURES));
             // Ratings lean high, as a pilot's first customers' do.
             let rating = match rng.unit() {
                 u if u < 0.03 => 2,
@@ -648,7 +648,7 @@ fn deliveries(rng: &mut Rng, customers: usize) -> Vec<Delivery> {
                 id: String::new(),
                 order_id: String::new(),
                 customer,
-                cylinder: *rng.pick(&CYLINDERS),
+                cylinder: rng.pick(&CYLINDERS),
                 created,
                 assigned,
                 out: out_at,
@@ -691,7 +691,7 @@ fn fail_deliveries(
                 d.done = when;
                 d.out = d.out.min(when - 60).max(d.assigned);
                 d.assigned = d.assigned.min(d.out);
-                d.failed = Some(*rng.pick(&FAILURES));
+                d.failed = Some(rng.pick(&FAILURES));
             }
             None => {
                 let n = deliveries.len();
@@ -699,12 +699,12 @@ fn fail_deliveries(
                     id: format!("D-{}", 5001 + n),
                     order_id: format!("O-{}", 20001 + n),
                     customer: rng.range(0, customers as u32 - 1) as usize,
-                    cylinder: *rng.pick(&CYLINDERS),
+                    cylinder: rng.pick(&CYLINDERS),
                     created: at - 3 * 3600,
                     assigned: at - 150 * 60,
                     out: at - 45 * 60,
                     done: when,
-                    failed: Some(*rng.pick(&FAILURES)),
+                    failed: Some(rng.pick(&FAILURES)),
                     rating: 5,
                 });
             }
