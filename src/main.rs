@@ -90,7 +90,7 @@ async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(args.start.trim(), f).ok())
         .with_context(|| format!("--start {:?}: expected HH:MM (24-hour)", args.start))?;
-    if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= 86_400.0) {
+    if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= sim::MAX_SPEED) {
         bail!(
             "--speed {}: expected a number above 0 and at most 86400",
             args.speed

@@ -638,3 +638,46 @@ fn the_cli_reports_a_bad_scenario_with_line_and_column() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn every_delivery_moves_forward_and_settles_by_seven_for_any_seed() -> Result<()> {
+    // Failures early and at the very end force extra orders and clamped steps.
+    let text = format!(
+        "{}\n[[incident]]\nkind = \"deliveries_failed\"\nat = \"06:30\"\ncount = 5\n\n[[incident]]\nkind = \"deliveries_failed\"\nat = \"19:00\"\ncount = 3\n",
+        sim::scenario::BUILTIN_SCENARIO
+    );
+    let scenario = sim::scenario::parse("extra.toml", &text)?;
+    let end = 19 * 3600;
+    for seed in 0..20 {
+        let world = sim::World::new(seed, scenario.clone(), date());
+        for d in &world.deliveries {
+            assert!(
+                d.created <= d.assigned && d.assigned <= d.out && d.out <= d.done && d.done <= end,
+                "seed {seed}: {d:?}"
+            );
+        }
+        let summary = world.delivery_summary(end);
+        assert_eq!(
+            summary.delivered + summary.failed,
+            summary.total,
+            "seed {seed}"
+        );
+        assert!(summary.failed >= 2 + 5 + 3, "seed {seed}: {summary:?}");
+        // The same inputs lay out the same day.
+        let again = sim::World::new(seed, scenario.clone(), date());
+        assert_eq!(world.truth(12 * 3600), again.truth(12 * 3600));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn serve_refuses_a_clock_that_does_not_run() -> Result<()> {
+    let mut config = SimConfig::new(date())?;
+    config.speed = 0.0;
+    let err = sim::serve(config)
+        .await
+        .err()
+        .context("speed 0 must fail")?;
+    assert!(err.to_string().contains("speed 0"), "{err}");
+    Ok(())
+}

@@ -19,7 +19,7 @@ pub mod world;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, NaiveTime};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -27,6 +27,9 @@ use tokio::task::JoinHandle;
 pub use clock::SimClock;
 pub use scenario::{Scenario, ScenarioError};
 pub use world::World;
+
+/// The fastest simulated clock: a day a second.
+pub const MAX_SPEED: f64 = 86_400.0;
 
 /// What the demo backend plays.
 #[derive(Debug, Clone)]
@@ -113,6 +116,12 @@ impl Drop for SimHandle {
 
 /// Lays out the day from `config` and serves it on 127.0.0.1:`config.port`.
 pub async fn serve(config: SimConfig) -> Result<SimHandle> {
+    if !(config.speed.is_finite() && config.speed > 0.0 && config.speed <= MAX_SPEED) {
+        bail!(
+            "speed {}: expected a number above 0 and at most {MAX_SPEED} (a day a second)",
+            config.speed
+        );
+    }
     let world = World::new(config.seed, config.scenario, config.date);
     let start = clock::at_zone_time(config.date, config.start);
     let sim = Arc::new(server::Sim {

@@ -562,6 +562,19 @@ impl World {
                     requests: routes.iter().map(|r| r.requests).sum(),
                     errors: routes.iter().map(|r| r.errors).sum(),
                     p95_ms: round1(percentile(&mut lat, 0.95)),
+                    routes: ROUTES
+                        .iter()
+                        .zip(routes)
+                        .map(|(route, r)| {
+                            let mut lat = r.latencies_ms.clone();
+                            let count = RouteCount {
+                                requests: r.requests,
+                                errors: r.errors,
+                                p95_ms: round1(percentile(&mut lat, 0.95)),
+                            };
+                            (route.path, count)
+                        })
+                        .collect(),
                 }
             })
             .collect::<Vec<_>>();
@@ -684,25 +697,29 @@ fn fail_deliveries(
     // On the road first, then by id: deterministic and the most plausible failures.
     candidates.sort_by_key(|i| (deliveries[*i].out > at, *i));
     for k in 0..count as usize {
-        let when = at + k as i64 * 60;
+        // A minute apart, and never after 19:00: the day's deliveries are settled by then.
+        let when = (at + k as i64 * 60).min(DAY_END).max(at);
         match candidates.get(k) {
             Some(i) => {
                 let d = &mut deliveries[*i];
                 d.done = when;
+                // Keep the steps in order: created ≤ assigned ≤ out ≤ failed.
+                d.assigned = d.assigned.min(when - 90).max(d.created);
                 d.out = d.out.min(when - 60).max(d.assigned);
-                d.assigned = d.assigned.min(d.out);
                 d.failed = Some(rng.pick(&FAILURES));
             }
             None => {
                 let n = deliveries.len();
+                let created = (at - 3 * 3600).max(DAY_START).min(when);
+                let step = (when - created) / 3;
                 deliveries.push(Delivery {
                     id: format!("D-{}", 5001 + n),
                     order_id: format!("O-{}", 20001 + n),
                     customer: rng.range(0, customers as u32 - 1) as usize,
                     cylinder: rng.pick(&CYLINDERS),
-                    created: at - 3 * 3600,
-                    assigned: at - 150 * 60,
-                    out: at - 45 * 60,
+                    created,
+                    assigned: created + step,
+                    out: created + 2 * step,
                     done: when,
                     failed: Some(rng.pick(&FAILURES)),
                     rating: 5,
@@ -925,6 +942,15 @@ pub struct RouteTotals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MinuteTruth {
     pub minute: String,
+    pub requests: u32,
+    pub errors: u32,
+    pub p95_ms: f64,
+    pub routes: std::collections::BTreeMap<&'static str, RouteCount>,
+}
+
+/// One route's requests in one minute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteCount {
     pub requests: u32,
     pub errors: u32,
     pub p95_ms: f64,
