@@ -750,6 +750,7 @@ fn tickets(rng: &mut Rng, customers: usize) -> Vec<Ticket> {
 /// Traffic through the day: volume follows the day's rhythm (a morning rush of orders, a
 /// lunch lull); errors and latency follow the scenario's incidents.
 fn traffic(seed: u64, scenario: &Scenario) -> Vec<Vec<RouteMinute>> {
+    let mut requests_seen = Kronecker::new(seed);
     (DAY_START_MINUTE..DAY_END_MINUTE)
         .map(|minute| {
             let rhythm = match minute / 60 {
@@ -788,26 +789,26 @@ fn traffic(seed: u64, scenario: &Scenario) -> Vec<Vec<RouteMinute>> {
                     let volume = route.per_minute * rhythm * (0.85 + 0.3 * key(0));
                     let requests = (volume + key(1)).floor().max(1.0) as u32;
                     let unavailable = down("db") || route.needs.is_some_and(down);
-                    let (errors, error_status) = if unavailable {
-                        (requests, 503)
-                    } else {
-                        // Rounding by a hashed fraction keeps the minute's share on target.
-                        let e = (f64::from(requests) * error_percent / 100.0 + key(2)).floor();
-                        (e.min(f64::from(requests)) as u32, 500)
-                    };
                     let median = match p95 {
                         // An incident sets the p95 of every route, so the total's p95 is it too.
                         Some(p95) => median_for_p95(p95),
                         None => median_for_p95(scenario.base_p95_ms) * route.slowness,
                     };
-                    // Stratified: request i takes the quantile at (i + jitter) / n, so even a
-                    // few dozen requests show the distribution's p95.
+                    let mut errors = 0;
                     let latencies_ms = (0..requests)
-                        .map(|i| {
-                            let u = (f64::from(i) + key(100 + u64::from(i))) / f64::from(requests);
+                        .map(|_| {
+                            let (u, v) = requests_seen.next();
+                            if v < error_percent / 100.0 {
+                                errors += 1;
+                            }
                             round1(latency_quantile(median, u))
                         })
                         .collect();
+                    let (errors, error_status) = if unavailable {
+                        (requests, 503)
+                    } else {
+                        (errors, 500)
+                    };
                     RouteMinute {
                         requests,
                         errors,
@@ -818,6 +819,37 @@ fn traffic(seed: u64, scenario: &Scenario) -> Vec<Vec<RouteMinute>> {
                 .collect()
         })
         .collect()
+}
+
+/// The day's requests, in order, each with a point (u, v) of a 2-D Kronecker sequence:
+/// u picks the latency quantile, v whether it fails. Any run of consecutive requests covers
+/// [0, 1)² evenly, so every 5-minute window shows the error rate and the p95 the scenario asks
+/// for within a request or two, where independent draws would stray by a percent or more.
+struct Kronecker {
+    k: f64,
+    phase: (f64, f64),
+}
+
+impl Kronecker {
+    /// 1, the golden ratio's conjugate and √2 − 1 are independent over the rationals, which
+    /// makes the pairs equidistributed.
+    const STEP: (f64, f64) = (0.618_033_988_749_894_9, 0.414_213_562_373_095_1);
+
+    fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed ^ 0x0005_EED0_FDA7);
+        Self {
+            k: 0.0,
+            phase: (rng.unit(), rng.unit()),
+        }
+    }
+
+    fn next(&mut self) -> (f64, f64) {
+        self.k += 1.0;
+        (
+            (self.phase.0 + self.k * Self::STEP.0).fract(),
+            (self.phase.1 + self.k * Self::STEP.1).fract(),
+        )
+    }
 }
 
 /// Nearest-rank percentile (0 when there is nothing to rank).
