@@ -181,8 +181,13 @@ async fn every_endpoint_has_its_shape() -> Result<()> {
     assert_eq!(truth["now"], "2026-12-01T12:00:00+08:00");
     assert_eq!(truth["incidents"].as_array().map(Vec::len), Some(5));
 
-    // A time of day alone is the launch date's; nonsense is a 400 that says why.
+    // A time of day alone is the launch date's, an unencoded +08:00 is understood, and
+    // nonsense is a 400 that says why.
     assert_eq!(json(a, "/sim/truth?at=12:00").await?, truth);
+    assert_eq!(
+        json(a, "/sim/truth?at=2026-12-01T12:00:00+08:00").await?,
+        truth
+    );
     let (status, body) = get(a, "/api/deliveries/summary?at=lunchtime").await?;
     assert_eq!(status, 400);
     assert!(body.contains("lunchtime"), "{body}");

@@ -64,6 +64,7 @@ impl SimConfig {
 /// A running demo backend. Dropping it stops the server.
 pub struct SimHandle {
     addr: SocketAddr,
+    clock: SimClock,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -72,6 +73,11 @@ impl SimHandle {
     /// The bound address (127.0.0.1 and the actual port).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The simulated clock, to show the same now as the backend (e.g. the TUI's clock).
+    pub fn clock(&self) -> SimClock {
+        self.clock
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -124,10 +130,8 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
     }
     let world = World::new(config.seed, config.scenario, config.date);
     let start = clock::at_zone_time(config.date, config.start);
-    let sim = Arc::new(server::Sim {
-        world,
-        clock: SimClock::new(start, config.speed),
-    });
+    let clock = SimClock::new(start, config.speed);
+    let sim = Arc::new(server::Sim { world, clock });
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", config.port))?;
@@ -147,6 +151,7 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
     tracing::info!(%addr, seed = config.seed, speed = config.speed, "demo backend listening");
     Ok(SimHandle {
         addr,
+        clock,
         shutdown: Some(tx),
         task: Some(task),
     })

@@ -51,7 +51,7 @@ pub fn router(sim: Shared) -> Router {
 /// A bad `?at=` is a 400 that says why (boxed: a `Response` is large for an error value).
 fn second(sim: &Sim, at: &At) -> Result<i64, Box<Response>> {
     let instant = match &at.at {
-        Some(text) => super::clock::parse_instant(text, sim.world.date).map_err(|e| {
+        Some(text) => parse_at(text, sim.world.date).map_err(|e| {
             Box::new(
                 (
                     StatusCode::BAD_REQUEST,
@@ -63,6 +63,17 @@ fn second(sim: &Sim, at: &At) -> Result<i64, Box<Response>> {
         None => sim.clock.now(),
     };
     Ok(sim.world.second_of_day(instant))
+}
+
+/// `?at=`, forgiving an unencoded `+08:00`: query decoding turns that `+` into a space, and
+/// clients written by hand (curl, a panel's config) rarely encode it.
+fn parse_at(text: &str, date: chrono::NaiveDate) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    super::clock::parse_instant(text, date).or_else(|e| match text.trim().rsplit_once(' ') {
+        Some((instant, offset)) if instant.contains('T') => {
+            super::clock::parse_instant(&format!("{instant}+{offset}"), date).map_err(|_| e)
+        }
+        _ => Err(e),
+    })
 }
 
 /// Runs `f` at the requested second, turning a bad `?at=` into a 400.

@@ -265,7 +265,9 @@ const LAST_DROP: i64 = 18 * 3600 + 45 * 60;
 impl World {
     pub fn new(seed: u64, scenario: Scenario, date: NaiveDate) -> Self {
         let mut rng = Rng::new(seed);
-        let customers = customers(&mut rng, scenario.customers);
+        // A hand-built Scenario may skip the file's 10–20 check; the world needs at least one
+        // customer and has names for 20.
+        let customers = customers(&mut rng, scenario.customers.clamp(1, NAMES.len() as u32));
         let mut deliveries = deliveries(&mut rng, customers.len());
         let mut tickets = tickets(&mut rng, customers.len());
         for incident in &scenario.incidents {
