@@ -561,6 +561,15 @@ async fn metrics_are_valid_prometheus_exposition() -> Result<()> {
         }
     }
     assert_eq!(by_route.len(), 7);
+    // Every request counted by status is in the histogram, and vice versa.
+    for (route, count) in &counts {
+        let served: f64 = samples
+            .iter()
+            .filter(|s| s.name == "luckygas_http_requests_total" && s.labels["route"] == *route)
+            .map(|s| s.value)
+            .sum();
+        assert_eq!(served, *count, "{route}");
+    }
     for (route, buckets) in &by_route {
         assert!(
             buckets.windows(2).all(|w| w[0].0 < w[1].0),
