@@ -1,4 +1,4 @@
-//! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`.
+//! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`, `warroom demo`.
 
 use std::path::PathBuf;
 
@@ -69,4 +69,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rehearse against a built-in LuckyGas backend that plays the launch day (06:00–19:00
+    /// Asia/Taipei) with the incidents of a scenario file.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Only run the backend (no TUI); stop with Ctrl-C.
+    #[arg(long)]
+    pub headless: bool,
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Seed of the simulated day: the same seed gives the same day.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Simulated seconds per real second (60: an hour a minute).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Scenario file [default: layouts/luckygas-demo-scenario.toml, else the built-in one]
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Simulated time of day to start at, on the launch's clock.
+    #[arg(long, default_value = "06:00", value_name = "HH:MM")]
+    pub start: String,
+    /// Launch date as YYYY-MM-DD [default: today in Asia/Taipei]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }

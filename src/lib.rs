@@ -6,6 +6,7 @@
 //! - [`action`] / [`update`]: what keys, ticks and store replies do.
 //! - [`ui`]: pure rendering, one file per pane.
 //! - [`tui`]: the terminal and the main loop.
+//! - [`sim`]: `warroom demo`, a simulated LuckyGas backend to rehearse against.
 
 pub mod action;
 pub mod app;
@@ -14,6 +15,7 @@ pub mod layout;
 pub mod operator;
 pub mod paths;
 pub mod poller;
+pub mod sim;
 pub mod sources;
 pub mod status;
 pub mod store;

@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 
 use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger, Schedule};
-use warroom::cli::{Cli, Command, Common};
+use warroom::cli::{Cli, Command, Common, DemoArgs};
 use warroom::layout::{self, Layout};
+use warroom::sim::{self, SimConfig};
 use warroom::store::journal::Journal;
 use warroom::store::presence::Presence;
 use warroom::store::{Store, worker};
@@ -39,7 +40,12 @@ fn main() -> ExitCode {
                 Some(layout_error) => eprintln!(
                     "{layout_error}\nwarroom: the layout has problems; `warroom check FILE` lists them"
                 ),
-                None => eprintln!("warroom: {e:#}"),
+                None => match e.downcast_ref::<sim::ScenarioError>() {
+                    Some(scenario_error) => {
+                        eprintln!("{scenario_error}\nwarroom: the demo scenario has problems")
+                    }
+                    None => eprintln!("warroom: {e:#}"),
+                },
             }
             ExitCode::FAILURE
         }
@@ -63,7 +69,102 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Demo(args)) if args.headless => demo_headless(args).await,
+        // The integrating engineer replaces this with the TUI on the demo backend (DEMO badge).
+        Some(Command::Demo(_)) => {
+            println!(
+                "warroom demo: the TUI demo comes with the live panels; for now run `warroom demo --headless` and point the panels at it"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         None => interactive(&cli).await,
+    }
+}
+
+/// `warroom demo --headless`: the simulated backend alone, until SIGINT or SIGTERM.
+async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
+    let date = match &args.date {
+        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .with_context(|| format!("--date {text:?}: expected YYYY-MM-DD"))?,
+        None => sim::clock::today(),
+    };
+    let start = ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(args.start.trim(), f).ok())
+        .with_context(|| format!("--start {:?}: expected HH:MM (24-hour)", args.start))?;
+    if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= sim::MAX_SPEED) {
+        bail!(
+            "--speed {}: expected a number above 0 and at most 86400",
+            args.speed
+        );
+    }
+    let bundled = Path::new("layouts/luckygas-demo-scenario.toml");
+    let scenario = match &args.scenario {
+        Some(path) => sim::scenario::load(path)?,
+        None if bundled.exists() => sim::scenario::load(bundled)?,
+        None => sim::scenario::builtin()?,
+    };
+    let config = SimConfig {
+        port: args.port,
+        seed: args.seed,
+        speed: args.speed,
+        scenario,
+        date,
+        start,
+    };
+    let mut signals = StopSignals::install()?;
+    let handle = sim::serve(config).await?;
+    println!(
+        "warroom demo backend on {} (seed {}, speed {}) — Ctrl-C to stop",
+        handle.base_url(),
+        args.seed,
+        args.speed
+    );
+    let signal = signals.wait().await;
+    handle.shutdown().await?;
+    Ok(ExitCode::from(128 + signal))
+}
+
+/// SIGINT and SIGTERM, watched from before the ready line is printed: a supervisor that stops
+/// the demo as soon as it has announced itself must not kill it unhandled.
+#[cfg(unix)]
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn install() -> Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            terminate: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+        })
+    }
+
+    /// Waits for either and returns its number.
+    async fn wait(&mut self) -> u8 {
+        tokio::select! {
+            _ = self.interrupt.recv() => 2,
+            _ = self.terminate.recv() => 15,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn install() -> Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(&mut self) -> u8 {
+        // Without Ctrl-C support there is nothing to wait for but the process's end.
+        let _ = tokio::signal::ctrl_c().await;
+        2
     }
 }
 

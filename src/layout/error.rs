@@ -38,7 +38,8 @@ impl LayoutError {
     }
 }
 
-fn render_problems(file: &str, problems: &[Problem]) -> String {
+/// `file:line:col: field: message`, one problem a line (also used for demo scenario files).
+pub fn render_problems(file: &str, problems: &[Problem]) -> String {
     let mut out = String::new();
     for (n, p) in problems.iter().enumerate() {
         if n > 0 {

@@ -6,7 +6,7 @@ mod model;
 mod validate;
 mod validate_live;
 
-pub use error::{LayoutError, Problem};
+pub use error::{LayoutError, Locator, Problem, render_problems};
 pub use model::*;
 
 use std::path::Path;

@@ -1,0 +1,113 @@
+//! Simulated time: the launch day on the launch's clock (Asia/Taipei), optionally running
+//! faster than the wall clock. Only the clock looks at the wall clock; everything the backend
+//! reports is a pure function of the simulated instant it is asked about.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+use crate::app::clock::at_zone;
+
+/// The pilot's zone; the demo day is always on it.
+pub const ZONE: Tz = chrono_tz::Asia::Taipei;
+
+/// Simulated now = `start` + (wall time since the server started) × `speed`.
+#[derive(Debug, Clone, Copy)]
+pub struct SimClock {
+    start: DateTime<Utc>,
+    started: Instant,
+    speed: f64,
+}
+
+impl SimClock {
+    pub fn new(start: DateTime<Utc>, speed: f64) -> Self {
+        Self {
+            start,
+            started: Instant::now(),
+            speed,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        let real = self.started.elapsed().as_secs_f64();
+        // Whole milliseconds: finer would only add noise, and chrono needs an integer.
+        let millis = (real * self.speed * 1000.0).min(i64::MAX as f64 / 2.0) as i64;
+        self.start + Duration::milliseconds(millis)
+    }
+
+    pub fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+}
+
+/// Midnight of `date` on the launch's clock.
+pub fn midnight(date: NaiveDate) -> DateTime<Utc> {
+    at_zone(ZONE, date.and_time(NaiveTime::MIN))
+}
+
+/// `time` on `date` on the launch's clock.
+pub fn at_zone_time(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    at_zone(ZONE, date.and_time(time))
+}
+
+/// An instant as the backend writes it: RFC 3339 with the launch's offset (+08:00).
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.with_timezone(&ZONE)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Today's date on the launch's clock: the demo's default launch date, the same default the
+/// layout uses, so the TUI and the demo agree on the day.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&ZONE).date_naive()
+}
+
+/// An instant given by a person or a test: RFC 3339 (`2026-12-01T09:35:00+08:00`), a local
+/// date-time (`2026-12-01T09:35`), or a time of day on the launch date (`09:35`).
+pub fn parse_instant(text: &str, date: NaiveDate) -> Result<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.to_utc());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(at_zone(ZONE, local));
+        }
+    }
+    for format in ["%H:%M:%S", "%H:%M"] {
+        if let Ok(time) = NaiveTime::parse_from_str(text, format) {
+            return Ok(at_zone(ZONE, date.and_time(time)));
+        }
+    }
+    bail!(
+        "{text:?} is not an instant: expected RFC 3339 such as 2026-12-01T09:35:00+08:00, \
+         2026-12-01T09:35, or a time of day such as 09:35"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_accepted_form_to_the_same_instant() -> Result<()> {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
+        let a = parse_instant("2026-12-01T09:35:00+08:00", date)?;
+        assert_eq!(parse_instant("2026-12-01T09:35", date)?, a);
+        assert_eq!(parse_instant("09:35", date)?, a);
+        assert_eq!(rfc3339(a), "2026-12-01T09:35:00+08:00");
+        assert!(parse_instant("half past nine", date).is_err());
+        Ok(())
+    }
+}
