@@ -27,7 +27,7 @@ pub struct Cli {
     pub no_bell: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Layout file [default: layouts/luckygas-pilot.toml, else the built-in LuckyGas layout]
     #[arg(long, short, env = "WARROOM_LAYOUT", global = true)]

@@ -70,19 +70,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo(args)) if args.headless => demo_headless(args).await,
-        // The integrating engineer replaces this with the TUI on the demo backend (DEMO badge).
-        Some(Command::Demo(_)) => {
-            println!(
-                "warroom demo: the TUI demo comes with the live panels; for now run `warroom demo --headless` and point the panels at it"
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        None => interactive(&cli).await,
+        Some(Command::Demo(args)) => interactive(&cli, Some(args)).await,
+        None => interactive(&cli, None).await,
     }
 }
 
 /// `warroom demo --headless`: the simulated backend alone, until SIGINT or SIGTERM.
 async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
+    let config = sim_config(args)?;
+    let mut signals = StopSignals::install()?;
+    let handle = sim::serve(config).await?;
+    println!(
+        "warroom demo backend on {} (seed {}, speed {}) — Ctrl-C to stop",
+        handle.base_url(),
+        args.seed,
+        args.speed
+    );
+    let signal = signals.wait().await;
+    handle.shutdown().await?;
+    Ok(ExitCode::from(128 + signal))
+}
+
+/// The simulator's settings from `warroom demo`'s flags.
+fn sim_config(args: &DemoArgs) -> Result<SimConfig> {
     let date = match &args.date {
         Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .with_context(|| format!("--date {text:?}: expected YYYY-MM-DD"))?,
@@ -104,25 +114,62 @@ async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
         None if bundled.exists() => sim::scenario::load(bundled)?,
         None => sim::scenario::builtin()?,
     };
-    let config = SimConfig {
+    Ok(SimConfig {
         port: args.port,
         seed: args.seed,
         speed: args.speed,
         scenario,
         date,
         start,
+    })
+}
+
+/// Starts the demo backend for the TUI: on the asked port, or any free one if that is taken
+/// (a headless demo may already run there). Points `${LUCKYGAS_API}` at it.
+async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock)> {
+    let config = sim_config(args)?;
+    let start = sim::clock::at_zone_time(config.date, config.start);
+    let speed = config.speed;
+    let handle = match sim::serve(config.clone()).await {
+        Ok(handle) => handle,
+        Err(_) if config.port != 0 => sim::serve(SimConfig { port: 0, ..config }).await?,
+        Err(e) => return Err(e),
     };
-    let mut signals = StopSignals::install()?;
-    let handle = sim::serve(config).await?;
-    println!(
-        "warroom demo backend on {} (seed {}, speed {}) — Ctrl-C to stop",
-        handle.base_url(),
-        args.seed,
-        args.speed
-    );
-    let signal = signals.wait().await;
-    handle.shutdown().await?;
-    Ok(ExitCode::from(128 + signal))
+    layout::set_env_override("LUCKYGAS_API", &handle.base_url());
+    Ok((handle, Clock::scaled(start, speed)))
+}
+
+/// One probe per configured source, for the poller. A source whose probe cannot be built
+/// (a malformed URL, say) shows that error on its panel instead of stopping warroom.
+fn probes(
+    app: &mut App,
+) -> Vec<(
+    usize,
+    warroom::sources::SourceSpec,
+    Box<dyn warroom::sources::Probe>,
+)> {
+    let layout = Arc::clone(&app.layout);
+    let mut out = Vec::new();
+    for (index, source) in layout.sources.iter().enumerate() {
+        if !source.missing_env.is_empty() {
+            continue;
+        }
+        match warroom::sources::build(&source.spec) {
+            Ok(probe) => out.push((index, source.spec.clone(), probe)),
+            Err(e) => {
+                tracing::warn!(source = %source.spec.id, error = %e, "cannot build the probe");
+                let reason = Some(format!("cannot start polling: {e}"));
+                let now = app.now;
+                app.live.sources[index].record(
+                    now,
+                    Err(e),
+                    warroom::sources::Health::Critical,
+                    reason,
+                );
+            }
+        }
+    }
+    out
 }
 
 /// SIGINT and SIGTERM, watched from before the ready line is printed: a supervisor that stops
@@ -321,12 +368,27 @@ fn init_logging(path: &Path) -> Result<()> {
     Ok(())
 }
 
-async fn interactive(cli: &Cli) -> Result<ExitCode> {
+async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let log_path: PathBuf = cli.common.log.clone().unwrap_or_else(paths::log_file);
     init_logging(&log_path)?;
+    // The demo starts its backend first, so that the layout's ${LUCKYGAS_API} points at it,
+    // and keeps its ticks in a database of its own, apart from the real launch's.
+    let (sim, demo_clock) = match demo {
+        Some(args) => {
+            let (handle, clock) = start_demo(args).await?;
+            tracing::info!(backend = %handle.base_url(), "demo backend started");
+            (Some(handle), Some(clock))
+        }
+        None => (None, None),
+    };
+    let mut common = cli.common.clone();
+    if demo.is_some() && common.db.is_none() && common.database_url.is_none() {
+        common.db = Some(paths::data_dir().join("warroom-demo.db"));
+    }
     // Everything that can fail on bad input happens before the terminal is touched, so a bad
     // layout or database prints a plain message instead of a half-drawn screen.
-    let (layout, store, clock) = open(&cli.common).await?;
+    let (layout, store, clock) = open(&common).await?;
+    let clock = demo_clock.unwrap_or(clock);
     let author = operator::identify(cli.operator.as_deref());
     let day = Schedule::launch_day(&layout, clock.now());
     let events = store.day_events(&layout.launch.id, day).await?;
@@ -344,7 +406,10 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
     let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let theme = Theme::new(color, cli.ascii);
 
-    let (_poll_tx, poll_rx) = mpsc::channel(4096);
+    app.demo = sim.is_some();
+    let (poll_tx, poll_rx) = mpsc::channel(4096);
+    let probes = probes(&mut app);
+    let poller = warroom::poller::Poller::start(probes, app.clock, poll_tx);
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
     let session = uuid::Uuid::now_v7();
@@ -386,6 +451,10 @@ async fn interactive(cli: &Cli) -> Result<ExitCode> {
         )
         .await
     };
+    drop(poller);
+    if let Some(sim) = sim {
+        let _ = sim.shutdown().await;
+    }
     // The request channel is closed now: the writer commits what is queued, then stops.
     if tokio::time::timeout(std::time::Duration::from_secs(15), writer)
         .await

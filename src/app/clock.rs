@@ -12,6 +12,8 @@ pub struct Clock {
     offset: Duration,
     /// A stopped clock (tests, screenshots): always reads this instant.
     frozen: Option<DateTime<Utc>>,
+    /// A rehearsal clock running `speed` times real time from `start` (`warroom demo --speed`).
+    scaled: Option<(DateTime<Utc>, std::time::Instant, f64)>,
 }
 
 impl Clock {
@@ -24,6 +26,7 @@ impl Clock {
         Self {
             offset: start - Utc::now(),
             frozen: None,
+            scaled: None,
         }
     }
 
@@ -32,10 +35,29 @@ impl Clock {
         Self {
             offset: Duration::zero(),
             frozen: Some(at),
+            scaled: None,
         }
     }
 
+    /// A clock that reads `start` now and runs `speed` times faster than real time.
+    pub fn scaled(start: DateTime<Utc>, speed: f64) -> Self {
+        Self {
+            offset: Duration::zero(),
+            frozen: None,
+            scaled: Some((start, std::time::Instant::now(), speed)),
+        }
+    }
+
+    /// How many launch-clock seconds pass per real second.
+    pub fn speed(&self) -> f64 {
+        self.scaled.map_or(1.0, |(_, _, speed)| speed)
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
+        if let Some((start, started, speed)) = self.scaled {
+            let millis = (started.elapsed().as_secs_f64() * speed * 1000.0).min(1e15) as i64;
+            return start + Duration::milliseconds(millis);
+        }
         self.frozen.unwrap_or_else(|| Utc::now() + self.offset)
     }
 }

@@ -52,6 +52,19 @@ impl SourceState {
         self.observation().and_then(|o| o.fields.get(name).copied())
     }
 
+    /// Order completion as the week-1 target means it: delivered of the deliveries that reached
+    /// an end (a fraction). A backend's own `completion_rate` often counts open deliveries too,
+    /// which reads as failure all morning, so it is only the fallback.
+    pub fn completion_rate(&self) -> Option<f64> {
+        match (self.field("delivered"), self.field("failed")) {
+            (Some(d), Some(f)) if d + f > 0.0 => Some(d / (d + f)),
+            (Some(_), Some(_)) => None,
+            _ => self
+                .field("completion_rate")
+                .map(|r| if r > 1.0 { r / 100.0 } else { r }),
+        }
+    }
+
     pub fn uptime(&self) -> Option<f64> {
         (self.polls > 0).then(|| self.polls_up as f64 * 100.0 / self.polls as f64)
     }

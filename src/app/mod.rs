@@ -187,6 +187,8 @@ pub struct App {
     pub samples_flushed_at: Option<DateTime<Utc>>,
     /// Ring the terminal bell on alerts (`--no-bell` turns it off).
     pub bell: bool,
+    /// Running against the built-in simulator: the header says DEMO so nobody mistakes it.
+    pub demo: bool,
     /// The operator's own UTC offset, for showing times in both zones.
     pub local_offset: FixedOffset,
 }
@@ -226,6 +228,7 @@ impl App {
             samples: Vec::new(),
             samples_flushed_at: None,
             bell: true,
+            demo: false,
         };
         app.select_default();
         app

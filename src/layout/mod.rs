@@ -28,3 +28,5 @@ pub fn parse(file: &str, text: &str) -> Result<Layout, LayoutError> {
         problems,
     })
 }
+
+pub use validate_live::set_env_override;

@@ -69,6 +69,28 @@ pub fn parse_duration(value: &DurationValue) -> Option<Duration> {
     }
 }
 
+/// Values that stand in for environment variables in this process (`warroom demo` points
+/// `LUCKYGAS_API` at its own simulator this way, without touching the real environment).
+static ENV_OVERRIDES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Makes `${name}` read `value` in layouts parsed from now on.
+pub fn set_env_override(name: &str, value: &str) {
+    if let Ok(mut overrides) = ENV_OVERRIDES.lock() {
+        overrides.retain(|(n, _)| n != name);
+        overrides.push((name.to_string(), value.to_string()));
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    let overridden = ENV_OVERRIDES
+        .lock()
+        .ok()
+        .and_then(|o| o.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()));
+    overridden
+        .or_else(|| std::env::var(name).ok())
+        .filter(|v| !v.is_empty())
+}
+
 /// Replaces `${NAME}` with the environment's value; returns the names that are not set.
 pub fn substitute_env(text: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(text.len());
@@ -80,9 +102,9 @@ pub fn substitute_env(text: &str) -> (String, Vec<String>) {
         match after.find('}') {
             Some(end) => {
                 let name = &after[..end];
-                match std::env::var(name) {
-                    Ok(value) if !value.is_empty() => out.push_str(&value),
-                    _ => missing.push(name.to_string()),
+                match env_value(name) {
+                    Some(value) => out.push_str(&value),
+                    None => missing.push(name.to_string()),
                 }
                 rest = &after[end + 1..];
             }

@@ -37,9 +37,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let alert = outage.is_some();
     let (phase, count) = outage.unwrap_or_else(|| phase_text(app, theme));
     let phase_width = width(&phase) + width(&count);
-    let name_room = cols.saturating_sub(width(&when) + phase_width + 2).max(8);
+    // A rehearsal must never pass for the real launch: the badge comes first, in reverse.
+    let badge = if app.demo { " DEMO " } else { "" };
+    let name_room = cols
+        .saturating_sub(width(badge) + width(&when) + phase_width + 3)
+        .max(8);
     let name = truncate(&app.layout.launch.name.en, name_room);
-    let left_width = width(&name) + width(&when);
+    let name = if app.demo { format!(" {name}") } else { name };
+    let left_width = width(badge) + width(&name) + width(&when);
     let gap = cols.saturating_sub(left_width + phase_width);
     let phase_style = match app.phase() {
         _ if alert => theme.overdue(),
@@ -47,6 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => theme.dim(),
     };
     let line1 = Line::from(vec![
+        Span::styled(badge, theme.error()),
         Span::styled(name, theme.title()),
         Span::styled(when, theme.text()),
         Span::raw(" ".repeat(gap)),

@@ -25,12 +25,8 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let in_progress = state
         .field("in_progress")
         .unwrap_or((total - delivered - failed).max(0.0));
-    let finished = delivered + failed;
     // Completion rate: delivered of those that reached an end, as the week-1 target reads it.
-    let rate = state
-        .field("completion_rate")
-        .map(|r| if r <= 1.0 { r * 100.0 } else { r })
-        .or_else(|| (finished > 0.0).then(|| delivered * 100.0 / finished));
+    let rate = state.completion_rate().map(|r| r * 100.0);
     let bar_cols = cols.saturating_sub(2);
     let part = |n: f64| {
         if total > 0.0 {

@@ -244,9 +244,11 @@ pub fn freshness(app: &App, panel: &Panel) -> String {
     let Some(latest) = latest else {
         return "waiting for first answer".into();
     };
-    let stale = list
-        .iter()
-        .any(|(src, s)| src.missing_env.is_empty() && s.is_stale(app.now, src.spec.interval));
+    let stale = list.iter().any(|(src, s)| {
+        // Intervals are real time; a rehearsal clock runs faster than that.
+        let interval = src.spec.interval.mul_f64(app.clock.speed());
+        src.missing_env.is_empty() && s.is_stale(app.now, interval)
+    });
     let failing = list.iter().any(|(_, s)| s.error().is_some());
     let last_ok: Option<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.last_ok).max();
     if failing {

@@ -19,7 +19,8 @@ pub fn measure(app: &App, r: &ValueRef) -> Option<f64> {
     let raw = if r.uptime {
         state.uptime()
     } else {
-        match &r.field {
+        match r.field.as_deref() {
+            Some("completion_rate") => state.completion_rate(),
             Some(f) => state.field(f),
             None => state.value(),
         }
