@@ -63,6 +63,7 @@ impl HttpProbe {
         let mut request = self
             .client
             .request(self.method.clone(), self.url.clone())
+            .timeout(self.timeout)
             .headers(self.headers.clone());
         if let Some(body) = &self.body {
             request = request.body(body.clone());
@@ -141,22 +142,35 @@ pub(crate) async fn with_timeout<T>(
         .unwrap_or(Err(SourceError::Timeout(timeout)))
 }
 
-/// A client for one source. TLS goes through our own rustls config (ring provider, platform
-/// roots) so reqwest never pulls in a second crypto provider.
+/// The HTTP client for sources with these settings. Clients are shared: a thousand sources
+/// against one backend reuse one connection pool and one TLS setup (reading the platform's
+/// root store once) instead of a thousand. Timeouts are per request, since sources differ.
 pub(crate) fn client(
-    timeout: Duration,
+    _timeout: Duration,
     max_redirects: usize,
     insecure_skip_verify: bool,
 ) -> Result<Client, SourceError> {
+    static CLIENTS: std::sync::Mutex<Vec<((usize, bool), Client)>> =
+        std::sync::Mutex::new(Vec::new());
+    let key = (max_redirects, insecure_skip_verify);
+    if let Ok(clients) = CLIENTS.lock()
+        && let Some((_, client)) = clients.iter().find(|(k, _)| *k == key)
+    {
+        return Ok(client.clone());
+    }
     let tls = tls::client_config(insecure_skip_verify)?;
-    Client::builder()
+    let client = Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::limited(max_redirects))
-        .timeout(timeout)
-        .connect_timeout(timeout)
         .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| SourceError::Invalid(format!("cannot set up the HTTP client: {}", chain(&e))))
+        .map_err(|e| {
+            SourceError::Invalid(format!("cannot set up the HTTP client: {}", chain(&e)))
+        })?;
+    if let Ok(mut clients) = CLIENTS.lock() {
+        clients.push((key, client.clone()));
+    }
+    Ok(client)
 }
 
 pub(crate) fn parse_url(url: &str) -> Result<reqwest::Url, SourceError> {

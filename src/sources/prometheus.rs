@@ -58,6 +58,7 @@ impl PrometheusProbe {
         let response = self
             .client
             .get(self.url.clone())
+            .timeout(self.timeout)
             .headers(self.headers.clone())
             .send()
             .await
