@@ -177,6 +177,29 @@ pub fn verb(lang: Lang, change: &crate::store::Change) -> String {
     t(lang, msg).to_string()
 }
 
+/// A layout's period label ("Week 1", "Week 2-3", "Day 1-2") in the language: the layout
+/// writes these in English only, and they follow one pattern. Anything else is shown as is.
+pub fn period(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let Some((unit, range)) = text.trim().split_once(' ') else {
+        return text.to_string();
+    };
+    let is_range = range
+        .split('-')
+        .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let zh_unit = match unit {
+        "Week" => "週",
+        "Day" => "天",
+        _ => return text.to_string(),
+    };
+    if !is_range {
+        return text.to_string();
+    }
+    format!("第 {} {zh_unit}", range.replace('-', "–"))
+}
+
 /// zh strings that may equal the English one: technical terms, key names, numbers.
 pub const SAME_IN_BOTH: &[Msg] = &[
     Msg::LabelP95,
@@ -343,6 +366,7 @@ catalogue! {
     ContactsTitle => " Emergency contacts ", " 緊急聯絡人 ";
     PilotTitle => " Pilot timeline ", " 試營運時程 ";
     PilotOverview => "Overview", "概述";
+    PilotPhase => "{0}: ", "{0}：";
     PilotVersion => "Document version {0}", "文件版本 {0}";
     PilotUpdated => "last updated {0}", "最後更新 {0}";
     PilotReview => "next review: {0}", "下次檢討：{0}";
@@ -543,5 +567,9 @@ mod tests {
         assert_eq!(age(Lang::ZhTw, d), "1 小時 05 分");
         assert_eq!(city(Lang::ZhTw, "Asia/Taipei"), "台北");
         assert_eq!(city(Lang::En, "America/New_York"), "New York");
+        assert_eq!(period(Lang::ZhTw, "Week 2-3"), "第 2–3 週");
+        assert_eq!(period(Lang::ZhTw, "Day 1-2"), "第 1–2 天");
+        assert_eq!(period(Lang::ZhTw, "Month one"), "Month one");
+        assert_eq!(period(Lang::En, "Week 1"), "Week 1");
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, wrap};
 use super::{Theme, scrolled};
 use crate::app::App;
-use crate::i18n::{Msg, t, tf};
+use crate::i18n::{self, Msg, t, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .flat_map(|p| &p.entries)
         .filter_map(|e| e.when.as_deref())
-        .map(super::text::width)
+        .map(|w| super::text::width(&i18n::period(app.lang, w)))
         .max()
         .unwrap_or(0);
     for phase in &app.layout.timeline {
@@ -27,18 +27,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             lines.push(Line::raw(""));
         }
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", phase.period), theme.heading()),
+            Span::styled(
+                tf(lang, Msg::PilotPhase, &[&i18n::period(lang, &phase.period)]),
+                theme.heading(),
+            ),
             Span::styled(phase.title.get(lang).to_string(), theme.heading()),
         ]));
         for entry in &phase.entries {
-            let when = entry.when.as_deref().unwrap_or("");
+            let when = i18n::period(lang, entry.when.as_deref().unwrap_or(""));
             let indent = 2 + when_cols + if when_cols > 0 { 2 } else { 0 };
             for (n, part) in wrap(entry.text.get(lang), cols.saturating_sub(indent))
                 .into_iter()
                 .enumerate()
             {
                 let label = if n == 0 {
-                    fit(when, when_cols)
+                    fit(&when, when_cols)
                 } else {
                     " ".repeat(when_cols)
                 };
