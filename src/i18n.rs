@@ -462,6 +462,9 @@ catalogue! {
     FlashReconnected => "Database reachable again", "資料庫已恢復連線";
     FlashReconnectedSaved => "Database reachable again: {0} kept changes saved", "資料庫已恢復連線：已儲存 {0} 筆暫存變更";
     FlashFrom => "{0}: {1}", "{0}：{1}";
+    StoreBehind => "the store is falling behind", "資料庫寫入跟不上";
+    StoreStopped => "the store has stopped", "資料庫寫入已停止";
+    TooSmall => "warroom: terminal too small", "warroom：終端機視窗太小";
     FlashStillCritical => "Still critical: {0} — {1} (press a to acknowledge)", "仍然嚴重：{0} — {1}（按 a 確認）";
     SumTicked => "ticked “{0}”", "勾選了「{0}」";
     SumReopened => "reopened “{0}”", "重新開啟「{0}」";
