@@ -337,3 +337,30 @@ fn odd_sizes_stay_within_the_terminal() {
         }
     }
 }
+
+/// Prompts and status-bar messages are in Chinese too, and still exactly the terminal's width.
+#[test]
+fn prompts_and_messages_in_chinese() {
+    let layout = seed();
+    let history = morning_history(&layout);
+    let mut app = app_at(layout, "09:31", history);
+    key(&mut app, KeyCode::Char('s'));
+    let prompt = render(&app, 80, 24);
+    assert!(
+        prompt.contains("略過「已正確") && prompt.contains("的原因："),
+        "{prompt}"
+    );
+    insta::assert_snapshot!("zh_skip_prompt_80x24", prompt);
+    // An empty reason is refused, in Chinese (the prompt stays open, the message waits).
+    key(&mut app, KeyCode::Enter);
+    let refused = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert_eq!(refused, "未略過：略過必須填寫原因");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('a'));
+    let no_alert = render(&app, 80, 24);
+    assert!(no_alert.contains("沒有等待確認（ack）的告警"), "{no_alert}");
+}
