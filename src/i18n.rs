@@ -177,6 +177,19 @@ pub fn verb(lang: Lang, change: &crate::store::Change) -> String {
     t(lang, msg).to_string()
 }
 
+/// What goes with a logged change's verb, in the language: an alert's severity is translated,
+/// the rest (reasons, notes, probe details) is shown as it was written.
+pub fn detail(lang: Lang, change: &crate::store::Change) -> String {
+    match change {
+        crate::store::Change::AlertRaised {
+            severity: level,
+            detail,
+            ..
+        } => tf(lang, Msg::FlashFrom, &[&severity(lang, level), detail]),
+        other => other.detail(),
+    }
+}
+
 /// A layout's period label ("Week 1", "Week 2-3", "Day 1-2") in the language: the layout
 /// writes these in English only, and they follow one pattern. Anything else is shown as is.
 pub fn period(lang: Lang, text: &str) -> String {

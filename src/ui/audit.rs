@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 || e.item.clone().unwrap_or_default(),
                 |t| t.get(lang).to_string(),
             );
-        let (what, detail) = (i18n::verb(lang, &e.change), e.change.detail());
+        let (what, detail) = (i18n::verb(lang, &e.change), i18n::detail(lang, &e.change));
         // Alerts are about a source, not an item.
         let item = e
             .change

@@ -173,7 +173,7 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
             Change::Skip { reason } => tf(lang, Msg::HistSkipped, &[reason]),
             Change::Note { text } => tf(lang, Msg::HistNoted, &[text]),
             Change::Undo { .. } => t(lang, Msg::HistUndid).to_string(),
-            other => format!("{} {}", i18n::verb(lang, other), other.detail()),
+            other => format!("{} {}", i18n::verb(lang, other), i18n::detail(lang, other)),
         };
         let undone = if app.ledger.is_undone(&event.id) {
             t(lang, Msg::HistUndone)

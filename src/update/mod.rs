@@ -513,7 +513,7 @@ pub fn summary(app: &App, event: &Event) -> String {
                 &[
                     &i18n::verb(lang, other),
                     &app.source_title(source),
-                    &other.detail(),
+                    &i18n::detail(lang, other),
                 ],
             ),
             None => tf(lang, UiMsg::SumOther, &[&i18n::verb(lang, other), &item]),

@@ -97,7 +97,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
             Change::AlertCleared { .. } => theme.done(),
             _ => theme.dim(),
         };
-        let detail = e.change.detail();
+        let detail = i18n::detail(lang, &e.change);
         let verb = i18n::verb(lang, &e.change);
         let text = if detail.is_empty() {
             format!("{} {} {} {}", launch_hm(app, e.at), e.operator, verb, about)
