@@ -364,3 +364,15 @@ fn prompts_and_messages_in_chinese() {
     let no_alert = render(&app, 80, 24);
     assert!(no_alert.contains("沒有等待確認（ack）的告警"), "{no_alert}");
 }
+
+/// The outage header ("DB unreachable 00:42") in Chinese, in the phase's place.
+#[test]
+fn outage_header_in_chinese() {
+    let layout = seed();
+    let history = morning_history(&layout);
+    let mut app = app_at(layout, "09:31", history);
+    app.outage = Some(app.now - chrono::Duration::seconds(42));
+    let small = render(&app, 80, 24);
+    assert!(small.contains("資料庫無法連線 00:42"), "{small}");
+    render(&app, 200, 60);
+}
