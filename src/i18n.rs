@@ -573,6 +573,15 @@ mod tests {
     }
 
     #[test]
+    fn layout_text_falls_back_to_english() {
+        let both = crate::layout::Text::new("Prices current", Some("價格為最新".into()));
+        assert_eq!(both.get(Lang::ZhTw), "價格為最新");
+        assert_eq!(both.get(Lang::En), "Prices current");
+        let english_only = crate::layout::Text::new("Backup verification", None);
+        assert_eq!(english_only.get(Lang::ZhTw), "Backup verification");
+    }
+
+    #[test]
     fn dates_and_ages() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         assert_eq!(date_long(Lang::ZhTw, day), "週二 2026-12-01");
