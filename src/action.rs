@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{Mode, View};
+use crate::i18n::Msg;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -41,29 +42,24 @@ pub enum Action {
     Cancel,
 }
 
-/// One help line: keys and what they do. The single source for the `?` screen.
-pub const KEY_HELP: &[(&str, &str)] = &[
-    ("↑ ↓  j k", "move between items"),
-    ("PgUp PgDn", "move a page"),
-    ("g  G", "first / last item"),
-    ("space", "tick / untick the item"),
-    (
-        "s",
-        "skip as not applicable (asks a reason); s again reopens",
-    ),
-    ("n", "add a note to the item"),
-    ("u", "undo your own last change"),
-    ("a", "acknowledge the newest open alert (asks who is on it)"),
-    (
-        "p",
-        "live panels: next panel (full screen on small terminals)",
-    ),
-    ("Enter", "item detail: who, when, notes, history"),
-    ("/", "search items (English or 中文); Esc clears"),
-    ("Tab  S-Tab", "next / previous view"),
-    ("1 … 8", "go to a view (numbered in the tabs at the top)"),
-    ("?", "this help"),
-    ("q  Ctrl-C", "quit (everything is already saved)"),
+/// One help line: keys and what they do (a catalogue key). The single source for the `?`
+/// screen.
+pub const KEY_HELP: &[(&str, Msg)] = &[
+    ("↑ ↓  j k", Msg::KeyMove),
+    ("PgUp PgDn", Msg::KeyPage),
+    ("g  G", Msg::KeyFirstLast),
+    ("space", Msg::KeyToggle),
+    ("s", Msg::KeySkip),
+    ("n", Msg::KeyNote),
+    ("u", Msg::KeyUndo),
+    ("a", Msg::KeyAck),
+    ("p", Msg::KeyPanel),
+    ("Enter", Msg::KeyDetail),
+    ("/", Msg::KeySearch),
+    ("Tab  S-Tab", Msg::KeyViews),
+    ("1 … 8", Msg::KeyGoto),
+    ("?", Msg::KeyHelp),
+    ("q  Ctrl-C", Msg::KeyQuit),
 ];
 
 pub fn from_key(mode: &Mode, key: KeyEvent) -> Option<Action> {

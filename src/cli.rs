@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::i18n::Lang;
+
 /// The launch-day command center: the LuckyGas pilot launch checklist, ticked by keyboard,
 /// with every change on disk before it is shown.
 #[derive(Debug, Parser)]
@@ -25,6 +27,21 @@ pub struct Cli {
     /// Do not ring the terminal bell when an alert is raised.
     #[arg(long, global = true)]
     pub no_bell: bool,
+    /// Language of the screens and messages: en or zh-TW [default: from LC_ALL / LANG]
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+impl Cli {
+    /// `--lang`, else what LC_ALL / LANG ask for.
+    pub fn language(&self) -> Lang {
+        let var = |name: &str| std::env::var(name).ok();
+        Lang::resolve(self.lang, var("LC_ALL").as_deref(), var("LANG").as_deref())
+    }
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("unknown language {text:?}: use en or zh-TW"))
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,6 +11,7 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod i18n;
 pub mod layout;
 pub mod operator;
 pub mod paths;

@@ -64,7 +64,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                println!("{report}");
+                println!("{}", report.render(cli.language()));
             }
             store.close().await;
             Ok(ExitCode::SUCCESS)
@@ -400,6 +400,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let mut app = App::new(Arc::new(layout), clock, author, ledger);
     app.live.restore(&app.layout, &samples);
     app.bell = !cli.no_bell;
+    app.lang = cli.language();
     app.db_path = store.location().to_string();
     app.log_path = log_path.display().to_string();
     let launch = app.layout.launch.id.clone();

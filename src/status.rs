@@ -5,12 +5,18 @@ use serde::Serialize;
 
 use crate::app::clock::countdown;
 use crate::app::{Ledger, Mark, Phase, Schedule};
+use crate::i18n::{Lang, Msg, t, tf};
 use crate::layout::Layout;
 
 #[derive(Debug, Serialize)]
 pub struct Status {
     pub launch: String,
     pub name: String,
+    /// The Chinese texts, for `render(Lang::ZhTw)`; the JSON stays English (it is for scripts).
+    #[serde(skip)]
+    pub name_zh: Option<String>,
+    #[serde(skip)]
+    pub current_block_zh: Option<String>,
     pub day: String,
     pub timezone: String,
     pub now: String,
@@ -38,6 +44,8 @@ pub struct Progress {
 pub struct BlockStatus {
     pub id: String,
     pub title: String,
+    #[serde(skip)]
+    pub title_zh: Option<String>,
     pub start: String,
     pub end: String,
     pub progress: Progress,
@@ -60,6 +68,17 @@ fn progress<'a>(ledger: &Ledger, ids: impl IntoIterator<Item = &'a str>) -> Prog
 pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTime<Utc>) -> Status {
     let phase = schedule.phase(now);
     let title = |i: usize| layout.blocks.get(i).map(|b| b.title.en.clone());
+    let title_zh = |i: usize| {
+        layout
+            .blocks
+            .get(i)
+            .map(|b| b.title.get(Lang::ZhTw).to_string())
+    };
+    let current_zh = match phase {
+        Phase::Before { next, .. } | Phase::Gap { next, .. } => title_zh(next),
+        Phase::In { index, .. } => title_zh(index),
+        Phase::After => None,
+    };
     let (phase_name, current_block, count) = match phase {
         Phase::Before { next, until } => ("before", title(next), Some(countdown(until))),
         Phase::In { index, remaining } => ("in", title(index), Some(countdown(remaining))),
@@ -80,6 +99,7 @@ pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTi
             BlockStatus {
                 id: b.id.clone(),
                 title: b.title.en.clone(),
+                title_zh: b.title.zh.clone(),
                 start: b.start.format("%H:%M").to_string(),
                 end: b.end.format("%H:%M").to_string(),
                 progress,
@@ -90,6 +110,8 @@ pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTi
     Status {
         launch: layout.launch.id.clone(),
         name: layout.launch.name.en.clone(),
+        name_zh: layout.launch.name.zh.clone(),
+        current_block_zh: current_zh,
         day: schedule.day.to_string(),
         timezone: layout.launch.zone.name().to_string(),
         now: now
@@ -137,54 +159,75 @@ impl Progress {
 
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "{} — {} ({}), now {}",
-            self.name, self.day, self.timezone, &self.now
-        )?;
-        match (self.phase, &self.current_block, &self.countdown) {
-            ("in", Some(b), Some(c)) => writeln!(f, "Now: {b}, ends in {c}")?,
-            ("gap", Some(b), Some(c)) => writeln!(f, "Break: {b} starts in {c}")?,
-            ("before", Some(b), Some(c)) => writeln!(f, "Not started: {b} starts in {c}")?,
-            _ => writeln!(f, "Launch day over")?,
-        }
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl Status {
+    /// The report as text in `lang` (the JSON stays English: it is for scripts).
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out: Vec<String> = Vec::new();
+        let zh = lang == Lang::ZhTw;
+        let pick = |en: &'_ str, zh_text: &Option<String>| -> String {
+            match zh_text {
+                Some(z) if zh => z.clone(),
+                _ => en.to_string(),
+            }
+        };
+        let name = pick(&self.name, &self.name_zh);
+        let current = self
+            .current_block
+            .as_ref()
+            .map(|b| pick(b, &self.current_block_zh));
+        out.push(tf(
+            lang,
+            Msg::StatusHead,
+            &[&name, &self.day, &self.timezone, &self.now],
+        ));
+        out.push(match (self.phase, &current, &self.countdown) {
+            ("in", Some(b), Some(c)) => tf(lang, Msg::StatusNow, &[b, c]),
+            ("gap", Some(b), Some(c)) => tf(lang, Msg::StatusBreak, &[b, c]),
+            ("before", Some(b), Some(c)) => tf(lang, Msg::StatusBefore, &[b, c]),
+            _ => t(lang, Msg::StatusOver).to_string(),
+        });
         let overdue: usize = self.blocks.iter().map(|b| b.overdue).sum();
         let d = &self.launch_day;
-        writeln!(
-            f,
-            "Launch day: {}/{} settled ({} done, {} skipped), {} overdue",
-            d.settled(),
-            d.total,
-            d.done,
-            d.skipped,
-            overdue
-        )?;
+        out.push(tf(
+            lang,
+            Msg::StatusDay,
+            &[&d.settled(), &d.total, &d.done, &d.skipped, &overdue],
+        ));
+        // Block titles are padded by display width, so Chinese titles line up too.
+        let title_cols = 24;
         for b in &self.blocks {
+            let title = pick(&b.title, &b.title_zh);
             let flag = if b.overdue > 0 {
-                format!("  {} overdue", b.overdue)
+                tf(lang, Msg::StatusBlockOverdue, &[&b.overdue])
             } else {
                 String::new()
             };
-            writeln!(
-                f,
-                "  {}–{} {:<24} {:>3}/{:<3}{flag}",
+            out.push(format!(
+                "  {}–{} {} {:>3}/{:<3}{flag}",
                 b.start,
                 b.end,
-                b.title,
+                crate::ui::text::fit(&title, title_cols.max(crate::ui::text::width(&title))),
                 b.progress.settled(),
                 b.progress.total
-            )?;
+            ));
         }
-        writeln!(
-            f,
-            "Pre-launch: {}/{} · Expansion: {}/{} · Sign-offs: {}/{}",
-            self.prelaunch.settled(),
-            self.prelaunch.total,
-            self.expansion.settled(),
-            self.expansion.total,
-            self.signoffs.settled(),
-            self.signoffs.total
-        )?;
-        write!(f, "{} changes recorded today", self.events)
+        out.push(tf(
+            lang,
+            Msg::StatusOthers,
+            &[
+                &self.prelaunch.settled(),
+                &self.prelaunch.total,
+                &self.expansion.settled(),
+                &self.expansion.total,
+                &self.signoffs.settled(),
+                &self.signoffs.total,
+            ],
+        ));
+        out.push(tf(lang, Msg::StatusEvents, &[&self.events]));
+        out.join("\n")
     }
 }

@@ -155,6 +155,9 @@ impl Term {
             "NO_COLOR",
             "SSH_CONNECTION",
             "SSH_CLIENT",
+            // The English assertions must not depend on the developer's locale (zh_TW → 中文).
+            "LC_ALL",
+            "LANG",
         ] {
             cmd.env_remove(var);
         }
@@ -867,4 +870,98 @@ fn invalid_layout_fails_before_touching_the_terminal() {
         "the message should name the unknown field: {raw:?}"
     );
     assert!(!db.exists(), "a bad layout should not create the database");
+}
+
+/// `warroom status` as text in the language of `--lang`, else of LC_ALL / LANG.
+fn status_text(dir: &Path, flag: Option<&str>, env: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.current_dir(MANIFEST_DIR)
+        .args([
+            "status",
+            "--db",
+            s(&db_path(dir)),
+            "--layout",
+            LAYOUT,
+            "--now",
+            NOW,
+        ])
+        .env_remove("WARROOM_DB")
+        .env_remove("WARROOM_LAYOUT")
+        .env_remove("LC_ALL")
+        .env_remove("LANG");
+    if let Some(lang) = flag {
+        cmd.args(["--lang", lang]);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let out = cmd.output().expect("run warroom status");
+    assert!(
+        out.status.success(),
+        "warroom status failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn status_speaks_the_language_of_the_flag_or_the_locale() {
+    let dir = temp();
+    let zh = status_text(dir.path(), Some("zh-TW"), &[]);
+    assert!(
+        zh.contains("進行中：首批訂單") && zh.contains("上線日：已處理"),
+        "{zh}"
+    );
+    let en = status_text(dir.path(), None, &[]);
+    assert!(en.contains("Now: First Orders"), "{en}");
+    let by_lang = status_text(dir.path(), None, &[("LANG", "zh_TW.UTF-8")]);
+    assert!(
+        by_lang.contains("進行中："),
+        "LANG=zh_TW selects Chinese:\n{by_lang}"
+    );
+    let lc_all_wins = status_text(
+        dir.path(),
+        None,
+        &[("LANG", "zh_TW.UTF-8"), ("LC_ALL", "en_US.UTF-8")],
+    );
+    assert!(
+        lc_all_wins.contains("Now: "),
+        "LC_ALL wins over LANG:\n{lc_all_wins}"
+    );
+    let flag_wins = status_text(dir.path(), Some("en"), &[("LC_ALL", "zh_TW.UTF-8")]);
+    assert!(flag_wins.contains("Now: "), "--lang wins:\n{flag_wins}");
+}
+
+#[test]
+fn tui_in_chinese_with_lang_flag() {
+    let dir = temp();
+    let (db, log) = (db_path(dir.path()), dir.path().join("w.log"));
+    let mut term = Term::spawn(
+        &[
+            "--db",
+            s(&db),
+            "--log",
+            s(&log),
+            "--layout",
+            LAYOUT,
+            "--operator",
+            "e2e",
+            "--now",
+            NOW,
+            "--lang",
+            "zh-TW",
+        ],
+        80,
+        24,
+    );
+    term.wait_for("the launch day in Chinese", START, |s| {
+        s.has("LuckyGas 試營運上線") && s.has("首批訂單") && s.has("勾選")
+    });
+    term.send("q");
+    let status = term.wait_exit(STEP);
+    assert!(
+        status.success(),
+        "q should exit with status 0, got {status:?}"
+    );
 }

@@ -1001,3 +1001,64 @@ fn load_names_the_file_in_problems() {
         "{err}"
     );
 }
+
+/// Every text a zh-TW operator reads comes from the layout's `*_zh`: each tickable item,
+/// block, section, target, contact role, timeline entry, sign-off, source and panel has one.
+#[test]
+fn seed_layout_has_chinese_for_every_text() {
+    let layout = seed();
+    let mut missing: Vec<String> = Vec::new();
+    let mut check = |what: &str, id: &str, text: &warroom::layout::Text| {
+        if text.zh.as_deref().is_none_or(|z| z.trim().is_empty()) {
+            missing.push(format!("{what} {id}: {}", text.en));
+        }
+    };
+    check("launch", &layout.launch.id, &layout.launch.name);
+    for block in &layout.blocks {
+        check("block", &block.id, &block.title);
+        for section in &block.sections {
+            check("section", &section.id, &section.title);
+        }
+    }
+    for section in &layout.prelaunch {
+        check("prelaunch", &section.id, &section.title);
+        for group in &section.groups {
+            check("group", &group.id, &group.title);
+        }
+    }
+    for (_, id, text) in layout.tickables() {
+        check("item", id, text);
+    }
+    for week in &layout.criteria {
+        check("week", &week.week.to_string(), &week.title);
+        for target in &week.targets {
+            check("target", &target.metric, &target.text);
+        }
+    }
+    for section in &layout.expansion {
+        check("expansion", &section.id, &section.title);
+    }
+    for group in &layout.contacts {
+        check("contacts", &group.id, &group.title);
+        for person in &group.people {
+            check("contact role", &person.id, &person.role);
+        }
+    }
+    for phase in &layout.timeline {
+        check("phase", &phase.id, &phase.title);
+        for entry in &phase.entries {
+            check("timeline entry", &entry.id, &entry.text);
+        }
+    }
+    for source in &layout.sources {
+        check("source", &source.spec.id, &source.title);
+    }
+    for panel in &layout.panels {
+        check("panel", &panel.id, &panel.title);
+    }
+    assert!(
+        missing.is_empty(),
+        "texts without zh-TW:\n{}",
+        missing.join("\n")
+    );
+}

@@ -373,3 +373,40 @@ fn the_status_strip_sums_up_the_panels_at_80x24() {
         "{ok}"
     );
 }
+
+/// The same panels in zh-TW: live values, ages and verdicts in Chinese, every line still exactly
+/// the terminal's width (CJK takes two columns), in the war-room column and full size.
+#[test]
+fn panels_in_chinese_at_both_sizes() {
+    for state in STATES {
+        let mut app = app_in(state);
+        app.lang = warroom::i18n::Lang::ZhTw;
+        let name = format!("{state:?}").to_lowercase();
+        let screen = render(&app, 200, 60);
+        if matches!(state, State::Ok) {
+            assert!(screen.contains("正常 · 0 秒前"), "freshness: {screen}");
+            assert!(
+                screen.contains("3 筆未結案 · 最久 2 小時 26 分"),
+                "tickets: {screen}"
+            );
+            assert!(screen.contains("完成率 95.5 % ≥ 95 %"), "{screen}");
+        }
+        insta::assert_snapshot!(format!("zh_panels_{name}_200x60"), screen);
+        key(&mut app, KeyCode::Char('8'));
+        for n in 0..app.layout.panels.len() {
+            let screen = render(&app, 80, 24);
+            let title = app.layout.panels[n].title.get(app.lang).to_string();
+            assert!(
+                screen.contains(&title),
+                "{name}: panel {n} ({title}):\n{screen}"
+            );
+            if matches!(state, State::Critical) {
+                insta::assert_snapshot!(
+                    format!("zh_panel_{}_{name}_80x24", app.layout.panels[n].id),
+                    screen
+                );
+            }
+            key(&mut app, KeyCode::Char('p'));
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! What the live sources have said: the latest answer of each, its health and since when,
 //! a bounded history per series for sparklines, and poll counts for uptime since the day began.
 
+use crate::i18n::{self, Msg, t, tf};
 use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
@@ -172,14 +173,8 @@ impl Live {
 
 /// "4 s", "2 min", "1 h 05 min": an age as the eye reads it.
 pub fn age(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{} h {:02} min", s / 3600, s % 3600 / 60)
-    }
+    // One wording for ages: the catalogue's.
+    i18n::age(i18n::Lang::En, d)
 }
 
 pub fn severity(health: Health) -> &'static str {
@@ -192,30 +187,32 @@ pub fn severity(health: Health) -> &'static str {
 
 /// The live state of an item's evidence: its health and a few words on why.
 pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
+    let lang = app.lang;
     let source_health = |id: &str| -> (Option<Health>, String) {
         let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
-            return (None, format!("{id}: not declared"));
+            return (None, tf(lang, Msg::EvidenceNotDeclared, &[&id]));
         };
         let source = &app.layout.sources[index];
+        let title = source.title.get(lang);
         if !source.missing_env.is_empty() {
             return (
                 None,
-                format!(
-                    "{}: not configured (set {})",
-                    source.title.en,
-                    source.missing_env.join(", ")
+                tf(
+                    lang,
+                    Msg::EvidenceNotConfigured,
+                    &[&title, &source.missing_env.join(", ")],
                 ),
             );
         }
         let state = &app.live.sources[index];
         match state.health {
-            None => (None, format!("{}: no answer yet", source.title.en)),
+            None => (None, tf(lang, Msg::EvidenceNoAnswer, &[&title])),
             Some(h) => {
                 let why = state
                     .reason
                     .clone()
-                    .unwrap_or_else(|| severity(h).to_string());
-                (Some(h), format!("{}: {why}", source.title.en))
+                    .unwrap_or_else(|| i18n::severity(lang, severity(h)));
+                (Some(h), tf(lang, Msg::FlashFrom, &[&title, &why]))
             }
         }
     };
@@ -223,7 +220,7 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
         Evidence::Source(id) => source_health(id),
         Evidence::Panel(id) => {
             let Some(panel) = app.layout.panels.iter().find(|p| &p.id == id) else {
-                return (None, format!("{id}: not declared"));
+                return (None, tf(lang, Msg::EvidenceNotDeclared, &[id]));
             };
             let states: Vec<(Option<Health>, String)> =
                 panel.sources.iter().map(|s| source_health(s)).collect();
@@ -247,7 +244,7 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
                 .map(|(_, w)| w)
                 .collect();
             let why = if bad.is_empty() {
-                format!("all {} sources ok", panel.sources.len())
+                tf(lang, Msg::EvidenceAllOk, &[&panel.sources.len()])
             } else {
                 bad.join("; ")
             };
@@ -262,11 +259,14 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
                 .map(|a| app.source_title(&a.source))
                 .collect();
             if open.is_empty() {
-                (Some(Health::Ok), "no critical alert open".into())
+                (
+                    Some(Health::Ok),
+                    t(lang, Msg::EvidenceNoCritical).to_string(),
+                )
             } else {
                 (
                     Some(Health::Critical),
-                    format!("critical: {}", open.join(", ")),
+                    tf(lang, Msg::EvidenceCritical, &[&open.join(", ")]),
                 )
             }
         }

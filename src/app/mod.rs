@@ -13,6 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::i18n::{Lang, Msg, t};
 use crate::layout::Layout;
 use crate::store::presence::Peer;
 use crate::store::{Author, Event};
@@ -47,29 +48,45 @@ impl View {
     ];
 
     pub fn title(self) -> &'static str {
-        match self {
-            View::LaunchDay => "Launch day",
-            View::Prelaunch => "Pre-launch",
-            View::Criteria => "Success criteria",
-            View::Expansion => "Expansion & sign-off",
-            View::Contacts => "Contacts",
-            View::Timeline => "Pilot timeline",
-            View::Audit => "Audit log",
-            View::Live => "Live panels",
-        }
+        self.title_in(Lang::En)
     }
 
     pub fn short_title(self) -> &'static str {
-        match self {
-            View::LaunchDay => "Day",
-            View::Prelaunch => "Pre",
-            View::Criteria => "Criteria",
-            View::Expansion => "Expand",
-            View::Contacts => "Contacts",
-            View::Timeline => "Timeline",
-            View::Audit => "Audit",
-            View::Live => "Live",
-        }
+        self.short_title_in(Lang::En)
+    }
+
+    /// The view's name in the tabs and pane titles.
+    pub fn title_in(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                View::LaunchDay => Msg::ViewLaunchDay,
+                View::Prelaunch => Msg::ViewPrelaunch,
+                View::Criteria => Msg::ViewCriteria,
+                View::Expansion => Msg::ViewExpansion,
+                View::Contacts => Msg::ViewContacts,
+                View::Timeline => Msg::ViewTimeline,
+                View::Audit => Msg::ViewAudit,
+                View::Live => Msg::ViewLive,
+            },
+        )
+    }
+
+    /// The view's name in the tabs of narrow terminals.
+    pub fn short_title_in(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                View::LaunchDay => Msg::ShortLaunchDay,
+                View::Prelaunch => Msg::ShortPrelaunch,
+                View::Criteria => Msg::ShortCriteria,
+                View::Expansion => Msg::ShortExpansion,
+                View::Contacts => Msg::ShortContacts,
+                View::Timeline => Msg::ShortTimeline,
+                View::Audit => Msg::ShortAudit,
+                View::Live => Msg::ShortLive,
+            },
+        )
     }
 
     pub fn number(self) -> usize {
@@ -191,6 +208,8 @@ pub struct App {
     pub demo: bool,
     /// The operator's own UTC offset, for showing times in both zones.
     pub local_offset: FixedOffset,
+    /// The language of every screen (`--lang`, else LC_ALL / LANG).
+    pub lang: Lang,
 }
 
 impl App {
@@ -229,6 +248,7 @@ impl App {
             samples_flushed_at: None,
             bell: true,
             demo: false,
+            lang: Lang::En,
         };
         app.select_default();
         app
@@ -316,7 +336,7 @@ impl App {
             .sources
             .iter()
             .find(|s| s.spec.id == id)
-            .map_or_else(|| id.to_string(), |s| s.title.en.clone())
+            .map_or_else(|| id.to_string(), |s| s.title.get(self.lang).to_string())
     }
 
     /// Changed while the database was unreachable and not in the log yet.

@@ -19,6 +19,14 @@ impl Text {
         }
     }
 
+    /// The text in `lang`: the Chinese version when there is one, else the English.
+    pub fn get(&self, lang: crate::i18n::Lang) -> &str {
+        match (lang, &self.zh) {
+            (crate::i18n::Lang::ZhTw, Some(zh)) => zh,
+            _ => &self.en,
+        }
+    }
+
     /// True when either language contains `needle` (already lower-cased), so search finds an
     /// item by its Chinese or its English text.
     pub fn matches(&self, needle: &str) -> bool {

@@ -5,6 +5,7 @@
 
 mod backend;
 
+use crate::i18n::Msg as Text;
 use std::io::{self, Stdout, Write};
 use std::time::Duration;
 
@@ -85,15 +86,15 @@ fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
         Effect::Persist(event) => {
             if let Err(e) = store.try_send(Request::Append(event)) {
                 let (request, why) = match e {
-                    mpsc::error::TrySendError::Full(r) => (r, "the store is falling behind"),
-                    mpsc::error::TrySendError::Closed(r) => (r, "the store has stopped"),
+                    mpsc::error::TrySendError::Full(r) => (r, Text::StoreBehind),
+                    mpsc::error::TrySendError::Closed(r) => (r, Text::StoreStopped),
                 };
                 if let Request::Append(event) = request {
                     update(
                         app,
                         Msg::Store(Reply::Failed {
                             event,
-                            error: why.to_string(),
+                            error: crate::i18n::t(app.lang, why).to_string(),
                         }),
                     );
                 }

@@ -8,9 +8,11 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, width};
 use super::{Theme, launch_time, scrolled};
 use crate::app::App;
+use crate::i18n::{self, Msg, t, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
+    let lang = app.lang;
     let events = app.ledger.events();
     let who_cols = events
         .iter()
@@ -21,10 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let wide = cols >= 120;
     let mut lines = Vec::new();
     if events.is_empty() {
-        lines.push(Line::styled(
-            "No changes yet today. Ticks, skips, notes and undos appear here as they are saved.",
-            theme.dim(),
-        ));
+        lines.push(Line::styled(t(lang, Msg::AuditEmpty), theme.dim()));
     }
     for stored in events.iter().rev() {
         let e = &stored.event;
@@ -32,8 +31,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .item
             .as_deref()
             .and_then(|i| app.item_text(i))
-            .map_or_else(|| e.item.clone().unwrap_or_default(), |t| t.en.clone());
-        let (what, detail) = (e.change.verb(), e.change.detail());
+            .map_or_else(
+                || e.item.clone().unwrap_or_default(),
+                |t| t.get(lang).to_string(),
+            );
+        let (what, detail) = (i18n::verb(lang, &e.change), i18n::detail(lang, &e.change));
         // Alerts are about a source, not an item.
         let item = e
             .change
@@ -65,8 +67,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if events.iter().any(|s| app.ledger.is_undone(&s.event.id)) {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("* undone later", theme.dim()));
+        lines.push(Line::styled(t(lang, Msg::AuditUndoneLater), theme.dim()));
     }
-    let title = format!(" Audit log · {} · {} changes ", app.day(), events.len());
+    let title = tf(lang, Msg::AuditTitle, &[&app.day(), &events.len()]);
     scrolled(frame, area, app, theme, &title, lines);
 }

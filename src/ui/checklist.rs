@@ -10,16 +10,15 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::text::{fit, fit_right, truncate, width};
 use super::{Theme, launch_hm};
 use crate::app::{App, Mark, Row};
+use crate::i18n::{Msg, t, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.lang;
+    let view = app.view.title_in(lang);
     let title = if app.filter.is_empty() {
-        format!(" {} ", app.view.title())
+        tf(lang, Msg::ListTitle, &[&view])
     } else {
-        format!(
-            " {} · search “{}” (Esc clears) ",
-            app.view.title(),
-            app.filter
-        )
+        tf(lang, Msg::ListTitleSearch, &[&view, &app.filter])
     };
     let outer = Block::default()
         .borders(Borders::ALL)
@@ -30,9 +29,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = app.rows(app.view);
     if rows.is_empty() {
         let message = if app.filter.is_empty() {
-            "Nothing in this view.".to_string()
+            t(lang, Msg::ListEmpty).to_string()
         } else {
-            format!("No item matches “{}”. Esc clears the search.", app.filter)
+            tf(lang, Msg::ListNoMatch, &[&app.filter])
         };
         frame.render_widget(Paragraph::new(message).style(theme.dim()), inner);
         return;
@@ -91,7 +90,7 @@ fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool
         } => {
             let (settled, total) = app.ledger.progress(items.iter().copied());
             let count = format!("{settled}/{total}");
-            let mut label = format!("{}{}", indent(*depth), title.en);
+            let mut label = format!("{}{}", indent(*depth), title.get(app.lang));
             if let Some(aside) = aside {
                 label.push_str("  ");
                 label.push_str(aside);
@@ -113,7 +112,7 @@ fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool
             ])
         }
         Row::Note { depth, text } => Line::styled(
-            truncate(&format!("{}{}", indent(*depth), text.en), cols),
+            truncate(&format!("{}{}", indent(*depth), text.get(app.lang)), cols),
             theme.dim(),
         ),
         Row::Item {
@@ -126,7 +125,7 @@ fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool
             theme,
             indent(*depth),
             id,
-            &text.en,
+            text.get(app.lang),
             *block,
             cols,
             selected,
@@ -162,15 +161,16 @@ fn item_line<'a>(
             Mark::Open => (s.open, theme.text()),
         }
     };
+    let lang = app.lang;
     let aside = if pending {
-        "saving…".to_string()
+        t(lang, Msg::AsideSaving).to_string()
     } else if unsaved {
-        "not yet saved".to_string()
+        t(lang, Msg::AsideUnsaved).to_string()
     } else {
         match (&state.mark, &state.by) {
             (Mark::Done, Some((who, at))) => format!("{} {}", short_name(who), launch_hm(app, *at)),
-            (Mark::Skipped { .. }, _) => "skipped".to_string(),
-            (Mark::Open, _) if overdue => "overdue".to_string(),
+            (Mark::Skipped { .. }, _) => t(lang, Msg::AsideSkipped).to_string(),
+            (Mark::Open, _) if overdue => t(lang, Msg::AsideOverdue).to_string(),
             _ => String::new(),
         }
     };
@@ -198,7 +198,7 @@ fn item_line<'a>(
                 None => s.ellipsis_dot,
             };
             Some((
-                format!("live {sign} "),
+                tf(lang, Msg::LiveEvidence, &[&sign]),
                 super::panels::health_style(theme, health),
             ))
         }

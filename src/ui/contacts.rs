@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use super::text::fit;
 use super::{Theme, scrolled};
 use crate::app::App;
+use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
@@ -16,7 +17,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(group.title.en.clone(), theme.heading()));
+        lines.push(Line::styled(
+            group.title.get(app.lang).to_string(),
+            theme.heading(),
+        ));
         for person in &group.people {
             let mut reach = person
                 .phone
@@ -28,10 +32,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(fit(&person.role.en, role_cols), theme.text()),
+                Span::styled(fit(person.role.get(app.lang), role_cols), theme.text()),
                 Span::styled(reach, theme.key()),
             ]));
         }
     }
-    scrolled(frame, area, app, theme, " Emergency contacts ", lines);
+    let title = t(app.lang, Msg::ContactsTitle);
+    scrolled(frame, area, app, theme, title, lines);
 }

@@ -7,9 +7,11 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, width};
 use super::{Theme, scrolled};
 use crate::app::App;
+use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let weeks = &app.layout.criteria;
+    let lang = app.lang;
     let cols = area.width.saturating_sub(2) as usize;
     let week_cols = if weeks.is_empty() {
         0
@@ -26,10 +28,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     }
     let mut lines = Vec::new();
-    let mut header = vec![Span::styled(fit("Measure", name_cols), theme.heading())];
+    let mut header = vec![Span::styled(
+        fit(t(lang, Msg::CriteriaMeasure), name_cols),
+        theme.heading(),
+    )];
     for week in weeks {
         header.push(Span::styled(
-            fit(&week.title.en, week_cols),
+            fit(week.title.get(lang), week_cols),
             theme.heading(),
         ));
     }
@@ -39,7 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .iter()
             .flat_map(|w| &w.targets)
             .find(|t| t.metric == metric);
-        let name = first.map_or(metric, |t| t.text.en.as_str());
+        let name = first.map_or(metric, |t| t.text.get(lang));
         let mut spans = vec![Span::styled(fit(name, name_cols), theme.text())];
         for week in weeks {
             let cell = week
@@ -49,11 +54,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .map_or_else(
                     || "—".to_string(),
                     // A statement ("No critical data loss") is its own row name: the cell just says it applies.
-                    |t| {
-                        if t.is_statement() {
-                            "required".to_string()
+                    |target| {
+                        if target.is_statement() {
+                            t(lang, Msg::CriteriaRequired).to_string()
                         } else {
-                            t.threshold()
+                            target.threshold()
                         }
                     },
                 );
@@ -68,18 +73,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        fit(
-            "Targets from the pilot plan. Live values against these arrive with the live panels.",
-            cols.max(width("x")),
-        ),
+        fit(t(lang, Msg::CriteriaFootnote), cols.max(width("x"))),
         theme.dim(),
     ));
-    scrolled(
-        frame,
-        area,
-        app,
-        theme,
-        " Success criteria · targets per week ",
-        lines,
-    );
+    scrolled(frame, area, app, theme, t(lang, Msg::CriteriaTitle), lines);
 }

@@ -6,17 +6,22 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::text::fit;
 use super::{Theme, launch_time, local_time};
-use crate::app::{App, Mark};
+use crate::app::{App, Mark, View};
+use crate::i18n::{self, Lang, Msg, t, tf};
 use crate::layout::{Area, Layout};
 use crate::store::Change;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, popup: bool) {
-    let title = if popup {
-        " Item · Esc closes "
-    } else {
-        " Item "
-    };
+    let title = t(
+        app.lang,
+        if popup {
+            Msg::DetailTitlePopup
+        } else {
+            Msg::DetailTitle
+        },
+    );
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(if popup {
@@ -29,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, popup: bo
     frame.render_widget(outer, area);
     let Some(id) = app.selected() else {
         frame.render_widget(
-            Paragraph::new("No item selected.").style(theme.dim()),
+            Paragraph::new(t(app.lang, Msg::DetailNone)).style(theme.dim()),
             inner,
         );
         return;
@@ -41,21 +46,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, popup: bo
 }
 
 fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    // Status labels are padded by display width, so the values line up in either language.
+    let field = |msg: Msg| fit(t(lang, msg), 8);
     let mut out: Vec<Line> = Vec::new();
     let Some(text) = app.item_text(id) else {
-        out.push(Line::styled(format!("Unknown item {id}"), theme.error()));
+        out.push(Line::styled(
+            tf(lang, Msg::DetailUnknown, &[&id]),
+            theme.error(),
+        ));
         return out;
     };
-    out.push(Line::styled(text.en.clone(), theme.title()));
-    if let Some(zh) = &text.zh {
-        out.push(Line::raw(zh.clone()));
+    // Both texts, the operator's language first.
+    out.push(Line::styled(text.get(lang).to_string(), theme.title()));
+    match (lang, &text.zh) {
+        (Lang::En, Some(zh)) => out.push(Line::raw(zh.clone())),
+        (Lang::ZhTw, Some(_)) => out.push(Line::raw(text.en.clone())),
+        _ => {}
     }
-    out.push(Line::styled(place(&app.layout, id), theme.dim()));
+    out.push(Line::styled(place(&app.layout, id, lang), theme.dim()));
     if let Some(evidence) = app.layout.item(id).and_then(|i| i.evidence.as_ref()) {
         let (health, why) = crate::app::live::evidence(app, evidence);
-        let word = health.map_or("no data", crate::app::live::severity);
+        let word = i18n::severity(lang, health.map_or("no data", crate::app::live::severity));
         out.push(Line::from(vec![
-            Span::styled("Evidence ", theme.dim()),
+            Span::styled(t(lang, Msg::DetailEvidence), theme.dim()),
             Span::styled(
                 format!("{word}: {why}"),
                 super::panels::health_style(theme, health),
@@ -71,52 +85,61 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
         .iter()
         .position(|b| b.items().any(|i| i.id == id));
     let (label, style) = match &state.mark {
-        Mark::Done => (format!("{} Done", theme.symbols.done), theme.done()),
+        Mark::Done => (
+            tf(lang, Msg::DetailDone, &[&theme.symbols.done]),
+            theme.done(),
+        ),
         Mark::Skipped { reason } => (
-            format!("{} Skipped: {reason}", theme.symbols.skipped),
+            tf(lang, Msg::DetailSkipped, &[&theme.symbols.skipped, reason]),
             theme.skipped(),
         ),
         Mark::Open if app.is_overdue(id, block) => (
-            format!("{} Overdue: its block has ended", theme.symbols.overdue),
+            tf(lang, Msg::DetailOverdue, &[&theme.symbols.overdue]),
             theme.overdue(),
         ),
-        Mark::Open => ("Open".to_string(), theme.text()),
+        Mark::Open => (t(lang, Msg::DetailOpen).to_string(), theme.text()),
     };
     out.push(Line::from(vec![
-        Span::styled("Status  ", theme.dim()),
+        Span::styled(field(Msg::DetailStatus), theme.dim()),
         Span::styled(label, style),
     ]));
     if app.is_pending(id) {
-        out.push(Line::styled("        saving…", theme.saving()));
+        out.push(Line::styled(
+            format!("        {}", t(lang, Msg::DetailSaving)),
+            theme.saving(),
+        ));
     } else if app.is_unsaved(id) {
         out.push(Line::styled(
-            "        not yet saved (database unreachable)",
+            format!("        {}", t(lang, Msg::DetailUnsaved)),
             theme.saving(),
         ));
     }
     if let Some((who, at)) = &state.by {
         out.push(Line::from(vec![
-            Span::styled("By      ", theme.dim()),
+            Span::styled(field(Msg::DetailBy), theme.dim()),
             Span::raw(who.clone()),
         ]));
         let zone = app.layout.launch.zone.name();
         out.push(Line::from(vec![
-            Span::styled("When    ", theme.dim()),
+            Span::styled(field(Msg::DetailWhen), theme.dim()),
             Span::raw(format!("{} {zone}", launch_time(app, *at))),
         ]));
         out.push(Line::from(vec![
             Span::styled("        ", theme.dim()),
-            Span::styled(format!("{} local", local_time(app, *at)), theme.dim()),
+            Span::styled(
+                tf(lang, Msg::DetailLocal, &[&local_time(app, *at)]),
+                theme.dim(),
+            ),
         ]));
     }
 
     out.push(Line::raw(""));
     out.push(Line::styled(
-        format!("Notes ({})", state.notes.len()),
+        tf(lang, Msg::DetailNotes, &[&state.notes.len()]),
         theme.subheading(),
     ));
     if state.notes.is_empty() {
-        out.push(Line::styled("  none · n adds one", theme.dim()));
+        out.push(Line::styled(t(lang, Msg::DetailNoNotes), theme.dim()));
     }
     for &index in &state.notes {
         if let Some(event) = app.ledger.event(index)
@@ -133,24 +156,27 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
     }
 
     out.push(Line::raw(""));
-    out.push(Line::styled("History", theme.subheading()));
+    out.push(Line::styled(
+        t(lang, Msg::DetailHistory),
+        theme.subheading(),
+    ));
     if state.history.is_empty() {
-        out.push(Line::styled("  nothing yet", theme.dim()));
+        out.push(Line::styled(t(lang, Msg::DetailNothingYet), theme.dim()));
     }
     for &index in state.history.iter().rev() {
         let Some(event) = app.ledger.event(index) else {
             continue;
         };
         let what = match &event.change {
-            Change::Tick => "ticked".to_string(),
-            Change::Untick => "reopened".to_string(),
-            Change::Skip { reason } => format!("skipped: {reason}"),
-            Change::Note { text } => format!("noted: {text}"),
-            Change::Undo { .. } => "undid their last change".to_string(),
-            other => format!("{} {}", other.verb(), other.detail()),
+            Change::Tick => t(lang, Msg::HistTicked).to_string(),
+            Change::Untick => t(lang, Msg::HistReopened).to_string(),
+            Change::Skip { reason } => tf(lang, Msg::HistSkipped, &[reason]),
+            Change::Note { text } => tf(lang, Msg::HistNoted, &[text]),
+            Change::Undo { .. } => t(lang, Msg::HistUndid).to_string(),
+            other => format!("{} {}", i18n::verb(lang, other), i18n::detail(lang, other)),
         };
         let undone = if app.ledger.is_undone(&event.id) {
-            " (undone)"
+            t(lang, Msg::HistUndone)
         } else {
             ""
         };
@@ -170,7 +196,7 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
 }
 
 /// "Launch day › Morning of Launch 06:00–08:00 › System Checks"
-fn place(layout: &Layout, id: &str) -> String {
+fn place(layout: &Layout, id: &str, lang: Lang) -> String {
     let area = layout
         .tickables()
         .find(|(_, i, _)| *i == id)
@@ -185,11 +211,12 @@ fn place(layout: &Layout, id: &str) -> String {
                     .find(|s| s.items.iter().any(|i| i.id == id))
                     .map(|s| {
                         format!(
-                            "Launch day › {} {}–{} › {}",
-                            b.title.en,
+                            "{} › {} {}–{} › {}",
+                            View::LaunchDay.title_in(lang),
+                            b.title.get(lang),
                             b.start.format("%H:%M"),
                             b.end.format("%H:%M"),
-                            s.title.en
+                            s.title.get(lang)
                         )
                     })
             })
@@ -201,16 +228,23 @@ fn place(layout: &Layout, id: &str) -> String {
                 p.groups
                     .iter()
                     .find(|g| g.items.iter().any(|i| i.id == id))
-                    .map(|g| format!("Pre-launch › {} › {}", p.title.en, g.title.en))
+                    .map(|g| {
+                        format!(
+                            "{} › {} › {}",
+                            View::Prelaunch.title_in(lang),
+                            p.title.get(lang),
+                            g.title.get(lang)
+                        )
+                    })
             })
             .unwrap_or_default(),
         Some(Area::Expansion) => layout
             .expansion
             .iter()
             .find(|s| s.items.iter().any(|i| i.id == id))
-            .map(|s| format!("Expansion criteria › {}", s.title.en))
+            .map(|s| format!("{} › {}", t(lang, Msg::PlaceExpansion), s.title.get(lang)))
             .unwrap_or_default(),
-        Some(Area::Signoff) => "Sign-off".to_string(),
+        Some(Area::Signoff) => t(lang, Msg::PlaceSignoff).to_string(),
         None => String::new(),
     }
 }

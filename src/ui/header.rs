@@ -10,6 +10,7 @@ use super::text::{truncate, width};
 use super::{Theme, launch_hm};
 use crate::app::clock::countdown;
 use crate::app::{App, Phase, View};
+use crate::i18n::{self, Lang, Msg, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
@@ -19,19 +20,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let when = if cols >= 120 {
         format!(
             " · {} {} {}",
-            local.format("%a %Y-%m-%d"),
+            i18n::date_long(app.lang, local),
             launch_hm(app, app.now),
             zone.name()
         )
     } else {
         // "Taipei", not "CST", which would read as China or US Central time.
-        let city = zone
-            .name()
-            .rsplit('/')
-            .next()
-            .unwrap_or(zone.name())
-            .replace('_', " ");
-        format!(" {} {city}", local.format("%a %m-%d %H:%M"))
+        let city = i18n::city(app.lang, zone.name());
+        let date = i18n::date_short(app.lang, local);
+        format!(" {date} {} {city}", local.format("%H:%M"))
     };
     let outage = presence::outage_text(app);
     let alert = outage.is_some();
@@ -42,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let name_room = cols
         .saturating_sub(width(badge) + width(&when) + phase_width + 3)
         .max(8);
-    let name = truncate(&app.layout.launch.name.en, name_room);
+    let name = truncate(app.layout.launch.name.get(app.lang), name_room);
     let name = if app.demo { format!(" {name}") } else { name };
     let left_width = width(badge) + width(&name) + width(&when);
     let gap = cols.saturating_sub(left_width + phase_width);
@@ -64,13 +61,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ]);
 
     let mut tabs: Vec<Span> = Vec::new();
-    let compact = cols < 100;
+    // Chinese titles are wider: fall back to the short tabs whenever the full ones do not fit.
+    let full: usize = View::ALL
+        .iter()
+        .map(|v| width(&format!(" {} {} ", v.number(), v.title_in(app.lang))))
+        .sum();
+    let compact = cols < 100 || (app.lang != Lang::En && full + 8 > cols);
     for view in View::ALL {
         // Narrow: one space between tabs leaves room for the operator or "2 here".
         let label = if compact {
-            format!("{} {} ", view.number(), view.short_title())
+            format!("{} {} ", view.number(), view.short_title_in(app.lang))
         } else {
-            format!(" {} {} ", view.number(), view.title())
+            format!(" {} {} ", view.number(), view.title_in(app.lang))
         };
         let style = if view == app.view {
             theme.tab_active()
@@ -100,23 +102,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// unstyled and a ticking second costs the terminal only the digit that changed.
 pub fn phase_text(app: &App, theme: &Theme) -> (String, String) {
     let blocks = &app.layout.blocks;
-    let title = |i: usize| blocks.get(i).map_or("", |b| b.title.en.as_str());
+    let title = |i: usize| blocks.get(i).map_or("", |b| b.title.get(app.lang));
+    let lang = app.lang;
     let now = theme.symbols.now;
     match app.phase() {
-        Phase::Before { next, until } => (format!("{} starts in ", title(next)), countdown(until)),
+        Phase::Before { next, until } => (
+            tf(lang, Msg::PhaseStartsIn, &[&title(next)]),
+            countdown(until),
+        ),
         Phase::In { index, remaining } => (
-            format!("{now} {} · ends in ", title(index)),
+            tf(lang, Msg::PhaseEndsIn, &[&now, &title(index)]),
             countdown(remaining),
         ),
-        Phase::Gap { next, until } => (format!("Break · {} in ", title(next)), countdown(until)),
+        Phase::Gap { next, until } => {
+            (tf(lang, Msg::PhaseBreak, &[&title(next)]), countdown(until))
+        }
         Phase::After => {
             let (settled, total) = app
                 .ledger
                 .progress(blocks.iter().flat_map(|b| b.items()).map(|i| i.id.as_str()));
-            (
-                format!("Launch day over · {settled}/{total} settled"),
-                String::new(),
-            )
+            (tf(lang, Msg::PhaseOver, &[&settled, &total]), String::new())
         }
     }
 }

@@ -9,6 +9,7 @@ use super::Theme;
 use super::text::fit;
 use crate::action::KEY_HELP;
 use crate::app::App;
+use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.min(84);
@@ -23,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus())
-        .title(" Keys · any key closes ");
+        .title(t(app.lang, Msg::HelpTitle));
     let inner = outer.inner(popup);
     frame.render_widget(outer, popup);
     let mut lines: Vec<Line> = KEY_HELP
@@ -31,30 +32,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|(keys, what)| {
             Line::from(vec![
                 Span::styled(fit(keys, 12), theme.key()),
-                Span::raw(*what),
+                Span::raw(t(app.lang, *what)),
             ])
         })
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled(fit("operator", 12), theme.dim()),
+        Span::styled(fit(t(app.lang, Msg::HelpOperator), 12), theme.dim()),
         Span::raw(format!("{} · {}", app.author.operator, app.author.origin)),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(fit("layout", 12), theme.dim()),
+        Span::styled(fit(t(app.lang, Msg::HelpLayout), 12), theme.dim()),
         Span::raw(app.layout.source.clone()),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(fit("database", 12), theme.dim()),
+        Span::styled(fit(t(app.lang, Msg::HelpDatabase), 12), theme.dim()),
         Span::raw(app.db_path.clone()),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(fit("log", 12), theme.dim()),
+        Span::styled(fit(t(app.lang, Msg::HelpLog), 12), theme.dim()),
         Span::raw(app.log_path.clone()),
     ]));
-    lines.push(Line::styled(
-        "Every change is on disk before it is shown.",
-        theme.dim(),
-    ));
+    lines.push(Line::styled(t(app.lang, Msg::HelpSaved), theme.dim()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if area.width < 20 || area.height < 6 {
         frame.render_widget(
-            ratatui::widgets::Paragraph::new("warroom: terminal too small"),
+            ratatui::widgets::Paragraph::new(crate::i18n::t(app.lang, crate::i18n::Msg::TooSmall)),
             area,
         );
         return;

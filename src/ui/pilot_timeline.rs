@@ -7,9 +7,11 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, wrap};
 use super::{Theme, scrolled};
 use crate::app::App;
+use crate::i18n::{self, Msg, t, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
+    let lang = app.lang;
     let mut lines = Vec::new();
     let when_cols = app
         .layout
@@ -17,7 +19,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .flat_map(|p| &p.entries)
         .filter_map(|e| e.when.as_deref())
-        .map(super::text::width)
+        .map(|w| super::text::width(&i18n::period(app.lang, w)))
         .max()
         .unwrap_or(0);
     for phase in &app.layout.timeline {
@@ -25,18 +27,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             lines.push(Line::raw(""));
         }
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", phase.period), theme.heading()),
-            Span::styled(phase.title.en.clone(), theme.heading()),
+            Span::styled(
+                tf(lang, Msg::PilotPhase, &[&i18n::period(lang, &phase.period)]),
+                theme.heading(),
+            ),
+            Span::styled(phase.title.get(lang).to_string(), theme.heading()),
         ]));
         for entry in &phase.entries {
-            let when = entry.when.as_deref().unwrap_or("");
+            let when = i18n::period(lang, entry.when.as_deref().unwrap_or(""));
             let indent = 2 + when_cols + if when_cols > 0 { 2 } else { 0 };
-            for (n, part) in wrap(&entry.text.en, cols.saturating_sub(indent))
+            for (n, part) in wrap(entry.text.get(lang), cols.saturating_sub(indent))
                 .into_iter()
                 .enumerate()
             {
                 let label = if n == 0 {
-                    fit(when, when_cols)
+                    fit(&when, when_cols)
                 } else {
                     " ".repeat(when_cols)
                 };
@@ -51,9 +56,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if let Some(overview) = &app.layout.launch.overview {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Overview", theme.subheading()));
+        lines.push(Line::styled(
+            t(lang, Msg::PilotOverview),
+            theme.subheading(),
+        ));
         lines.extend(
-            wrap(&overview.en, cols)
+            wrap(overview.get(lang), cols)
                 .into_iter()
                 .map(|l| Line::styled(l, theme.dim())),
         );
@@ -61,13 +69,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let doc = &app.layout.document;
     let mut facts = Vec::new();
     if let Some(v) = &doc.version {
-        facts.push(format!("Document version {v}"));
+        facts.push(tf(lang, Msg::PilotVersion, &[v]));
     }
     if let Some(d) = &doc.last_updated {
-        facts.push(format!("last updated {d}"));
+        facts.push(tf(lang, Msg::PilotUpdated, &[d]));
     }
     if let Some(r) = &doc.next_review {
-        facts.push(format!("next review: {}", r.en));
+        facts.push(tf(lang, Msg::PilotReview, &[&r.get(lang)]));
     }
     if !facts.is_empty() {
         lines.push(Line::raw(""));
@@ -77,5 +85,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .map(|l| Line::styled(l, theme.dim())),
         );
     }
-    scrolled(frame, area, app, theme, " Pilot timeline ", lines);
+    scrolled(frame, area, app, theme, t(lang, Msg::PilotTitle), lines);
 }

@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::app::clock::countdown;
+use crate::i18n::{Msg, t, tf};
 use crate::store::presence::short_origin;
 
 /// The outage line, split like the phase text (label, running time) so the header can draw
@@ -10,15 +11,17 @@ use crate::store::presence::short_origin;
 pub fn outage_text(app: &App) -> Option<(String, String)> {
     let waiting = match app.unsaved.len() {
         0 => String::new(),
-        1 => " · 1 change not yet saved".to_string(),
-        n => format!(" · {n} changes not yet saved"),
+        1 => t(app.lang, Msg::OneUnsaved).to_string(),
+        n => tf(app.lang, Msg::ManyUnsaved, &[&n]),
     };
     match app.outage {
         Some(since) => Some((
-            "DB unreachable ".to_string(),
+            t(app.lang, Msg::DbUnreachable).to_string(),
             format!("{}{waiting}", countdown(app.now - since)),
         )),
-        None if !waiting.is_empty() => Some(("Saving…".to_string(), waiting)),
+        None if !waiting.is_empty() => {
+            Some((t(app.lang, Msg::SavingEllipsis).to_string(), waiting))
+        }
         None => None,
     }
 }
@@ -31,7 +34,7 @@ pub fn here_text(app: &App, compact: bool) -> Option<String> {
         return None;
     }
     if compact {
-        return Some(format!("{} here", app.peers.len() + 1));
+        return Some(tf(app.lang, Msg::HereCount, &[&(app.peers.len() + 1)]));
     }
     let others = app
         .peers
@@ -43,5 +46,5 @@ pub fn here_text(app: &App, compact: bool) -> Option<String> {
     let names: Vec<String> = std::iter::once(app.author.operator.clone())
         .chain(others)
         .collect();
-    Some(format!("here: {}", names.join(", ")))
+    Some(tf(app.lang, Msg::Here, &[&names.join(", ")]))
 }

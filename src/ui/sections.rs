@@ -8,12 +8,14 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::Theme;
 use super::text::{fit, width};
 use crate::app::{App, View};
+use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(" Progress ");
+        .title(t(app.lang, Msg::ProgressTitle));
+    let lang = app.lang;
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = inner.width as usize;
@@ -24,8 +26,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .iter()
             .map(|s| {
                 (
-                    s.number
-                        .map_or_else(|| s.title.en.clone(), |n| format!("{n}. {}", s.title.en)),
+                    s.number.map_or_else(
+                        || s.title.get(lang).to_string(),
+                        |n| format!("{n}. {}", s.title.get(lang)),
+                    ),
                     s.items().map(|i| i.id.as_str()).collect(),
                 )
             })
@@ -36,14 +40,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .iter()
                 .map(|s| {
                     (
-                        s.title.en.clone(),
+                        s.title.get(lang).to_string(),
                         s.items.iter().map(|i| i.id.as_str()).collect(),
                     )
                 })
                 .collect();
             if !layout.signoffs.is_empty() {
                 v.push((
-                    "Sign-offs".to_string(),
+                    t(lang, Msg::ProgressSignoffs).to_string(),
                     layout.signoffs.iter().map(|s| s.id.as_str()).collect(),
                 ));
             }
@@ -59,7 +63,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let count = format!("{settled}/{total}");
     lines.push(Line::from(vec![
         Span::styled(
-            fit("All", cols.saturating_sub(width(&count))),
+            fit(
+                t(lang, Msg::ProgressAll),
+                cols.saturating_sub(width(&count)),
+            ),
             theme.title(),
         ),
         Span::styled(count, theme.title()),

@@ -8,26 +8,31 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use super::text::{truncate, width};
 use crate::app::{App, Mode, PromptPurpose};
+use crate::i18n::{Msg, t, tf};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
+    let lang = app.lang;
     if let Mode::Prompt(prompt) = &app.mode {
         let item = |id: &str| {
             app.item_text(id)
-                .map_or_else(|| id.to_string(), |t| t.en.clone())
+                .map_or_else(|| id.to_string(), |t| t.get(lang).to_string())
         };
         let label = match &prompt.purpose {
             PromptPurpose::Skip { item: id } => {
-                format!("Skip “{}” because: ", truncate(&item(id), 30))
+                tf(lang, Msg::PromptSkip, &[&truncate(&item(id), 30)])
             }
-            PromptPurpose::Note { item: id } => format!("Note on “{}”: ", truncate(&item(id), 30)),
-            PromptPurpose::Search => "Search: ".to_string(),
-            PromptPurpose::Ack { source } => format!(
-                "Acknowledge “{}” — who is on it / why: ",
-                truncate(&app.source_title(source), 24)
+            PromptPurpose::Note { item: id } => {
+                tf(lang, Msg::PromptNote, &[&truncate(&item(id), 30)])
+            }
+            PromptPurpose::Search => t(lang, Msg::PromptSearch).to_string(),
+            PromptPurpose::Ack { source } => tf(
+                lang,
+                Msg::PromptAck,
+                &[&truncate(&app.source_title(source), 24)],
             ),
         };
-        let hint = "  Enter ok · Esc cancel";
+        let hint = t(lang, Msg::PromptHint);
         let room = cols.saturating_sub(width(&label) + width(hint) + 1).max(1);
         // Show the end of a long input, where the typing happens.
         let shown = tail(&prompt.input, room);
@@ -46,11 +51,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     if let Mode::Confirm { item, why } = &app.mode {
-        let text = app.item_text(item).map_or(item.as_str(), |t| t.en.as_str());
-        let line = format!(
-            " Evidence for “{}” is failing ({why}). Tick anyway? y / n",
-            truncate(text, 30)
-        );
+        let text = app.item_text(item).map_or(item.as_str(), |t| t.get(lang));
+        let line = tf(lang, Msg::ConfirmTick, &[&truncate(text, 30), why]);
         frame.render_widget(
             Paragraph::new(Line::styled(truncate(&line, cols), theme.error())),
             area,
@@ -72,30 +74,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let hints: &[(&str, &str)] = if app.view.is_checklist() {
+    let hints: &[(&str, Msg)] = if app.view.is_checklist() {
         &[
-            ("space", "tick"),
-            ("s", "skip"),
-            ("n", "note"),
-            ("u", "undo"),
-            ("/", "search"),
-            ("Enter", "detail"),
-            ("?", "help"),
-            ("q", "quit"),
+            ("space", Msg::HintTick),
+            ("s", Msg::HintSkip),
+            ("n", Msg::HintNote),
+            ("u", Msg::HintUndo),
+            ("/", Msg::HintSearch),
+            ("Enter", Msg::HintDetail),
+            ("?", Msg::HintHelp),
+            ("q", Msg::HintQuit),
         ]
     } else {
         &[
-            ("j/k", "scroll"),
-            ("Tab", "next view"),
-            ("1-8", "views"),
-            ("u", "undo"),
-            ("?", "help"),
-            ("q", "quit"),
+            ("j/k", Msg::HintScroll),
+            ("Tab", Msg::HintNextView),
+            ("1-8", Msg::HintViews),
+            ("u", Msg::HintUndo),
+            ("?", Msg::HintHelp),
+            ("q", Msg::HintQuit),
         ]
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for (key, what) in hints {
+        let what = t(lang, *what);
         let piece = width(key) + width(what) + 3;
         if used + piece > cols {
             break;

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block as Frame_, Borders, Paragraph};
 use super::Theme;
 use super::text::{fit, fit_right, truncate, width};
 use crate::app::{App, Mark, Phase};
+use crate::i18n::{Msg, t, tf};
 use crate::layout::Block;
 
 struct BlockInfo {
@@ -41,7 +42,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let outer = Frame_::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(" Timeline ");
+        .title(t(app.lang, Msg::TimelineTitle));
+    let lang = app.lang;
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = inner.width as usize;
@@ -56,7 +58,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|i| i.id.as_str());
     let (settled, total) = app.ledger.progress(all);
     lines.push(Line::from(vec![
-        Span::styled(fit("Day", cols.saturating_sub(8)), theme.title()),
+        Span::styled(
+            fit(t(lang, Msg::TimelineDay), cols.saturating_sub(8)),
+            theme.title(),
+        ),
         Span::styled(fit_right(&format!("{settled}/{total}"), 8), theme.title()),
     ]));
     let (full, empty) = theme.bar(settled, total, cols);
@@ -76,10 +81,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .get(index.wrapping_sub(1))
                 .map(|b| b.end.format("%H:%M").to_string())
                 .unwrap_or_default();
-            let gap = format!(
-                "{}{prev_end}–{} break",
-                theme.symbols.now,
-                block.start.format("%H:%M")
+            let gap = tf(
+                lang,
+                Msg::TimelineBreak,
+                &[&theme.symbols.now, &prev_end, &block.start.format("%H:%M")],
             );
             lines.push(Line::styled(truncate(&gap, cols), theme.current()));
         }
@@ -105,7 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled(count, count_style(theme, &i)),
         ]));
         lines.push(Line::styled(
-            fit(&format!(" {}", block.title.en), cols),
+            fit(&format!(" {}", block.title.get(lang)), cols),
             if current {
                 theme.current()
             } else {
@@ -121,21 +126,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if current {
             // The ticking countdown lives in the header only, so a second costs one changed cell.
             lines.push(Line::styled(
-                truncate(&format!(" now · until {}", block.end.format("%H:%M")), cols),
+                truncate(
+                    &tf(lang, Msg::TimelineNow, &[&block.end.format("%H:%M")]),
+                    cols,
+                ),
                 theme.current(),
             ));
         }
         if i.overdue > 0 {
             lines.push(Line::styled(
                 truncate(
-                    &format!(" {} {} overdue", theme.symbols.overdue, i.overdue),
+                    &tf(
+                        lang,
+                        Msg::TimelineOverdue,
+                        &[&theme.symbols.overdue, &i.overdue],
+                    ),
                     cols,
                 ),
                 theme.overdue(),
             ));
         } else if i.ended && i.settled == i.total {
             lines.push(Line::styled(
-                truncate(&format!(" {} complete", theme.symbols.done), cols),
+                truncate(
+                    &tf(lang, Msg::TimelineComplete, &[&theme.symbols.done]),
+                    cols,
+                ),
                 theme.done(),
             ));
         }
@@ -144,12 +159,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Phase::Before { .. } => {
             lines.insert(
                 2,
-                Line::styled(truncate("Launch not started yet", cols), theme.current()),
+                Line::styled(
+                    truncate(t(lang, Msg::TimelineNotStarted), cols),
+                    theme.current(),
+                ),
             );
         }
         Phase::After => {
             lines.push(Line::raw(""));
-            lines.push(Line::styled(truncate("Launch day over", cols), theme.dim()));
+            lines.push(Line::styled(
+                truncate(t(lang, Msg::TimelineOver), cols),
+                theme.dim(),
+            ));
         }
         _ => {}
     }
@@ -169,6 +190,7 @@ fn count_style(theme: &Theme, i: &BlockInfo) -> ratatui::style::Style {
 /// Two lines for narrow terminals: every block's progress, then the current block's countdown.
 pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
+    let lang = app.lang;
     let phase = app.phase();
     let mut spans: Vec<Span> = Vec::new();
     for (index, block) in app.layout.blocks.iter().enumerate() {
@@ -210,12 +232,12 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|(i, b)| info(app, i, b).overdue)
         .sum();
     let mut second = vec![Span::styled(
-        format!(" Day {settled}/{total} settled"),
+        tf(lang, Msg::StripDay, &[&settled, &total]),
         theme.title(),
     )];
     if overdue > 0 {
         second.push(Span::styled(
-            format!(" · {} {overdue} overdue", theme.symbols.overdue),
+            tf(lang, Msg::StripOverdue, &[&theme.symbols.overdue, &overdue]),
             theme.overdue(),
         ));
     }

@@ -2,6 +2,7 @@
 //! or clear its alert — on the crossing, after `raise_after` bad polls in a row, never on every
 //! poll — so one slow answer does not flap the screen.
 
+use crate::i18n::{Msg, tf};
 use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -113,9 +114,10 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
             ring(app, result.source, result.at, effects);
             say(
                 app,
-                format!(
-                    "Still critical: {} — {} (press a to acknowledge)",
-                    source.title.en, detail
+                tf(
+                    app.lang,
+                    Msg::FlashStillCritical,
+                    &[&source.title.get(app.lang), &detail],
                 ),
                 true,
             );

@@ -4,6 +4,7 @@
 mod live;
 
 use crate::app::live::severity;
+use crate::i18n::{self, Msg as UiMsg, t, tf};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -236,7 +237,7 @@ fn selected_item(app: &App) -> Option<String> {
 
 fn describe(app: &App, item: &str) -> String {
     app.item_text(item)
-        .map_or_else(|| item.to_string(), |t| t.en.clone())
+        .map_or_else(|| item.to_string(), |t| t.get(app.lang).to_string())
 }
 
 /// Queues a change for the store. Nothing on screen changes until it is committed.
@@ -258,7 +259,7 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     };
     if app.is_pending(&item) {
-        say(app, "Still saving the last change to this item…", false);
+        say(app, t(app.lang, UiMsg::FlashStillSaving), false);
         return;
     }
     if *app.ledger.mark(&item) == Mark::Done {
@@ -305,7 +306,7 @@ fn skip(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     };
     if app.is_pending(&item) {
-        say(app, "Still saving the last change to this item…", false);
+        say(app, t(app.lang, UiMsg::FlashStillSaving), false);
         return;
     }
     if matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
@@ -334,7 +335,7 @@ fn acknowledge(app: &mut App) {
                 input: String::new(),
             })
         }
-        None => say(app, "No open alert waits for an acknowledgement", false),
+        None => say(app, t(app.lang, UiMsg::FlashNoAlert), false),
     }
 }
 
@@ -342,7 +343,7 @@ fn undo(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(target) = app.ledger.last_undoable(&app.author.operator).cloned() else {
         say(
             app,
-            format!("Nothing of {}'s left to undo today", app.author.operator),
+            tf(app.lang, UiMsg::FlashNothingToUndo, &[&app.author.operator]),
             false,
         );
         return;
@@ -381,12 +382,13 @@ fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
     match prompt.purpose {
         PromptPurpose::Search => {
             if app.item_ids(app.view).is_empty() && !app.filter.is_empty() {
-                say(app, format!("No item matches “{}”", app.filter), false);
+                let text = tf(app.lang, UiMsg::FlashNoMatch, &[&app.filter]);
+                say(app, text, false);
             }
         }
         PromptPurpose::Skip { item } => {
             if text.is_empty() {
-                say(app, "Not skipped: a skip needs a reason", true);
+                say(app, t(app.lang, UiMsg::FlashSkipNeedsReason), true);
                 app.mode = Mode::Prompt(Prompt {
                     purpose: PromptPurpose::Skip { item },
                     input: String::new(),
@@ -397,7 +399,7 @@ fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
         }
         PromptPurpose::Ack { source } => {
             if text.is_empty() {
-                say(app, "Not acknowledged: say who is on it or why", true);
+                say(app, t(app.lang, UiMsg::FlashAckNeedsReason), true);
                 app.mode = Mode::Prompt(Prompt {
                     purpose: PromptPurpose::Ack { source },
                     input: String::new(),
@@ -429,41 +431,37 @@ fn store_reply(app: &mut App, reply: Reply) {
             app.unsaved.remove(&stored.event.id);
             let message = summary(app, &stored.event);
             app.ledger.apply(stored);
-            say(app, format!("Saved: {message}"), false);
+            say(app, tf(app.lang, UiMsg::FlashSaved, &[&message]), false);
         }
         Reply::Failed { event, error } => {
             app.pending.remove(&event.id);
             let message = summary(app, &event);
-            say(app, format!("NOT SAVED ({message}): {error}"), true);
+            let text = tf(app.lang, UiMsg::FlashNotSaved, &[&message, &error]);
+            say(app, text, true);
         }
         Reply::Arrived(events) => arrived(app, events),
-        Reply::ReadFailed(error) => say(app, format!("Cannot read the log: {error}"), true),
+        Reply::ReadFailed(error) => {
+            let text = tf(app.lang, UiMsg::FlashReadFailed, &[&error]);
+            say(app, text, true)
+        }
         Reply::Journaled(event) => {
             app.pending.remove(&event.id);
             let message = summary(app, &event);
             app.ledger.apply_provisional(event.clone());
             app.unsaved.insert(event.id, event);
-            say(
-                app,
-                format!("Kept on this machine, not yet saved: {message}"),
-                false,
-            );
+            say(app, tf(app.lang, UiMsg::FlashKept, &[&message]), false);
         }
         Reply::Outage { since } => {
             // `since` is wall-clock; the header counts on the app's clock (which a rehearsal
             // may have moved), so keep the same distance from now.
             app.outage = Some(app.now - (Utc::now() - since));
-            say(
-                app,
-                "Database unreachable: changes are kept on this machine",
-                true,
-            );
+            say(app, t(app.lang, UiMsg::FlashOutage), true);
         }
         Reply::Reconnected { saved } => {
             app.outage = None;
             let text = match saved {
-                0 => "Database reachable again".to_string(),
-                n => format!("Database reachable again: {n} kept changes saved"),
+                0 => t(app.lang, UiMsg::FlashReconnected).to_string(),
+                n => tf(app.lang, UiMsg::FlashReconnectedSaved, &[&n]),
             };
             say(app, text, false);
         }
@@ -485,7 +483,11 @@ fn arrived(app: &mut App, events: Vec<Stored>) {
         }
     }
     if let Some(event) = latest_other {
-        let message = format!("{}: {}", event.operator, summary(app, &event));
+        let message = tf(
+            app.lang,
+            UiMsg::FlashFrom,
+            &[&event.operator, &summary(app, &event)],
+        );
         say(app, message, false);
     }
 }
@@ -497,20 +499,24 @@ pub fn summary(app: &App, event: &Event) -> String {
         .as_deref()
         .map(|i| describe(app, i))
         .unwrap_or_default();
+    let lang = app.lang;
     match &event.change {
-        Change::Tick => format!("ticked “{item}”"),
-        Change::Untick => format!("reopened “{item}”"),
-        Change::Skip { reason } => format!("skipped “{item}” ({reason})"),
-        Change::Note { .. } => format!("note on “{item}”"),
-        Change::Undo { .. } => format!("undid a change to “{item}”"),
+        Change::Tick => tf(lang, UiMsg::SumTicked, &[&item]),
+        Change::Untick => tf(lang, UiMsg::SumReopened, &[&item]),
+        Change::Skip { reason } => tf(lang, UiMsg::SumSkipped, &[&item, reason]),
+        Change::Note { .. } => tf(lang, UiMsg::SumNote, &[&item]),
+        Change::Undo { .. } => tf(lang, UiMsg::SumUndid, &[&item]),
         other => match other.alert_source() {
-            Some(source) => format!(
-                "{} {}: {}",
-                other.verb(),
-                app.source_title(source),
-                other.detail()
+            Some(source) => tf(
+                lang,
+                UiMsg::SumAlert,
+                &[
+                    &i18n::verb(lang, other),
+                    &app.source_title(source),
+                    &i18n::detail(lang, other),
+                ],
             ),
-            None => format!("{} “{item}”", other.verb()),
+            None => tf(lang, UiMsg::SumOther, &[&i18n::verb(lang, other), &item]),
         },
     }
 }

@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
-use crate::app::live::age;
+use crate::i18n::{self, Msg, age, t, tf};
 use crate::store::Change;
 use crate::ui::text::truncate;
 use crate::ui::{Theme, launch_hm};
@@ -30,7 +30,7 @@ fn whom_to_call(app: &App, source: &str) -> Option<String> {
         .map(|p| {
             format!(
                 "{} {}",
-                p.role.en,
+                p.role.get(app.lang),
                 p.phone.as_deref().or(p.reference.as_deref()).unwrap_or("")
             )
         })
@@ -39,6 +39,7 @@ fn whom_to_call(app: &App, source: &str) -> Option<String> {
 }
 
 pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line<'a>> {
+    let lang = app.lang;
     let mut lines = Vec::new();
     for alert in app.ledger.alerts().iter().rev().filter(|a| a.is_open()) {
         let style = if alert.is_critical() {
@@ -48,16 +49,16 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         };
         let title = app.source_title(&alert.source);
         let state = match &alert.ack {
-            Some((who, _, why)) => format!("ack {who}: {why}"),
-            None => "press a to acknowledge".into(),
+            Some((who, _, why)) => tf(lang, Msg::AlertAck, &[who, why]),
+            None => t(lang, Msg::AlertPressA).into(),
         };
         let head = format!(
             "{} {} {} {} · {} · {}",
             theme.symbols.overdue,
             launch_hm(app, alert.raised_at),
-            alert.severity,
+            i18n::severity(lang, &alert.severity),
             title,
-            age(app.now - alert.raised_at),
+            age(lang, app.now - alert.raised_at),
             alert.detail
         );
         lines.push(Line::styled(truncate(&head, cols), style));
@@ -67,14 +68,14 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         ));
         if let Some(call) = whom_to_call(app, &alert.source) {
             lines.push(Line::styled(
-                truncate(&format!("  call {call}"), cols),
+                truncate(&tf(lang, Msg::AlertCall, &[&call]), cols),
                 theme.key(),
             ));
         }
     }
     if lines.is_empty() {
         lines.push(Line::styled(
-            format!("{} no open alerts", theme.symbols.done),
+            tf(lang, Msg::AlertNone, &[&theme.symbols.done]),
             theme.done(),
         ));
     }
@@ -88,7 +89,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
             (_, Some(source), _) => app.source_title(source),
             (_, None, Some(item)) => app
                 .item_text(item)
-                .map_or_else(|| item.to_string(), |t| t.en.clone()),
+                .map_or_else(|| item.to_string(), |t| t.get(lang).to_string()),
             _ => String::new(),
         };
         let style = match &e.change {
@@ -96,21 +97,16 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
             Change::AlertCleared { .. } => theme.done(),
             _ => theme.dim(),
         };
-        let detail = e.change.detail();
+        let detail = i18n::detail(lang, &e.change);
+        let verb = i18n::verb(lang, &e.change);
         let text = if detail.is_empty() {
-            format!(
-                "{} {} {} {}",
-                launch_hm(app, e.at),
-                e.operator,
-                e.change.verb(),
-                about
-            )
+            format!("{} {} {} {}", launch_hm(app, e.at), e.operator, verb, about)
         } else {
             format!(
                 "{} {} {} {} — {detail}",
                 launch_hm(app, e.at),
                 e.operator,
-                e.change.verb(),
+                verb,
                 about
             )
         };

@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::{no_data, sources};
 use crate::app::App;
+use crate::i18n::{Msg, t, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
 use crate::ui::text::truncate;
@@ -15,7 +16,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let Some((source, state)) = sources(app, panel).into_iter().next() else {
         return Vec::new();
     };
-    if let Some(why) = no_data(source, state) {
+    if let Some(why) = no_data(app.lang, source, state) {
         return vec![Line::styled(truncate(&why, cols), theme.dim())];
     }
     let get = |name: &str| state.field(name).unwrap_or(0.0).max(0.0);
@@ -40,19 +41,33 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let p = part(in_progress).min(bar_cols - d - f);
     let rest = bar_cols - d - f - p;
     let s = &theme.symbols;
+    let lang = app.lang;
     let rate_span = match rate {
         Some(r) if r >= *completion_target => Span::styled(
-            format!("completion {r:.1} % ≥ {completion_target:.0} % {}", s.done),
+            tf(
+                lang,
+                Msg::DelivOk,
+                &[
+                    &format!("{r:.1}"),
+                    &format!("{completion_target:.0}"),
+                    &s.done,
+                ],
+            ),
             theme.done(),
         ),
         Some(r) => Span::styled(
-            format!(
-                "completion {r:.1} % < {completion_target:.0} % {}",
-                s.overdue
+            tf(
+                lang,
+                Msg::DelivBad,
+                &[
+                    &format!("{r:.1}"),
+                    &format!("{completion_target:.0}"),
+                    &s.overdue,
+                ],
             ),
             theme.overdue(),
         ),
-        None => Span::styled("completion – (nothing finished yet)", theme.dim()),
+        None => Span::styled(t(lang, Msg::DelivNone), theme.dim()),
     };
     vec![
         Line::from(vec![
@@ -63,8 +78,15 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
         ]),
         Line::styled(
             truncate(
-                &format!(
-                    "{delivered:.0} delivered · {in_progress:.0} in progress · {failed:.0} failed · {total:.0} today"
+                &tf(
+                    lang,
+                    Msg::DelivCounts,
+                    &[
+                        &format!("{delivered:.0}"),
+                        &format!("{in_progress:.0}"),
+                        &format!("{failed:.0}"),
+                        &format!("{total:.0}"),
+                    ],
                 ),
                 cols,
             ),

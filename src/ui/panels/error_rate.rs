@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::{health_style, health_word, no_data, sources, sparkline};
 use crate::app::App;
+use crate::i18n::{Msg, tf};
 use crate::layout::Panel;
 use crate::ui::Theme;
 use crate::ui::text::truncate;
@@ -17,7 +18,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let Some((source, state)) = sources(app, panel).into_iter().next() else {
         return Vec::new();
     };
-    if let Some(why) = no_data(source, state) {
+    if let Some(why) = no_data(app.lang, source, state) {
         return vec![Line::styled(truncate(&why, cols), theme.dim())];
     }
     let value = state.value().map_or_else(|| "–".to_string(), percent);
@@ -26,13 +27,13 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
         .spec
         .warn
         .iter()
-        .map(|c| format!("warn unless {}", c.text))
+        .map(|c| tf(app.lang, Msg::ErrWarnUnless, &[&c.text]))
         .chain(
             source
                 .spec
                 .critical
                 .iter()
-                .map(|c| format!("critical unless {}", c.text)),
+                .map(|c| tf(app.lang, Msg::ErrCriticalUnless, &[&c.text])),
         )
         .collect();
     vec![
@@ -41,7 +42,10 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 format!("{value:>8}  "),
                 health_style(theme, state.health).patch(theme.title()),
             ),
-            Span::styled(health_word(state.health), health_style(theme, state.health)),
+            Span::styled(
+                health_word(app.lang, state.health),
+                health_style(theme, state.health),
+            ),
         ]),
         Line::styled(
             sparkline(&points, cols, theme),

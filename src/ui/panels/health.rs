@@ -4,14 +4,16 @@ use ratatui::text::{Line, Span};
 
 use super::{health_style, health_word, no_data, sources};
 use crate::app::App;
+use crate::i18n::{Msg, tf};
 use crate::layout::Panel;
 use crate::ui::text::{fit, fit_right, truncate};
 use crate::ui::{Theme, launch_hm};
 
 pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Line<'a>> {
+    let lang = app.lang;
     let name_cols = sources(app, panel)
         .iter()
-        .map(|(s, _)| crate::ui::text::width(&s.title.en))
+        .map(|(s, _)| crate::ui::text::width(s.title.get(lang)))
         .max()
         .unwrap_or(8)
         .clamp(6, 18);
@@ -26,11 +28,11 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
             };
             let mut spans = vec![
                 Span::styled(format!("{mark} "), style),
-                Span::styled(fit(&source.title.en, name_cols), theme.text()),
+                Span::styled(fit(source.title.get(lang), name_cols), theme.text()),
                 Span::raw(" "),
             ];
             let rest_cols = cols.saturating_sub(name_cols + 3);
-            if let Some(why) = no_data(source, state) {
+            if let Some(why) = no_data(lang, source, state) {
                 spans.push(Span::styled(
                     truncate(&why, rest_cols),
                     if source.missing_env.is_empty() {
@@ -41,13 +43,13 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 ));
                 return Line::from(spans);
             }
-            let latency = state
-                .observation()
-                .map_or(String::new(), |o| format!("{} ms", o.elapsed.as_millis()));
-            let since = state
-                .since
-                .map_or(String::new(), |t| format!("since {}", launch_hm(app, t)));
-            spans.push(Span::styled(fit(health_word(state.health), 9), style));
+            let latency = state.observation().map_or(String::new(), |o| {
+                tf(lang, Msg::AgeMs, &[&o.elapsed.as_millis()])
+            });
+            let since = state.since.map_or(String::new(), |at| {
+                tf(lang, Msg::HealthSince, &[&launch_hm(app, at)])
+            });
+            spans.push(Span::styled(fit(health_word(lang, state.health), 9), style));
             spans.push(Span::styled(fit_right(&latency, 8), theme.text()));
             spans.push(Span::raw(" "));
             let tail = match &state.reason {

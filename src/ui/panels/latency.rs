@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::{no_data, sources, sparkline};
 use crate::app::App;
+use crate::i18n::{Msg, t, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
 use crate::ui::text::truncate;
@@ -21,7 +22,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let Some((source, state)) = sources(app, panel).into_iter().next() else {
         return Vec::new();
     };
-    if let Some(why) = no_data(source, state) {
+    if let Some(why) = no_data(app.lang, source, state) {
         return vec![Line::styled(truncate(&why, cols), theme.dim())];
     }
     let measure = |field: &str, target: f64| -> Span<'a> {
@@ -37,17 +38,17 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 format!("{v:.0} ms > {target:.0} {}", theme.symbols.overdue),
                 theme.overdue(),
             ),
-            None => Span::styled(format!("no {field} in the answer"), theme.dim()),
+            None => Span::styled(tf(app.lang, Msg::LatencyMissing, &[&field]), theme.dim()),
         }
     };
     let points: Vec<f64> = state.points(p95_field).collect();
     vec![
         Line::from(vec![
-            Span::styled("p95 ", theme.dim()),
+            Span::styled(t(app.lang, Msg::LabelP95), theme.dim()),
             measure(p95_field, *p95_target_ms),
         ]),
         Line::from(vec![
-            Span::styled("avg ", theme.dim()),
+            Span::styled(t(app.lang, Msg::LabelAvg), theme.dim()),
             measure(avg_field, *avg_target_ms),
         ]),
         Line::styled(sparkline(&points, cols, theme), theme.dim()),

@@ -20,7 +20,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::Theme;
 use super::text::{truncate, width};
 use crate::app::App;
-use crate::app::live::{SourceState, age};
+use crate::app::live::SourceState;
+use crate::i18n::{Lang, Msg, age, t, tf};
 use crate::layout::{LiveSource, Panel, PanelKind};
 use crate::sources::Health;
 
@@ -63,7 +64,7 @@ pub fn render_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let panels = &app.layout.panels;
     if panels.is_empty() {
-        let text = "This layout declares no [[panel]]s. See layouts/luckygas-pilot.toml for health, error rate, latency, deliveries, tickets, criteria and alerts panels.";
+        let text = t(app.lang, Msg::NoPanels);
         frame.render_widget(
             Paragraph::new(text)
                 .style(theme.dim())
@@ -95,14 +96,14 @@ pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         let index = app.panel_focus % panels.len();
         let [tabs, body] = Split::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let mut spans = vec![Span::styled(" p next: ", theme.dim())];
+        let mut spans = vec![Span::styled(t(app.lang, Msg::PanelNext), theme.dim())];
         for (i, p) in panels.iter().enumerate() {
             let style = if i == index {
                 theme.tab_active()
             } else {
                 health_style(theme, panel_health(app, p))
             };
-            spans.push(Span::styled(format!(" {} ", p.title.en), style));
+            spans.push(Span::styled(format!(" {} ", p.title.get(app.lang)), style));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
         render_panel(frame, body, app, theme, &panels[index]);
@@ -115,7 +116,7 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     }
     let health = panel_health(app, panel);
     let fresh = freshness(app, panel);
-    let title = format!(" {} ", panel.title.en);
+    let title = format!(" {} ", panel.title.get(app.lang));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(match health {
@@ -142,10 +143,10 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
                 }
                 v
             });
-        let text = format!(
-            "No backend configured: set {} (e.g. export {}=https://api.example.tw) or run `warroom demo`.",
-            names.join(", "),
-            names.first().map_or("", String::as_str)
+        let text = tf(
+            app.lang,
+            Msg::NoBackendPanel,
+            &[&names.join(", "), &names.first().map_or("", String::as_str)],
         );
         let lines: Vec<Line> = crate::ui::text::wrap(&text, inner.width as usize)
             .into_iter()
@@ -215,34 +216,38 @@ pub fn health_style(theme: &Theme, health: Option<Health>) -> Style {
     }
 }
 
-pub fn health_word(health: Option<Health>) -> &'static str {
-    match health {
-        Some(Health::Ok) => "ok",
-        Some(Health::Warn) => "degraded",
-        Some(Health::Critical) => "critical",
-        None => "waiting",
-    }
+pub fn health_word(lang: Lang, health: Option<Health>) -> &'static str {
+    t(
+        lang,
+        match health {
+            Some(Health::Ok) => Msg::SeverityOk,
+            Some(Health::Warn) => Msg::HealthDegraded,
+            Some(Health::Critical) => Msg::SeverityCritical,
+            None => Msg::HealthWaiting,
+        },
+    )
 }
 
 /// "ok 4 s ago", "last success 2 min ago", "stale 45 s", "not configured".
 pub fn freshness(app: &App, panel: &Panel) -> String {
+    let lang = app.lang;
     if matches!(panel.kind, PanelKind::Alerts) {
         let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
-        return format!("{open} open");
+        return tf(lang, Msg::FreshOpen, &[&open]);
     }
     let list = sources(app, panel);
     if list.is_empty() {
         return String::new();
     }
     if list.iter().all(|(s, _)| !s.missing_env.is_empty()) {
-        return "not configured".into();
+        return t(lang, Msg::FreshNotConfigured).into();
     }
     let latest: Option<DateTime<Utc>> = list
         .iter()
         .filter_map(|(_, s)| s.latest.as_ref().map(|(at, _)| *at))
         .max();
     let Some(latest) = latest else {
-        return "waiting for first answer".into();
+        return t(lang, Msg::FreshWaiting).into();
     };
     let stale = list.iter().any(|(src, s)| {
         // Intervals are real time; a rehearsal clock runs faster than that.
@@ -253,27 +258,28 @@ pub fn freshness(app: &App, panel: &Panel) -> String {
     let last_ok: Option<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.last_ok).max();
     if failing {
         return match last_ok {
-            Some(t) => format!("last success {} ago", age(app.now - t)),
-            None => "no success yet".into(),
+            Some(at) => tf(lang, Msg::FreshLastSuccess, &[&age(lang, app.now - at)]),
+            None => t(lang, Msg::FreshNoSuccess).into(),
         };
     }
-    let word = if stale { "stale" } else { "ok" };
-    format!("{word} {} ago", age(app.now - latest))
+    let word = if stale { Msg::FreshStale } else { Msg::FreshOk };
+    tf(lang, word, &[&age(lang, app.now - latest)])
 }
 
 /// Why a source has nothing to show: not configured, waiting, or its error.
-pub fn no_data(source: &LiveSource, state: &SourceState) -> Option<String> {
+pub fn no_data(lang: Lang, source: &LiveSource, state: &SourceState) -> Option<String> {
     if !source.missing_env.is_empty() {
-        return Some(format!(
-            "no backend configured: set {} (or run `warroom demo`)",
-            source.missing_env.join(", ")
+        return Some(tf(
+            lang,
+            Msg::NoBackendSource,
+            &[&source.missing_env.join(", ")],
         ));
     }
     if let Some(e) = state.error() {
         return Some(e.to_string());
     }
     if state.latest.is_none() {
-        return Some("waiting for the first answer…".into());
+        return Some(t(lang, Msg::WaitingFirst).into());
     }
     None
 }
@@ -299,6 +305,7 @@ pub fn sparkline(values: &[f64], cols: usize, theme: &Theme) -> String {
 
 /// One line: "API ✓  DB ✓  Maps ✗ · err 0.4 % · p95 180 ms · 2 alerts" for small terminals.
 pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.lang;
     let unconfigured: Vec<&str> = app
         .layout
         .sources
@@ -308,9 +315,11 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if !app.layout.sources.is_empty()
         && app.layout.sources.iter().all(|s| !s.missing_env.is_empty())
     {
-        let name = unconfigured.first().copied().unwrap_or("the backend URL");
-        let text =
-            format!(" Live panels: no backend configured — set {name} or run `warroom demo`");
+        let name = unconfigured
+            .first()
+            .copied()
+            .unwrap_or(t(lang, Msg::StripBackendUrl));
+        let text = tf(lang, Msg::StripNoBackend, &[&name]);
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate(&text, area.width as usize),
@@ -335,7 +344,15 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.saving()
         };
         spans.push(Span::styled(
-            format!(" {open} alert{}", if open == 1 { "" } else { "s" }),
+            tf(
+                lang,
+                if open == 1 {
+                    Msg::StripAlert
+                } else {
+                    Msg::StripAlerts
+                },
+                &[&open],
+            ),
             style,
         ));
     }
@@ -350,19 +367,27 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let label = match &panel.kind {
             PanelKind::Alerts => continue,
             PanelKind::ErrorRate => match first.and_then(|s| s.value()) {
-                Some(v) => format!("err {}", error_rate::percent(v).replace(' ', "")),
-                None => "err –".into(),
+                Some(v) => tf(
+                    lang,
+                    Msg::StripErr,
+                    &[&error_rate::percent(v).replace(' ', "")],
+                ),
+                None => t(lang, Msg::StripErrNone).into(),
             },
             PanelKind::Latency { p95_field, .. } => {
                 match first.and_then(|s| s.field(p95_field).or(s.value())) {
-                    Some(v) => format!("p95 {v:.0}ms"),
-                    None => "p95 –".into(),
+                    Some(v) => tf(lang, Msg::StripP95, &[&format!("{v:.0}")]),
+                    None => t(lang, Msg::StripP95None).into(),
                 }
             }
             PanelKind::Deliveries { .. } => {
                 match first.and_then(|s| Some((s.field("delivered")?, s.field("total")?))) {
-                    Some((d, t)) => format!("deliv {d:.0}/{t:.0}"),
-                    None => "deliv –".into(),
+                    Some((d, total)) => tf(
+                        lang,
+                        Msg::StripDeliv,
+                        &[&format!("{d:.0}"), &format!("{total:.0}")],
+                    ),
+                    None => t(lang, Msg::StripDelivNone).into(),
                 }
             }
             PanelKind::Tickets { rows, .. } => match first
@@ -370,18 +395,18 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .and_then(|o| o.body.as_ref())
                 .and_then(|b| tickets::open_tickets(b, rows).ok())
             {
-                Some(list) => format!("tix {}", list.len()),
-                None => "tix –".into(),
+                Some(list) => tf(lang, Msg::StripTix, &[&list.len()]),
+                None => t(lang, Msg::StripTixNone).into(),
             },
-            PanelKind::Criteria { .. } => "targets".into(),
-            PanelKind::Health => short_title(&panel.title.en),
+            PanelKind::Criteria { .. } => t(lang, Msg::StripTargets).into(),
+            PanelKind::Health => short_title(panel.title.get(lang)),
         };
         spans.push(Span::styled(
             format!(" {label} {mark}"),
             health_style(theme, health),
         ));
     }
-    spans.push(Span::styled("  8/p: panels", theme.dim()));
+    spans.push(Span::styled(t(lang, Msg::StripPanels), theme.dim()));
     // Drop words from the end until the line fits (the alerts come first and stay).
     while spans.iter().map(|s| width(&s.content)).sum::<usize>() > area.width as usize
         && spans.len() > 1

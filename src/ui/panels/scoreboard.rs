@@ -4,9 +4,10 @@
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
+use crate::i18n::{self, Msg, tf};
 use crate::layout::{Comparison, Panel, PanelKind, Target, TargetValue, ValueRef};
 use crate::ui::Theme;
-use crate::ui::text::{fit, truncate};
+use crate::ui::text::{fit, fit_right};
 
 /// The live number a binding points at, in the target's unit.
 pub fn measure(app: &App, r: &ValueRef) -> Option<f64> {
@@ -47,7 +48,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     };
     let Some(targets) = app.layout.criteria.iter().find(|w| w.week == *week) else {
         return vec![Line::styled(
-            format!("no week {week} targets in the layout"),
+            tf(app.lang, Msg::ScoreNoWeek, &[week]),
             theme.dim(),
         )];
     };
@@ -63,7 +64,11 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
             let value = binding.and_then(|r| measure(app, r));
             let unit = t.unit.as_deref().unwrap_or("");
             let (shown, verdict, style) = match (binding, value) {
-                (None, _) => ("not live".to_string(), String::new(), theme.dim()),
+                (None, _) => (
+                    i18n::t(app.lang, Msg::ScoreNotLive).to_string(),
+                    String::new(),
+                    theme.dim(),
+                ),
                 (Some(_), None) => ("–".to_string(), String::new(), theme.dim()),
                 (Some(_), Some(v)) => match passes(t, v) {
                     Some(true) => (
@@ -80,14 +85,15 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 },
             };
             Line::from(vec![
-                Span::styled(fit(&t.text.en, name_cols), theme.text()),
-                Span::styled(format!(" {:>9}", truncate(&shown, 9)), style),
+                Span::styled(fit(t.text.get(app.lang), name_cols), theme.text()),
+                // Right-aligned by display width: `{:>9}` would count a CJK character as one.
+                Span::styled(format!(" {}", fit_right(&shown, 9)), style),
                 Span::styled(
                     format!(
-                        " {:>9}",
-                        truncate(
+                        " {}",
+                        fit_right(
                             &if t.is_statement() {
-                                "required".to_string()
+                                i18n::t(app.lang, Msg::CriteriaRequired).to_string()
                             } else {
                                 t.threshold()
                             },

@@ -8,10 +8,10 @@ use serde_json_path::JsonPath;
 
 use super::{no_data, sources};
 use crate::app::App;
-use crate::app::live::age;
+use crate::i18n::{Msg, age, t, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
-use crate::ui::text::{fit, truncate};
+use crate::ui::text::{fit, fit_right, truncate};
 
 pub struct Ticket {
     pub id: String,
@@ -66,11 +66,14 @@ pub fn lines<'a>(
     let Some((source, state)) = sources(app, panel).into_iter().next() else {
         return Vec::new();
     };
-    if let Some(why) = no_data(source, state) {
+    if let Some(why) = no_data(app.lang, source, state) {
         return vec![Line::styled(truncate(&why, cols), theme.dim())];
     }
     let Some(body) = state.observation().and_then(|o| o.body.as_ref()) else {
-        return vec![Line::styled("the answer had no JSON body", theme.overdue())];
+        return vec![Line::styled(
+            t(app.lang, Msg::TicketsNoBody),
+            theme.overdue(),
+        )];
     };
     let tickets = match open_tickets(body, rows) {
         Ok(t) => t,
@@ -81,14 +84,15 @@ pub fn lines<'a>(
         .iter()
         .filter(|t| app.now - t.opened > limit)
         .count();
+    let lang = app.lang;
     let oldest = tickets
         .first()
-        .map_or_else(|| "–".to_string(), |t| age(app.now - t.opened));
+        .map_or_else(|| "–".to_string(), |tk| age(lang, app.now - tk.opened));
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{} open", tickets.len()), theme.title()),
-        Span::styled(format!(" · oldest {oldest}"), theme.text()),
+        Span::styled(tf(lang, Msg::TicketsOpen, &[&tickets.len()]), theme.title()),
+        Span::styled(tf(lang, Msg::TicketsOldest, &[&oldest]), theme.text()),
         Span::styled(
-            format!(" · {breaching} past {target_hours} h"),
+            tf(lang, Msg::TicketsPast, &[&breaching, target_hours]),
             if breaching > 0 {
                 theme.overdue()
             } else {
@@ -96,19 +100,22 @@ pub fn lines<'a>(
             },
         ),
     ])];
-    for t in tickets.iter().take(rows_available.saturating_sub(1)) {
-        let late = app.now - t.opened > limit;
+    for tk in tickets.iter().take(rows_available.saturating_sub(1)) {
+        let late = app.now - tk.opened > limit;
         let style = if late { theme.overdue() } else { theme.text() };
-        let head = format!(
-            "{} {} {:>8} ",
-            fit(&t.id, 8),
-            fit(&t.priority, 3),
-            age(app.now - t.opened)
-        );
+        // Right-aligned by display width: `{:>8}` would count a CJK character as one.
+        let head = format!("{} {} {} ", fit(&tk.id, 8), fit(&tk.priority, 3), {
+            // At least 8 columns, never cut: an age is read whole.
+            let age = age(lang, app.now - tk.opened);
+            fit_right(&age, crate::ui::text::width(&age).max(8))
+        });
         lines.push(Line::from(vec![
             Span::styled(head.clone(), style),
             Span::styled(
-                truncate(&t.title, cols.saturating_sub(crate::ui::text::width(&head))),
+                truncate(
+                    &tk.title,
+                    cols.saturating_sub(crate::ui::text::width(&head)),
+                ),
                 style,
             ),
         ]));

@@ -1,0 +1,600 @@
+//! The one message catalogue: every string the UI shows, in English and Traditional Chinese
+//! (zh-TW, as the LuckyGas ops team writes it).
+//!
+//! Each entry of `catalogue!` names a key with both texts side by side, so a key cannot exist in
+//! one language only: the macro would not accept it, and both `match`es are exhaustive.
+//! Messages with arguments use positional placeholders `{0}`, `{1}`, … so that a translation
+//! can put them in its own order; [`tf`] fills them in.
+
+use std::fmt::Display;
+
+use chrono::{Datelike, Weekday};
+
+/// The language of the whole UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    /// Traditional Chinese as written in Taiwan.
+    ZhTw,
+}
+
+impl Lang {
+    /// `en`, `zh-TW`, `zh_TW.UTF-8`, `zh-Hant`…; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Lang> {
+        // A locale is `lang_REGION.codeset@modifier`: only the part before the codeset counts.
+        let base = text.split(['.', '@']).next().unwrap_or("").trim();
+        let lower = base.to_ascii_lowercase().replace('_', "-");
+        match lower.as_str() {
+            "en" | "c" | "posix" => Some(Lang::En),
+            _ if lower.starts_with("en-") => Some(Lang::En),
+            "zh-tw" | "zh-hant" | "zh-hant-tw" => Some(Lang::ZhTw),
+            _ => None,
+        }
+    }
+
+    /// The language the environment asks for: `LC_ALL` wins over `LANG`, as in POSIX. Only
+    /// a Taiwanese locale selects Chinese; anything else (unset, `C.UTF-8`, `de_DE`) is
+    /// English. Pure, so that tests can pass values instead of changing the environment.
+    pub fn from_env(lc_all: Option<&str>, lang: Option<&str>) -> Lang {
+        // An empty LC_ALL is the same as an unset one (POSIX).
+        let chosen = lc_all.filter(|v| !v.is_empty()).or(lang);
+        match chosen.and_then(Lang::parse) {
+            Some(Lang::ZhTw) => Lang::ZhTw,
+            _ => Lang::En,
+        }
+    }
+
+    /// `--lang` wins over the environment.
+    pub fn resolve(flag: Option<Lang>, lc_all: Option<&str>, lang: Option<&str>) -> Lang {
+        flag.unwrap_or_else(|| Lang::from_env(lc_all, lang))
+    }
+}
+
+/// The text of a key in a language.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    match lang {
+        Lang::En => msg.en(),
+        Lang::ZhTw => msg.zh(),
+    }
+}
+
+/// A message with its `{0}`, `{1}`, … filled in from `args`.
+pub fn tf(lang: Lang, msg: Msg, args: &[&dyn Display]) -> String {
+    fill(t(lang, msg), args)
+}
+
+fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let index = after
+            .find('}')
+            .and_then(|close| after[..close].parse::<usize>().ok().map(|i| (i, close)));
+        match index {
+            Some((i, close)) => {
+                if let Some(arg) = args.get(i) {
+                    out.push_str(&arg.to_string());
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// "Tue" / "週二".
+pub fn weekday(lang: Lang, day: Weekday) -> String {
+    match lang {
+        Lang::En => format!("{day}"),
+        Lang::ZhTw => {
+            let name = ["一", "二", "三", "四", "五", "六", "日"];
+            format!("週{}", name[day.num_days_from_monday() as usize])
+        }
+    }
+}
+
+/// "Tue 2026-12-01" / "週二 2026-12-01".
+pub fn date_long(lang: Lang, date: impl Datelike) -> String {
+    format!(
+        "{} {:04}-{:02}-{:02}",
+        weekday(lang, date.weekday()),
+        date.year(),
+        date.month(),
+        date.day()
+    )
+}
+
+/// "Tue 12-01" / "週二 12-01".
+pub fn date_short(lang: Lang, date: impl Datelike) -> String {
+    format!(
+        "{} {:02}-{:02}",
+        weekday(lang, date.weekday()),
+        date.month(),
+        date.day()
+    )
+}
+
+/// The city of an IANA zone as the header shows it: "Taipei" / "台北".
+pub fn city(lang: Lang, zone: &str) -> String {
+    let city = zone.rsplit('/').next().unwrap_or(zone).replace('_', " ");
+    match (lang, city.as_str()) {
+        (Lang::ZhTw, "Taipei") => "台北".to_string(),
+        _ => city,
+    }
+}
+
+/// "4 s", "2 min", "1 h 05 min" / "4 秒", "2 分", "1 小時 05 分".
+pub fn age(lang: Lang, d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    if s < 60 {
+        tf(lang, Msg::AgeSeconds, &[&s])
+    } else if s < 3600 {
+        tf(lang, Msg::AgeMinutes, &[&(s / 60)])
+    } else {
+        tf(
+            lang,
+            Msg::AgeHours,
+            &[&(s / 3600), &format!("{:02}", s % 3600 / 60)],
+        )
+    }
+}
+
+/// Health words: "ok" / "warn" / "critical" as stored in alerts, shown in the language.
+pub fn severity(lang: Lang, word: &str) -> String {
+    let msg = match word {
+        "ok" => Msg::SeverityOk,
+        "warn" => Msg::SeverityWarn,
+        "critical" => Msg::SeverityCritical,
+        "no data" => Msg::NoData,
+        other => return other.to_string(),
+    };
+    t(lang, msg).to_string()
+}
+
+/// The verb of a logged change ("tick", "skip", …) in the language; unknown kinds as stored.
+pub fn verb(lang: Lang, change: &crate::store::Change) -> String {
+    use crate::store::Change;
+    let msg = match change {
+        Change::Tick => Msg::VerbTick,
+        Change::Untick => Msg::VerbReopen,
+        Change::Skip { .. } => Msg::VerbSkip,
+        Change::Note { .. } => Msg::VerbNote,
+        Change::Undo { .. } => Msg::VerbUndo,
+        Change::Evidence { .. } => Msg::VerbEvidence,
+        Change::AlertRaised { .. } => Msg::VerbAlert,
+        Change::AlertAcknowledged { .. } => Msg::VerbAck,
+        Change::AlertCleared { .. } => Msg::VerbCleared,
+        Change::Unknown { .. } => return change.verb().to_string(),
+    };
+    t(lang, msg).to_string()
+}
+
+/// What goes with a logged change's verb, in the language: an alert's severity is translated,
+/// the rest (reasons, notes, probe details) is shown as it was written.
+pub fn detail(lang: Lang, change: &crate::store::Change) -> String {
+    match change {
+        crate::store::Change::AlertRaised {
+            severity: level,
+            detail,
+            ..
+        } => tf(lang, Msg::FlashFrom, &[&severity(lang, level), detail]),
+        other => other.detail(),
+    }
+}
+
+/// A layout's period label ("Week 1", "Week 2-3", "Day 1-2") in the language: the layout
+/// writes these in English only, and they follow one pattern. Anything else is shown as is.
+pub fn period(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let Some((unit, range)) = text.trim().split_once(' ') else {
+        return text.to_string();
+    };
+    let is_range = range
+        .split('-')
+        .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let zh_unit = match unit {
+        "Week" => "週",
+        "Day" => "天",
+        _ => return text.to_string(),
+    };
+    if !is_range {
+        return text.to_string();
+    }
+    format!("第 {} {zh_unit}", range.replace('-', "–"))
+}
+
+/// zh strings that may equal the English one: technical terms, key names, numbers.
+pub const SAME_IN_BOTH: &[Msg] = &[
+    Msg::LabelP95,
+    Msg::StripP95,
+    Msg::StripP95None,
+    Msg::AgeMs,
+    Msg::Here,
+];
+
+macro_rules! catalogue {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A key of the catalogue.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            /// Every key, for the completeness tests.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn en(self) -> &'static str {
+                match self { $(Msg::$key => $en,)* }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $(Msg::$key => $zh,)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // Views: tabs and pane titles.
+    ViewLaunchDay => "Launch day", "上線日";
+    ViewPrelaunch => "Pre-launch", "上線前準備";
+    ViewCriteria => "Success criteria", "成功指標";
+    ViewExpansion => "Expansion & sign-off", "擴大試營運與簽核";
+    ViewContacts => "Contacts", "緊急聯絡人";
+    ViewTimeline => "Pilot timeline", "試營運時程";
+    ViewAudit => "Audit log", "稽核紀錄";
+    ViewLive => "Live panels", "即時面板";
+    ShortLaunchDay => "Day", "上線日";
+    ShortPrelaunch => "Pre", "準備";
+    ShortCriteria => "Criteria", "指標";
+    ShortExpansion => "Expand", "擴大";
+    ShortContacts => "Contacts", "聯絡人";
+    ShortTimeline => "Timeline", "時程";
+    ShortAudit => "Audit", "稽核";
+    ShortLive => "Live", "即時";
+
+    // Header.
+    PhaseStartsIn => "{0} starts in ", "距「{0}」開始 ";
+    PhaseEndsIn => "{0} {1} · ends in ", "{0} {1} · 剩餘 ";
+    PhaseBreak => "Break · {0} in ", "休息中 · 距「{0}」 ";
+    PhaseOver => "Launch day over · {0}/{1} settled", "上線日已結束 · 已處理 {0}/{1}";
+    HereCount => "{0} here", "{0} 人在線";
+    Here => "here: {0}", "在線：{0}";
+    DbUnreachable => "DB unreachable ", "資料庫無法連線 ";
+    OneUnsaved => " · 1 change not yet saved", " · 1 筆變更未儲存";
+    ManyUnsaved => " · {0} changes not yet saved", " · {0} 筆變更未儲存";
+    SavingEllipsis => "Saving…", "儲存中…";
+
+    // Status bar: prompts, confirmation and key hints.
+    PromptSkip => "Skip “{0}” because: ", "略過「{0}」的原因：";
+    PromptNote => "Note on “{0}”: ", "「{0}」的備註：";
+    PromptSearch => "Search: ", "搜尋：";
+    PromptAck => "Acknowledge “{0}” — who is on it / why: ", "確認（ack）「{0}」— 誰在處理／原因：";
+    PromptHint => "  Enter ok · Esc cancel", "  Enter 確定 · Esc 取消";
+    ConfirmTick => " Evidence for “{0}” is failing ({1}). Tick anyway? y / n", " 「{0}」的即時佐證未通過（{1}）。仍要勾選嗎？y / n";
+    HintTick => "tick", "勾選";
+    HintSkip => "skip", "略過";
+    HintNote => "note", "備註";
+    HintUndo => "undo", "復原";
+    HintSearch => "search", "搜尋";
+    HintDetail => "detail", "詳細";
+    HintHelp => "help", "說明";
+    HintQuit => "quit", "離開";
+    HintScroll => "scroll", "捲動";
+    HintNextView => "next view", "下一頁";
+    HintViews => "views", "切換畫面";
+
+    // Help.
+    HelpTitle => " Keys · any key closes ", " 按鍵說明 · 按任意鍵關閉 ";
+    HelpOperator => "operator", "操作人員";
+    HelpLayout => "layout", "清單檔";
+    HelpDatabase => "database", "資料庫";
+    HelpLog => "log", "日誌";
+    HelpSaved => "Every change is on disk before it is shown.", "每項變更都先寫入磁碟才會顯示。";
+    KeyMove => "move between items", "在項目間移動";
+    KeyPage => "move a page", "翻頁";
+    KeyFirstLast => "first / last item", "第一項／最後一項";
+    KeyToggle => "tick / untick the item", "勾選／取消勾選項目";
+    KeySkip => "skip as not applicable (asks a reason); s again reopens", "略過（不適用，需填原因）；再按 s 重新開啟";
+    KeyNote => "add a note to the item", "為項目加上備註";
+    KeyUndo => "undo your own last change", "復原自己最近一次的變更";
+    KeyAck => "acknowledge the newest open alert (asks who is on it)", "確認（ack）最新一則未處理告警（需填誰在處理）";
+    KeyPanel => "live panels: next panel (full screen on small terminals)", "即時面板：下一個面板（小螢幕時全螢幕顯示）";
+    KeyDetail => "item detail: who, when, notes, history", "項目詳細：誰、何時、備註、歷程";
+    KeySearch => "search items (English or 中文); Esc clears", "搜尋項目（中文或英文）；Esc 清除";
+    KeyViews => "next / previous view", "下一個／上一個畫面";
+    KeyGoto => "go to a view (numbered in the tabs at the top)", "切換到指定畫面（對應上方分頁編號）";
+    KeyHelp => "this help", "本說明";
+    KeyQuit => "quit (everything is already saved)", "離開（所有變更皆已儲存）";
+
+    // Checklist.
+    ListTitle => " {0} ", " {0} ";
+    ListTitleSearch => " {0} · search “{1}” (Esc clears) ", " {0} · 搜尋「{1}」（Esc 清除） ";
+    ListEmpty => "Nothing in this view.", "此畫面沒有項目。";
+    ListNoMatch => "No item matches “{0}”. Esc clears the search.", "沒有符合「{0}」的項目。按 Esc 清除搜尋。";
+    AsideSaving => "saving…", "儲存中…";
+    AsideUnsaved => "not yet saved", "未儲存";
+    AsideSkipped => "skipped", "已略過";
+    AsideOverdue => "overdue", "逾期";
+    LiveEvidence => "live {0} ", "即時 {0} ";
+
+    // Timeline.
+    TimelineTitle => " Timeline ", " 時間軸 ";
+    TimelineDay => "Day", "全日";
+    TimelineBreak => "{0}{1}–{2} break", "{0}{1}–{2} 休息";
+    TimelineNow => " now · until {0}", " 進行中 · 至 {0}";
+    TimelineOverdue => " {0} {1} overdue", " {0} {1} 項逾期";
+    TimelineComplete => " {0} complete", " {0} 完成";
+    TimelineNotStarted => "Launch not started yet", "上線尚未開始";
+    TimelineOver => "Launch day over", "上線日已結束";
+    StripDay => " Day {0}/{1} settled", " 全日 已處理 {0}/{1}";
+    StripOverdue => " · {0} {1} overdue", " · {0} {1} 項逾期";
+
+    // Item detail.
+    DetailTitlePopup => " Item · Esc closes ", " 項目 · Esc 關閉 ";
+    DetailTitle => " Item ", " 項目 ";
+    DetailNone => "No item selected.", "未選取項目。";
+    DetailUnknown => "Unknown item {0}", "未知的項目 {0}";
+    DetailEvidence => "Evidence ", "即時佐證 ";
+    DetailDone => "{0} Done", "{0} 已完成";
+    DetailSkipped => "{0} Skipped: {1}", "{0} 已略過：{1}";
+    DetailOverdue => "{0} Overdue: its block has ended", "{0} 逾期：所屬時段已結束";
+    DetailOpen => "Open", "未完成";
+    DetailStatus => "Status", "狀態";
+    DetailBy => "By", "處理人";
+    DetailWhen => "When", "時間";
+    DetailSaving => "saving…", "儲存中…";
+    DetailUnsaved => "not yet saved (database unreachable)", "未儲存（資料庫無法連線）";
+    DetailLocal => "{0} local", "{0}（本地時間）";
+    DetailNotes => "Notes ({0})", "備註（{0}）";
+    DetailNoNotes => "  none · n adds one", "  無 · 按 n 新增";
+    DetailHistory => "History", "歷程";
+    DetailNothingYet => "  nothing yet", "  尚無紀錄";
+    HistTicked => "ticked", "已勾選";
+    HistReopened => "reopened", "重新開啟";
+    HistSkipped => "skipped: {0}", "略過：{0}";
+    HistNoted => "noted: {0}", "備註：{0}";
+    HistUndid => "undid their last change", "復原了上一次變更";
+    HistUndone => " (undone)", "（已復原）";
+    PlaceExpansion => "Expansion criteria", "擴大試營運條件";
+    PlaceSignoff => "Sign-off", "簽核";
+
+    // Side column, criteria, contacts, pilot timeline, audit.
+    ProgressTitle => " Progress ", " 進度 ";
+    ProgressAll => "All", "全部";
+    ProgressSignoffs => "Sign-offs", "簽核";
+    CriteriaMeasure => "Measure", "指標";
+    CriteriaRequired => "required", "必須達成";
+    CriteriaFootnote => "Targets from the pilot plan. Live values against these arrive with the live panels.", "目標取自試營運計畫；即時數值請看即時面板。";
+    CriteriaTitle => " Success criteria · targets per week ", " 成功指標 · 每週目標 ";
+    ContactsTitle => " Emergency contacts ", " 緊急聯絡人 ";
+    PilotTitle => " Pilot timeline ", " 試營運時程 ";
+    PilotOverview => "Overview", "概述";
+    PilotPhase => "{0}: ", "{0}：";
+    PilotVersion => "Document version {0}", "文件版本 {0}";
+    PilotUpdated => "last updated {0}", "最後更新 {0}";
+    PilotReview => "next review: {0}", "下次檢討：{0}";
+    AuditEmpty => "No changes yet today. Ticks, skips, notes and undos appear here as they are saved.", "今天尚無變更。勾選、略過、備註與復原儲存後會出現在這裡。";
+    AuditUndoneLater => "* undone later", "* 之後已復原";
+    AuditTitle => " Audit log · {0} · {1} changes ", " 稽核紀錄 · {0} · {1} 筆變更 ";
+    VerbTick => "tick", "勾選";
+    VerbReopen => "reopen", "重開";
+    VerbSkip => "skip", "略過";
+    VerbNote => "note", "備註";
+    VerbUndo => "undo", "復原";
+    VerbEvidence => "evidence", "佐證";
+    VerbAlert => "alert", "告警";
+    VerbAck => "ack", "確認";
+    VerbCleared => "cleared", "解除";
+
+    // Live panels.
+    SeverityOk => "ok", "正常";
+    SeverityWarn => "warn", "警告";
+    SeverityCritical => "critical", "嚴重";
+    NoData => "no data", "無資料";
+    HealthDegraded => "degraded", "效能下降";
+    HealthWaiting => "waiting", "等待中";
+    AgeSeconds => "{0} s", "{0} 秒";
+    AgeMinutes => "{0} min", "{0} 分";
+    AgeHours => "{0} h {1} min", "{0} 小時 {1} 分";
+    AgeMs => "{0} ms", "{0} ms";
+    FreshOpen => "{0} open", "{0} 則未處理";
+    FreshNotConfigured => "not configured", "未設定";
+    FreshWaiting => "waiting for first answer", "等待首次回應";
+    FreshLastSuccess => "last success {0} ago", "上次成功：{0}前";
+    FreshNoSuccess => "no success yet", "尚未成功";
+    FreshOk => "ok {0} ago", "正常 · {0}前";
+    FreshStale => "stale {0} ago", "資料過時 · {0}前";
+    NoBackendSource => "no backend configured: set {0} (or run `warroom demo`)", "未設定後端：請設定 {0}（或執行 `warroom demo`）";
+    WaitingFirst => "waiting for the first answer…", "等待首次回應…";
+    NoPanels => "This layout declares no [[panel]]s. See layouts/luckygas-pilot.toml for health, error rate, latency, deliveries, tickets, criteria and alerts panels.", "此清單檔沒有宣告任何 [[panel]]。健康狀態、錯誤率、回應時間、配送、客服工單、成功指標與告警面板的寫法，請參考 layouts/luckygas-pilot.toml。";
+    PanelNext => " p next: ", " p 下一個：";
+    NoBackendPanel => "No backend configured: set {0} (e.g. export {1}=https://api.example.tw) or run `warroom demo`.", "未設定後端：請設定 {0}（例如 export {1}=https://api.example.tw），或執行 `warroom demo`。";
+    StripNoBackend => " Live panels: no backend configured — set {0} or run `warroom demo`", " 即時面板：未設定後端 — 請設定 {0} 或執行 `warroom demo`";
+    StripBackendUrl => "the backend URL", "後端網址";
+    StripAlert => " {0} alert", " {0} 則告警";
+    StripAlerts => " {0} alerts", " {0} 則告警";
+    StripErr => "err {0}", "錯誤率 {0}";
+    StripErrNone => "err –", "錯誤率 –";
+    StripP95 => "p95 {0}ms", "p95 {0}ms";
+    StripP95None => "p95 –", "p95 –";
+    StripDeliv => "deliv {0}/{1}", "配送 {0}/{1}";
+    StripDelivNone => "deliv –", "配送 –";
+    StripTix => "tix {0}", "工單 {0}";
+    StripTixNone => "tix –", "工單 –";
+    StripTargets => "targets", "指標";
+    StripPanels => "  8/p: panels", "  8/p：面板";
+    HealthSince => "since {0}", "自 {0} 起";
+    AlertAck => "ack {0}: {1}", "已確認（{0}）：{1}";
+    AlertPressA => "press a to acknowledge", "按 a 確認（ack）";
+    AlertCall => "  call {0}", "  請聯絡 {0}";
+    AlertNone => "{0} no open alerts", "{0} 無未處理告警";
+    DelivOk => "completion {0} % ≥ {1} % {2}", "完成率 {0} % ≥ {1} % {2}";
+    DelivBad => "completion {0} % < {1} % {2}", "完成率 {0} % < {1} % {2}";
+    DelivNone => "completion – (nothing finished yet)", "完成率 –（尚無完成的配送）";
+    DelivCounts => "{0} delivered · {1} in progress · {2} failed · {3} today", "已送達 {0} · 配送中 {1} · 失敗 {2} · 今日共 {3}";
+    ErrWarnUnless => "warn unless {0}", "未達 {0} 即警告";
+    ErrCriticalUnless => "critical unless {0}", "未達 {0} 即嚴重";
+    LabelP95 => "p95 ", "p95 ";
+    LabelAvg => "avg ", "平均 ";
+    LatencyMissing => "no {0} in the answer", "回應中沒有 {0}";
+    ScoreNoWeek => "no week {0} targets in the layout", "清單檔中沒有第 {0} 週的目標";
+    ScoreNotLive => "not live", "無即時值";
+    TicketsOpen => "{0} open", "{0} 筆未結案";
+    TicketsOldest => " · oldest {0}", " · 最久 {0}";
+    TicketsPast => " · {0} past {1} h", " · {0} 筆超過 {1} 小時";
+    TicketsNoBody => "the answer had no JSON body", "回應沒有 JSON 內容";
+    EvidenceNotDeclared => "{0}: not declared", "{0}：未宣告";
+    EvidenceNotConfigured => "{0}: not configured (set {1})", "{0}：未設定（請設定 {1}）";
+    EvidenceNoAnswer => "{0}: no answer yet", "{0}：尚無回應";
+    EvidenceAllOk => "all {0} sources ok", "{0} 個來源皆正常";
+    EvidenceNoCritical => "no critical alert open", "沒有未處理的嚴重告警";
+    EvidenceCritical => "critical: {0}", "嚴重：{0}";
+
+    // Status-bar messages.
+    FlashStillSaving => "Still saving the last change to this item…", "這個項目的上一筆變更還在儲存中…";
+    FlashNoAlert => "No open alert waits for an acknowledgement", "沒有等待確認（ack）的告警";
+    FlashNothingToUndo => "Nothing of {0}'s left to undo today", "今天沒有 {0} 可復原的變更";
+    FlashNoMatch => "No item matches “{0}”", "沒有符合「{0}」的項目";
+    FlashSkipNeedsReason => "Not skipped: a skip needs a reason", "未略過：略過必須填寫原因";
+    FlashAckNeedsReason => "Not acknowledged: say who is on it or why", "未確認：請填寫誰在處理或原因";
+    FlashSaved => "Saved: {0}", "已儲存：{0}";
+    FlashNotSaved => "NOT SAVED ({0}): {1}", "未儲存（{0}）：{1}";
+    FlashReadFailed => "Cannot read the log: {0}", "無法讀取紀錄：{0}";
+    FlashKept => "Kept on this machine, not yet saved: {0}", "已暫存在本機，尚未儲存：{0}";
+    FlashOutage => "Database unreachable: changes are kept on this machine", "資料庫無法連線：變更先暫存在本機";
+    FlashReconnected => "Database reachable again", "資料庫已恢復連線";
+    FlashReconnectedSaved => "Database reachable again: {0} kept changes saved", "資料庫已恢復連線：已儲存 {0} 筆暫存變更";
+    FlashFrom => "{0}: {1}", "{0}：{1}";
+    StoreBehind => "the store is falling behind", "資料庫寫入跟不上";
+    StoreStopped => "the store has stopped", "資料庫寫入已停止";
+    TooSmall => "warroom: terminal too small", "warroom：終端機視窗太小";
+    FlashStillCritical => "Still critical: {0} — {1} (press a to acknowledge)", "仍然嚴重：{0} — {1}（按 a 確認）";
+    SumTicked => "ticked “{0}”", "勾選了「{0}」";
+    SumReopened => "reopened “{0}”", "重新開啟「{0}」";
+    SumSkipped => "skipped “{0}” ({1})", "略過了「{0}」（{1}）";
+    SumNote => "note on “{0}”", "在「{0}」加上備註";
+    SumUndid => "undid a change to “{0}”", "復原了「{0}」的一筆變更";
+    SumAlert => "{0} {1}: {2}", "{0} {1}：{2}";
+    SumOther => "{0} “{1}”", "{0}「{1}」";
+
+    // `warroom status`.
+    StatusHead => "{0} — {1} ({2}), now {3}", "{0} — {1}（{2}），現在 {3}";
+    StatusNow => "Now: {0}, ends in {1}", "進行中：{0}，剩餘 {1}";
+    StatusBreak => "Break: {0} starts in {1}", "休息中：{0} 將於 {1} 後開始";
+    StatusBefore => "Not started: {0} starts in {1}", "尚未開始：{0} 將於 {1} 後開始";
+    StatusOver => "Launch day over", "上線日已結束";
+    StatusDay => "Launch day: {0}/{1} settled ({2} done, {3} skipped), {4} overdue", "上線日：已處理 {0}/{1}（完成 {2}、略過 {3}），逾期 {4}";
+    StatusBlockOverdue => "  {0} overdue", "  逾期 {0}";
+    StatusOthers => "Pre-launch: {0}/{1} · Expansion: {2}/{3} · Sign-offs: {4}/{5}", "上線前準備：{0}/{1} · 擴大試營運：{2}/{3} · 簽核：{4}/{5}";
+    StatusEvents => "{0} changes recorded today", "今天共記錄 {0} 筆變更";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = (0..10)
+            .filter(|i| s.contains(&format!("{{{i}}}")))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn every_key_has_a_real_translation() {
+        for &msg in Msg::ALL {
+            let (en, zh) = (msg.en(), msg.zh());
+            assert!(!en.trim().is_empty(), "{msg:?}: empty English");
+            assert!(!zh.trim().is_empty(), "{msg:?}: empty Chinese");
+            // The template is a frame around placeholders only: nothing to translate.
+            let only_placeholders = en.trim().chars().all(|c| "{}0123456789".contains(c));
+            if !SAME_IN_BOTH.contains(&msg) && !only_placeholders {
+                assert_ne!(en, zh, "{msg:?}: zh is the English text");
+            }
+        }
+    }
+
+    #[test]
+    fn both_languages_take_the_same_arguments() {
+        for &msg in Msg::ALL {
+            assert_eq!(
+                placeholders(msg.en()),
+                placeholders(msg.zh()),
+                "{msg:?}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn fills_placeholders_in_any_order() {
+        assert_eq!(fill("{1} then {0}", &[&"a", &2]), "2 then a");
+        assert_eq!(fill("{x} {0}", &[&1]), "{x} 1");
+        assert_eq!(
+            tf(Lang::ZhTw, Msg::FlashSaved, &[&"x"]),
+            "已儲存：x".to_string()
+        );
+    }
+
+    #[test]
+    fn lang_from_flag_and_environment() {
+        assert_eq!(Lang::parse("zh-TW"), Some(Lang::ZhTw));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::from_env(None, Some("zh_TW.UTF-8")), Lang::ZhTw);
+        assert_eq!(Lang::from_env(None, Some("en_US.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_env(None, None), Lang::En);
+        // LC_ALL wins over LANG, both ways; an empty LC_ALL does not count.
+        assert_eq!(Lang::from_env(Some("C"), Some("zh_TW.UTF-8")), Lang::En);
+        assert_eq!(
+            Lang::from_env(Some("zh_TW.Big5"), Some("en_US")),
+            Lang::ZhTw
+        );
+        assert_eq!(Lang::from_env(Some(""), Some("zh_TW.UTF-8")), Lang::ZhTw);
+        // --lang wins over both.
+        assert_eq!(
+            Lang::resolve(Some(Lang::En), Some("zh_TW.UTF-8"), Some("zh_TW.UTF-8")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::resolve(Some(Lang::ZhTw), None, Some("en_US.UTF-8")),
+            Lang::ZhTw
+        );
+    }
+
+    #[test]
+    fn layout_text_falls_back_to_english() {
+        let both = crate::layout::Text::new("Prices current", Some("價格為最新".into()));
+        assert_eq!(both.get(Lang::ZhTw), "價格為最新");
+        assert_eq!(both.get(Lang::En), "Prices current");
+        let english_only = crate::layout::Text::new("Backup verification", None);
+        assert_eq!(english_only.get(Lang::ZhTw), "Backup verification");
+    }
+
+    #[test]
+    fn dates_and_ages() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        assert_eq!(date_long(Lang::ZhTw, day), "週二 2026-12-01");
+        assert_eq!(date_long(Lang::En, day), "Tue 2026-12-01");
+        assert_eq!(date_short(Lang::ZhTw, day), "週二 12-01");
+        let d = chrono::Duration::seconds(3900);
+        assert_eq!(age(Lang::En, d), "1 h 05 min");
+        assert_eq!(age(Lang::ZhTw, d), "1 小時 05 分");
+        assert_eq!(city(Lang::ZhTw, "Asia/Taipei"), "台北");
+        assert_eq!(city(Lang::En, "America/New_York"), "New York");
+        assert_eq!(period(Lang::ZhTw, "Week 2-3"), "第 2–3 週");
+        assert_eq!(period(Lang::ZhTw, "Day 1-2"), "第 1–2 天");
+        assert_eq!(period(Lang::ZhTw, "Month one"), "Month one");
+        assert_eq!(period(Lang::En, "Week 1"), "Week 1");
+    }
+}
