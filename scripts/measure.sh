@@ -1,26 +1,46 @@
 #!/usr/bin/env bash
-# What warroom costs a terminal: bytes written per second with the countdown ticking, CPU,
-# memory and time to first frame, at 200x60 and 80x24, measured with ../shared/tools/tuimeter.py.
-# Also the key-to-screen latency of a tick. Usage: scripts/measure.sh [seconds]
+# What warroom costs a terminal, measured with ../shared/tools/tuimeter.py:
+#  1. the 4-panel job of the bar (health, error rate, deliveries, tickets from fakeapi.py,
+#     2 s polls) at 200x60: bytes/s with the countdown ticking, CPU, RSS, first frame, and
+#     change-to-screen latency (fakeapi values bumped, time until the screen shows them);
+#  2. the checklist alone (no live sources) at 200x60 and 80x24;
+#  3. a key press (space) to screen at 200x60;
+#  4. the poller at 1,000 http sources on a 5 s interval (CPU share of one core).
+# Usage: scripts/measure.sh [seconds]   (results in target/measure/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-meter=${TUIMETER:-../shared/tools/tuimeter.py}
+tools=${TOOLS:-../shared/tools}
 out=${OUT:-target/measure}
 mkdir -p "$out"
 cargo build --release --quiet
+cargo build --release --quiet --example poll_load
 bin=target/release/warroom
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+port=18080
+python3 "$tools/fakeapi.py" --port "$port" --seed 7 > "$work/fakeapi.log" 2>&1 &
+sleep 1
+export WARROOM_BENCH_API="http://127.0.0.1:$port"
+python3 "$tools/tuimeter.py" --size 200x60 --seconds "$seconds" --label "warroom 4 panels 200x60" \
+    --ready-marker "Support tickets" \
+    --probe-url "http://127.0.0.1:$port/admin/set" --probe-set '{"deliveries.failed": 9100{n}}' \
+    --probe-marker '9100{n} failed' --out "$out/panels-200x60.json" --screen "$out/panels-200x60.txt" -- \
+    "$bin" --layout benches/fakeapi-4panel.toml --db "$work/p.db" --log "$work/p.log" --operator meter
 
 for size in 200x60 80x24; do
-    work=$(mktemp -d)
-    # Idle: the launch-day view during a block, nothing but the countdown changing.
-    python3 "$meter" --size "$size" --seconds "$seconds" --label "warroom idle $size" \
-        --ready-marker "ends in" --out "$out/idle-$size.json" --screen "$out/idle-$size.txt" -- \
-        "$bin" --db "$work/w.db" --log "$work/w.log" --operator meter --now 09:30
-    # Ticking: a key every 2 s (space toggles the selected item), timed until the screen changes.
-    python3 "$meter" --size "$size" --seconds "$((seconds / 2))" --label "warroom ticking $size" \
-        --ready-marker "ends in" --key ' ' --key-at 3 --key-every 2 --out "$out/keys-$size.json" -- \
-        "$bin" --db "$work/k.db" --log "$work/k.log" --operator meter --now 09:30
-    rm -rf "$work"
+    python3 "$tools/tuimeter.py" --size "$size" --seconds "$seconds" --label "warroom checklist $size" \
+        --ready-marker "ends in" --out "$out/idle-$size.json" -- \
+        "$bin" --layout layouts/minimal.toml --db "$work/i-$size.db" --log "$work/i.log" --operator meter --now 09:30
 done
-python3 "$meter" --table "$out"/idle-*.json "$out"/keys-*.json
+
+python3 "$tools/tuimeter.py" --size 200x60 --seconds 20 --label "warroom keys 200x60" \
+    --ready-marker "ends in" --key ' ' --key-at 3 --key-every 2 --out "$out/keys-200x60.json" -- \
+    "$bin" --layout layouts/minimal.toml --db "$work/k.db" --log "$work/k.log" --operator meter --now 09:30
+
+"$bin" demo --headless --port 18787 > "$work/demo.log" 2>&1 &
+sleep 1
+target/release/examples/poll_load 1000 5 "$seconds" http://127.0.0.1:18787 | tee "$out/poll-load.json"
+
+python3 "$tools/tuimeter.py" --table "$out"/panels-200x60.json "$out"/idle-*.json "$out"/keys-200x60.json

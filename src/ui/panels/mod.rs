@@ -231,6 +231,12 @@ pub fn health_word(lang: Lang, health: Option<Health>) -> &'static str {
 /// "ok 4 s ago", "last success 2 min ago", "stale 45 s", "not configured".
 pub fn freshness(app: &App, panel: &Panel) -> String {
     let lang = app.lang;
+    // Ages in 5-second steps: a panel polled every 2 s then reads "ok 0 s ago" steadily instead
+    // of repainting its title every second, and a stale one still visibly ages.
+    let age = |lang, d: chrono::Duration| {
+        let s = d.num_seconds();
+        age(lang, if s < 60 { chrono::Duration::seconds(s / 5 * 5) } else { d })
+    };
     if matches!(panel.kind, PanelKind::Alerts) {
         let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
         return tf(lang, Msg::FreshOpen, &[&open]);
