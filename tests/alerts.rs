@@ -387,3 +387,58 @@ async fn raise_ack_clear_is_persisted_and_reloaded() {
         .collect();
     assert_eq!(kinds, ["alert_raised", "alert_ack", "alert_cleared"]);
 }
+
+#[tokio::test]
+async fn live_history_and_uptime_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("w.db")).await.expect("store");
+    let mut app = app_at("09:00", Ledger::default());
+    // Ten polls over two minutes: eight good, two bad.
+    for n in 0..10 {
+        let at = at(&app.layout, "09:00", n * 12);
+        let result = if n == 4 || n == 5 { bad(at) } else { good(at) };
+        update(&mut app, Msg::Poll(result));
+    }
+    let before = app.live.sources[0].uptime().expect("uptime");
+    assert!((before - 80.0).abs() < 1e-9, "{before}");
+    let samples = std::mem::take(&mut app.samples);
+    store
+        .save_samples("alerts-test", app.day(), &samples)
+        .await
+        .expect("save");
+    // Saving the same minute again adds counters and keeps the last value, as the worker does.
+    let stored = store
+        .day_samples("alerts-test", app.day())
+        .await
+        .expect("load");
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|s| s.series == "_polls")
+            .map(|s| s.value)
+            .sum::<f64>(),
+        10.0
+    );
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|s| s.series == "_up")
+            .map(|s| s.value)
+            .sum::<f64>(),
+        8.0
+    );
+
+    let mut restarted = app_at("09:05", Ledger::default());
+    restarted.live.restore(&restarted.layout, &stored);
+    let after = restarted.live.sources[0]
+        .uptime()
+        .expect("uptime after restart");
+    assert!(
+        (after - before).abs() < 1e-9,
+        "uptime since the day began survives: {before} → {after}"
+    );
+    assert!(
+        restarted.live.sources[0].points("value").count() >= 2,
+        "the sparkline has its history back"
+    );
+}

@@ -235,7 +235,14 @@ pub fn freshness(app: &App, panel: &Panel) -> String {
     // of repainting its title every second, and a stale one still visibly ages.
     let age = |lang, d: chrono::Duration| {
         let s = d.num_seconds();
-        age(lang, if s < 60 { chrono::Duration::seconds(s / 5 * 5) } else { d })
+        age(
+            lang,
+            if s < 60 {
+                chrono::Duration::seconds(s / 5 * 5)
+            } else {
+                d
+            },
+        )
     };
     if matches!(panel.kind, PanelKind::Alerts) {
         let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
