@@ -69,6 +69,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Report(args)) => {
+            let (layout, store, clock) = open(&cli.common).await?;
+            let result = warroom::report::run(args, &layout, &store, clock.now()).await;
+            store.close().await;
+            result.map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Demo(args)) if args.headless => demo_headless(args).await,
         // The integrating engineer replaces this with the TUI on the demo backend (DEMO badge).
         Some(Command::Demo(_)) => {
