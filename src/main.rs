@@ -70,10 +70,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Report(args)) => {
-            let (layout, store, clock) = open(&cli.common).await?;
-            let result = warroom::report::run(args, &layout, &store, clock.now()).await;
-            store.close().await;
-            result.map(|()| ExitCode::SUCCESS)
+            // The report opens the database itself: it can read an older one as it is.
+            let layout = load_layout(&cli.common)?;
+            let clock = match &cli.common.now {
+                Some(text) => parse_now(text, &layout)?,
+                None => Clock::system(),
+            };
+            warroom::report::main(args, &cli.common, &layout, clock.now()).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo(args)) if args.headless => demo_headless(args).await,
         // The integrating engineer replaces this with the TUI on the demo backend (DEMO badge).

@@ -181,7 +181,14 @@ pub fn render(r: &Report) -> String {
     for s in &r.signoffs {
         match (&s.by, &s.at) {
             (Some(by), Some(at)) if s.signed => {
-                let _ = writeln!(out, "- [x] {} — {} {by} {}", s.role, w.signed, hm(at));
+                let _ = writeln!(
+                    out,
+                    "- [x] {} — {} {} {by} {}",
+                    s.role,
+                    w.signed,
+                    w.by,
+                    hm(at)
+                );
             }
             _ => {
                 let _ = writeln!(out, "- [ ] {} — {}", s.role, w.not_signed);

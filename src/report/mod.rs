@@ -19,9 +19,9 @@ pub use model::{DayState, Inputs, Report};
 pub use text::Lang;
 
 use crate::app::{Ledger, Schedule};
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{Common, ReportArgs, ReportFormat};
 use crate::layout::Layout;
-use crate::store::{Sample, Store};
+use crate::store::{Sample, Store, StoreError};
 
 /// Builds the report of `day` as of `now` from what is already in memory. `samples` is `None`
 /// when they could not be read; the report then says so.
@@ -86,18 +86,61 @@ pub fn parse_day(date: Option<&str>, layout: &Layout, now: DateTime<Utc>) -> Res
     }
 }
 
-/// `warroom report`: builds, renders and writes the report (to `--out` or stdout).
+/// The store named by `--database-url` / `--db`. A SQLite file whose schema cannot be brought
+/// up to date (e.g. one an older warroom wrote without a migration record) is read as it is,
+/// read-only, and the report says so: a report of what is there beats no report.
+pub async fn open_store(common: &Common) -> Result<(Store, Option<String>)> {
+    if let Some(url) = &common.database_url {
+        return Ok((Store::connect(url).await?, None));
+    }
+    let path = common.db.clone().unwrap_or_else(crate::paths::default_db);
+    match Store::open(&path).await {
+        Ok(store) => Ok((store, None)),
+        Err(StoreError::Migrate { source, .. }) if path.exists() => {
+            let store = Store::open_read_only(&path).await.with_context(|| {
+                format!(
+                    "database {}: cannot bring its schema up to date ({source}) nor read it as it is",
+                    path.display()
+                )
+            })?;
+            let warning = format!(
+                "database {} is of an older schema that could not be brought up to date ({source}); it was read as it is, without changes",
+                path.display()
+            );
+            Ok((store, Some(warning)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `warroom report`: opens the database, builds, renders and writes the report (to `--out`
+/// or stdout).
+pub async fn main(
+    args: &ReportArgs,
+    common: &Common,
+    layout: &Layout,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (store, warning) = open_store(common).await?;
+    let result = run(args, layout, &store, now, warning).await;
+    store.close().await;
+    result
+}
+
+/// Builds, renders and writes the report from an open store; `warning` goes into the report.
 pub async fn run(
     args: &ReportArgs,
     layout: &Layout,
     store: &Store,
     now: DateTime<Utc>,
+    warning: Option<String>,
 ) -> Result<()> {
     let Some(lang) = Lang::parse(&args.lang) else {
         bail!("--lang {:?}: expected en or zh-TW", args.lang);
     };
     let day = parse_day(args.date.as_deref(), layout, now)?;
-    let report = load(store, layout, day, now, lang).await?;
+    let mut report = load(store, layout, day, now, lang).await?;
+    report.warnings.extend(warning);
     let text = render(&report, args.format)?;
     match &args.out {
         Some(path) => write_file(path, &text)?,

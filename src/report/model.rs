@@ -730,12 +730,11 @@ fn measure_target(
     }
     let field = r.field.as_deref().unwrap_or("value");
     // Latency: the day's mean of the per-minute values, so one slow spell weighs by its length.
-    let value = if b.latency.as_ref().is_some_and(|(s, _, _)| *s == r.source) {
-        series.mean(&r.source, field)
-    } else {
-        series.last(&r.source, field)
-    }?;
-    Some(round(value * r.scale, 2))
+    if b.latency.as_ref().is_some_and(|(s, _, _)| *s == r.source) {
+        // Rounded as the measures table rounds it, so both tables show the same number.
+        return series.mean(&r.source, field).map(|v| round(v * r.scale, 1));
+    }
+    series.last(&r.source, field).map(|v| round(v * r.scale, 2))
 }
 
 fn headline(lang: Lang, t: &Totals, uptime: Option<f64>, completion: Option<f64>) -> String {
