@@ -263,19 +263,17 @@ async fn script(app: &mut App, store: &Store, hm: &str) -> Result<()> {
             )
             .await?
         }
-        "09:37" => {
-            if app.ledger.open_alert("error-rate").is_some() {
-                act(
-                    app,
-                    store,
-                    None,
-                    Change::AlertAcknowledged {
-                        source: "error-rate".into(),
-                        reason: "backend rolling back the 09:25 deploy".into(),
-                    },
-                )
-                .await?;
-            }
+        "09:37" if app.ledger.open_alert("error-rate").is_some() => {
+            act(
+                app,
+                store,
+                None,
+                Change::AlertAcknowledged {
+                    source: "error-rate".into(),
+                    reason: "backend rolling back the 09:25 deploy".into(),
+                },
+            )
+            .await?;
         }
         "18:50" => {
             act(
@@ -640,7 +638,7 @@ async fn a_day_in_progress_says_as_of_when_and_what_is_to_come() -> Result<()> {
     for block in layout
         .blocks
         .iter()
-        .filter(|b| b.end.format("%H:%M").to_string() > "14:32".to_string())
+        .filter(|b| b.end.format("%H:%M").to_string().as_str() > "14:32")
     {
         assert!(
             report.status_line.contains(&block.title.en),
