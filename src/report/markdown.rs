@@ -20,9 +20,10 @@ pub fn render(r: &Report) -> String {
     // Writing to a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(out, "# {} — {}", r.name, w.title);
     let _ = writeln!(out);
+    let c = w.colon;
     let _ = writeln!(
         out,
-        "{}: {} · {}: {} · {}: {}",
+        "{}{c}{} · {}{c}{} · {}{c}{}",
         w.date,
         r.date,
         w.timezone,
@@ -45,8 +46,18 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "### {}–{} {} — {} {}, {} {}, {} {}",
-            b.start, b.end, b.title, b.done, w.done, b.skipped, w.skipped, b.open, w.open
+            "### {}–{} {} — {} {}{}{} {}{}{} {}",
+            b.start,
+            b.end,
+            b.title,
+            b.done,
+            w.done,
+            w.comma,
+            b.skipped,
+            w.skipped,
+            w.comma,
+            b.open,
+            w.open
         );
         for s in &b.sections {
             let _ = writeln!(out);
@@ -68,7 +79,7 @@ pub fn render(r: &Report) -> String {
                     let _ = write!(line, " — {word} {} {by} {}", w.by, hm(at));
                 }
                 if let Some(reason) = &i.reason {
-                    let _ = write!(line, " ({}: {reason})", w.reason);
+                    let _ = write!(line, " ({}{}{reason})", w.reason, w.colon);
                 }
                 let _ = writeln!(out, "{line}");
             }

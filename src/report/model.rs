@@ -743,7 +743,15 @@ fn headline(lang: Lang, t: &Totals, uptime: Option<f64>, completion: Option<f64>
         w.headline_items
             .replace("{done}", &t.done.to_string())
             .replace("{total}", &t.total.to_string()),
-        format!("{} {}", t.alerts, w.alerts_word),
+        format!(
+            "{} {}",
+            t.alerts,
+            if t.alerts == 1 {
+                w.alert_word
+            } else {
+                w.alerts_word
+            }
+        ),
     ];
     if let Some(u) = uptime {
         parts.push(format!("{} {} %", w.uptime, fmt_number(u, 1)));
