@@ -708,3 +708,72 @@ async fn a_database_of_an_older_schema_gives_a_report_or_a_clear_error() -> Resu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_command_line_writes_each_format_and_refuses_bad_arguments() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("day.db");
+    let store = Store::open(&db).await?;
+    let layout = pilot();
+    let tick = Event::new(
+        &ann(),
+        &layout.launch.id,
+        date(),
+        at("06:10"),
+        Some("health-checks-passing".into()),
+        Change::Tick,
+    );
+    store.append(&tick).await?;
+    store.close().await;
+    let warroom = |args: &[&str], db: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["report", "--now", "2026-12-01T20:00", "--db"])
+            .arg(db)
+            .args(args)
+            .env_remove("WARROOM_DATABASE_URL")
+            .env_remove("WARROOM_LAYOUT")
+            .output()
+    };
+
+    let json = dir.path().join("out/report.json");
+    let out = warroom(
+        &["--format", "json", "--out", &json.display().to_string()],
+        &db,
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    let validator = jsonschema::validator_for(&schema()).context("the schema compiles")?;
+    assert!(
+        validator.is_valid(&value),
+        "the CLI's JSON follows the schema"
+    );
+    assert_eq!(value["totals"]["done"], 1);
+
+    let html = dir.path().join("report.html");
+    let out = warroom(
+        &["--format", "html", "--out", &html.display().to_string()],
+        &db,
+    )?;
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&html)?.matches("<svg").count(), 3);
+
+    let out = warroom(&["--lang", "zh-TW"], &db)?;
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("45 項中 1 項完成"), "{md}");
+
+    let out = warroom(&["--lang", "fr"], &db)?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected en or zh-TW"));
+
+    let missing = dir.path().join("typo.db");
+    let out = warroom(&[], &missing)?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    assert!(!missing.exists(), "a report never creates a database");
+    Ok(())
+}

@@ -94,6 +94,13 @@ pub async fn open_store(common: &Common) -> Result<(Store, Option<String>)> {
         return Ok((Store::connect(url).await?, None));
     }
     let path = common.db.clone().unwrap_or_else(crate::paths::default_db);
+    // A report never creates a database: a mistyped --db would otherwise read as an empty day.
+    if !path.exists() {
+        bail!(
+            "no database at {}: nothing has been recorded there (name it with --db or --database-url)",
+            path.display()
+        );
+    }
     match Store::open(&path).await {
         Ok(store) => Ok((store, None)),
         Err(StoreError::Migrate { source, .. }) if path.exists() => {
@@ -121,6 +128,11 @@ pub async fn main(
     layout: &Layout,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // Bad arguments are refused before the database is touched.
+    if Lang::parse(&args.lang).is_none() {
+        bail!("--lang {:?}: expected en or zh-TW", args.lang);
+    }
+    parse_day(args.date.as_deref(), layout, now)?;
     let (store, warning) = open_store(common).await?;
     let result = run(args, layout, &store, now, warning).await;
     store.close().await;
