@@ -155,8 +155,8 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(
             o,
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            w.source, w.severity, w.raised, w.acknowledged, w.cleared, w.duration, w.note
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            w.source, w.severity, w.raised, w.acknowledged, w.cleared, w.duration, w.detail, w.note
         );
         for a in &r.alerts {
             let ack = match (&a.acknowledged_at, &a.acknowledged_by) {
@@ -167,16 +167,17 @@ pub fn render(r: &Report) -> String {
                 || format!("<span class=\"open\">{}</span>", esc(w.still_open)),
                 |at| hm(at).to_string(),
             );
-            let note = a.note.clone().unwrap_or_else(|| a.detail.clone());
+            let note = a.note.as_deref().unwrap_or("—");
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{ack}</td><td>{cleared}</td><td>{} {}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{ack}</td><td>{cleared}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
                 esc(&a.source_title),
                 esc(&a.severity),
                 hm(&a.raised_at),
                 a.duration_minutes,
                 esc(w.minutes),
-                esc(&note)
+                esc(&a.detail),
+                esc(note)
             );
         }
         let _ = writeln!(o, "</table>");

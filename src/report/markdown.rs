@@ -94,10 +94,10 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            w.source, w.severity, w.raised, w.acknowledged, w.cleared, w.duration, w.note
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            w.source, w.severity, w.raised, w.acknowledged, w.cleared, w.duration, w.detail, w.note
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for a in &r.alerts {
             let ack = match (&a.acknowledged_at, &a.acknowledged_by) {
                 (Some(at), Some(by)) => format!("{} ({by})", hm(at)),
@@ -107,16 +107,17 @@ pub fn render(r: &Report) -> String {
                 .cleared_at
                 .as_deref()
                 .map_or_else(|| w.still_open.to_string(), |at| hm(at).to_string());
-            let note = a.note.clone().unwrap_or_else(|| a.detail.clone());
+            let note = a.note.as_deref().unwrap_or("—");
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {ack} | {cleared} | {} {} | {} |",
+                "| {} | {} | {} | {ack} | {cleared} | {} {} | {} | {} |",
                 cell(&a.source_title),
                 a.severity,
                 hm(&a.raised_at),
                 a.duration_minutes,
                 w.minutes,
-                cell(&note)
+                cell(&a.detail),
+                cell(note)
             );
         }
     }
