@@ -1,4 +1,5 @@
-//! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`, `warroom demo`.
+//! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`, `warroom demo`,
+//! `warroom report`.
 
 use std::path::PathBuf;
 
@@ -89,6 +90,31 @@ pub enum Command {
     /// Rehearse against a built-in LuckyGas backend that plays the launch day (06:00–19:00
     /// Asia/Taipei) with the incidents of a scenario file.
     Demo(DemoArgs),
+    /// Write the day's end-of-day report (Markdown, HTML or JSON) from the event log and the
+    /// stored live samples.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for chat, e-mail and records.
+    Md,
+    /// One self-contained, printable HTML page with charts.
+    Html,
+    /// JSON for other tools (schemas/report.schema.json).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The launch day to report on, YYYY-MM-DD [default: the launch day as of --now]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

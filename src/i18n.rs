@@ -10,12 +10,14 @@ use std::fmt::Display;
 
 use chrono::{Datelike, Weekday};
 
-/// The language of the whole UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+/// The language of the whole UI (and of reports, whose JSON names it `en` / `zh-TW`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 pub enum Lang {
     #[default]
+    #[serde(rename = "en")]
     En,
     /// Traditional Chinese as written in Taiwan.
+    #[serde(rename = "zh-TW")]
     ZhTw,
 }
 

@@ -6,6 +6,7 @@
 //! - [`action`] / [`update`]: what keys, ticks and store replies do.
 //! - [`ui`]: pure rendering, one file per pane.
 //! - [`tui`]: the terminal and the main loop.
+//! - [`report`]: `warroom report`, the end-of-day report (Markdown, HTML, JSON).
 //! - [`sim`]: `warroom demo`, a simulated LuckyGas backend to rehearse against.
 
 pub mod action;
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod operator;
 pub mod paths;
 pub mod poller;
+pub mod report;
 pub mod sim;
 pub mod sources;
 pub mod status;

@@ -69,6 +69,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Report(args)) => {
+            // The report opens the database itself: it can read an older one as it is.
+            let layout = load_layout(&cli.common)?;
+            let clock = match &cli.common.now {
+                Some(text) => parse_now(text, &layout)?,
+                None => Clock::system(),
+            };
+            warroom::report::main(args, &cli.common, &layout, clock.now(), cli.language()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Demo(args)) if args.headless => demo_headless(args).await,
         Some(Command::Demo(args)) => interactive(&cli, Some(args)).await,
         None => interactive(&cli, None).await,

@@ -38,20 +38,24 @@ impl Paths {
     }
 
     /// The value and fields read from `body`.
+    /// A `null` where a number is expected (an average with nothing to average yet) is "no
+    /// value", not an error: the panel shows "–" and the source stays ok.
     pub fn read(&self, body: &Value) -> Result<(Option<f64>, BTreeMap<String, f64>), SourceError> {
         let value = match &self.value {
-            Some((text, path)) => Some(number_at(body, text, path)?),
+            Some((text, path)) => number_at(body, text, path)?,
             None => None,
         };
         let mut fields = BTreeMap::new();
         for (name, text, path) in &self.fields {
-            fields.insert(name.clone(), number_at(body, text, path)?);
+            if let Some(number) = number_at(body, text, path)? {
+                fields.insert(name.clone(), number);
+            }
         }
         Ok((value, fields))
     }
 }
 
-fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<f64, SourceError> {
+fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<Option<f64>, SourceError> {
     let nodes = path.query(body);
     let node = match nodes.len() {
         0 => {
@@ -68,7 +72,10 @@ fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<f64, SourceErr
             )));
         }
     };
-    to_number(node).ok_or_else(|| {
+    if node.is_null() {
+        return Ok(None);
+    }
+    to_number(node).map(Some).ok_or_else(|| {
         let mut shown = node.to_string();
         if shown.chars().count() > 40 {
             shown = shown.chars().take(40).collect::<String>() + "…";

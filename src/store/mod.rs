@@ -224,6 +224,32 @@ impl Store {
         })
     }
 
+    /// Opens an existing SQLite database read-only, as it is: no migrations, nothing written.
+    /// For reading a database whose schema cannot be brought up to date (the report does this
+    /// rather than refuse a database an older warroom wrote); tables it lacks fail their reads.
+    pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let sql = |source| StoreError::Sql {
+            path: shown.clone(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(sql)?
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(sql)?;
+        Ok(Self {
+            backend: Backend::Sqlite(pool),
+            location: shown,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// Opens PostgreSQL with explicit options (tests set `search_path` and `application_name`
     /// here); `shown` names the database in errors and must not carry a password.
     pub async fn open_postgres(options: PgConnectOptions, shown: &str) -> Result<Self, StoreError> {

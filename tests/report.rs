@@ -1,0 +1,779 @@
+//! The end-of-day report (issue 7): a rehearsal of the demo day through the real alert logic
+//! into a real SQLite store, then the report from that store (counts against `/sim/truth`,
+//! incident windows, a Markdown snapshot, the JSON against its schema); the HTML in headless
+//! Chromium; an empty day, a day in progress, and a database of an older schema.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde_json::Value;
+
+use warroom::app::clock::at_zone;
+use warroom::app::{App, Clock, Ledger};
+use warroom::layout::{self, Layout};
+use warroom::poller::PollResult;
+use warroom::report::{self, DayState, Lang, Report};
+use warroom::sim::{self, SimConfig};
+use warroom::sources::{self, Kind};
+use warroom::store::worker::Reply;
+use warroom::store::{Author, Change, Event, Sample, Store, Stored};
+use warroom::update::{Effect, Msg, update};
+
+const DATE: &str = "2026-12-01";
+const PILOT: &str = include_str!("../layouts/luckygas-pilot.toml");
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date")
+}
+
+fn pilot() -> Layout {
+    layout::parse("luckygas-pilot.toml", PILOT).expect("the pilot layout parses")
+}
+
+/// An instant on the launch's clock (Asia/Taipei) on the launch day.
+fn at(hm: &str) -> DateTime<Utc> {
+    let time = NaiveTime::parse_from_str(hm, "%H:%M").expect("HH:MM");
+    at_zone(chrono_tz::Asia::Taipei, date().and_time(time))
+}
+
+fn ann() -> Author {
+    Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    }
+}
+
+fn schema() -> Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+    )
+    .expect("schemas/report.schema.json is readable");
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+fn assert_valid(report: &Report) {
+    let json: Value =
+        serde_json::from_str(&report::json::render(report).expect("JSON")).expect("JSON parses");
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the report breaks its schema: {errors:#?}"
+    );
+}
+
+/// Applies one update; persists what it records into the store and confirms it back to the
+/// app (as the store worker would), and keeps the samples it hands out.
+async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>) -> Result<()> {
+    let (_, effects) = update(app, msg);
+    for effect in effects {
+        match effect {
+            Effect::Persist(event) => commit(app, store, event).await?,
+            Effect::SaveSamples(batch) => samples.extend(batch),
+            Effect::Bell => {}
+        }
+    }
+    Ok(())
+}
+
+async fn commit(app: &mut App, store: &Store, event: Event) -> Result<()> {
+    let seq = store.append(&event).await?;
+    update(app, Msg::Store(Reply::Committed(Stored { seq, event })));
+    Ok(())
+}
+
+/// What an operator does, at the app's current time.
+async fn act(app: &mut App, store: &Store, item: Option<&str>, change: Change) -> Result<()> {
+    let event = Event::new(
+        &app.author,
+        &app.layout.launch.id,
+        app.day(),
+        app.now,
+        item.map(str::to_string),
+        change,
+    );
+    commit(app, store, event).await
+}
+
+/// A relay in front of the demo backend that adds `?at=<the rehearsal's minute>` to every
+/// request, so each probe is built once (building an HTTP client costs milliseconds; a
+/// day is 9 000 polls) and the probes stay exactly what the layout declares.
+struct AtRelay {
+    addr: std::net::SocketAddr,
+    at: Arc<std::sync::Mutex<String>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl AtRelay {
+    async fn start(backend: std::net::SocketAddr) -> Result<Self> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let at = Arc::new(std::sync::Mutex::new(String::new()));
+        let shared = Arc::clone(&at);
+        let task = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let at = shared.lock().map(|a| a.clone()).unwrap_or_default();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match client.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&head);
+                    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let Ok(mut upstream) = tokio::net::TcpStream::connect(backend).await else {
+                        return;
+                    };
+                    let request = format!(
+                        "GET {path}?at={at} HTTP/1.1\r\nHost: {backend}\r\nConnection: close\r\n\r\n"
+                    );
+                    let mut answer = Vec::new();
+                    if upstream.write_all(request.as_bytes()).await.is_ok()
+                        && upstream.read_to_end(&mut answer).await.is_ok()
+                    {
+                        let _ = client.write_all(&answer).await;
+                    }
+                    let _ = client.shutdown().await;
+                });
+            }
+        });
+        Ok(Self { addr, at, task })
+    }
+
+    fn set(&self, at: &str) {
+        if let Ok(mut current) = self.at.lock() {
+            *current = at.to_string();
+        }
+    }
+}
+
+impl Drop for AtRelay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Walks the simulated day minute by minute from 06:00 to 19:00: every source of the pilot
+/// layout polls the demo backend for that instant (`?at=`), through the real probes and the
+/// real alert logic, into `store`. A few operator actions along the way give the report
+/// ticks, a skip, notes, an acknowledgement and sign-offs.
+async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
+    let base = format!("http://{}", relay.addr);
+    // Response times of this machine's debug build are not the day's: without the API's
+    // `[RESPONSE_TIME]` warn a busy CI box cannot add an alert to the snapshot.
+    let text = PILOT
+        .replace("${LUCKYGAS_API}", &base)
+        .replace("warn = [\"[RESPONSE_TIME] < 300\"]\n", "");
+    let layout = layout::parse("luckygas-pilot.toml", &text)?;
+    ensure!(layout.unset_env.is_empty(), "every source is configured");
+    let launch = layout.launch.id.clone();
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(at("06:00")),
+        ann(),
+        Ledger::default(),
+    );
+    app.bell = false;
+    let probes = app
+        .layout
+        .sources
+        .iter()
+        .map(|s| sources::build(&s.spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut samples = Vec::new();
+    let mut t = at("06:00");
+    let end = at("19:00");
+    while t <= end {
+        app.clock = Clock::frozen(t);
+        apply(&mut app, store, Msg::Tick, &mut samples).await?;
+        let stamp = t
+            .with_timezone(&chrono_tz::Asia::Taipei)
+            .format("%Y-%m-%dT%H:%M:%S%%2B08:00")
+            .to_string();
+        relay.set(&stamp);
+        let polls = probes.iter().enumerate().map(|(index, probe)| async move {
+            PollResult {
+                source: index,
+                at: t,
+                result: probe.poll().await,
+            }
+        });
+        for result in futures::future::join_all(polls).await {
+            apply(&mut app, store, Msg::Poll(result), &mut samples).await?;
+        }
+        let hm = t
+            .with_timezone(&chrono_tz::Asia::Taipei)
+            .format("%H:%M")
+            .to_string();
+        script(&mut app, store, &hm).await?;
+        // Batched: one transaction an hour instead of one a minute keeps the test quick.
+        if hm.ends_with(":00") && !samples.is_empty() {
+            store.save_samples(&launch, date(), &samples).await?;
+            samples.clear();
+        }
+        t += chrono::Duration::minutes(1);
+    }
+    samples.append(&mut app.samples);
+    store.save_samples(&launch, date(), &samples).await?;
+    Ok(app)
+}
+
+/// The operators' part of the rehearsal.
+async fn script(app: &mut App, store: &Store, hm: &str) -> Result<()> {
+    match hm {
+        "06:10" => {
+            for item in [
+                "health-checks-passing",
+                "db-connections-stable",
+                "external-apis-responding",
+            ] {
+                act(app, store, Some(item), Change::Tick).await?;
+            }
+        }
+        "06:20" => {
+            act(
+                app,
+                store,
+                Some("dashboards-normal"),
+                Change::Skip {
+                    reason: "Grafana replaced by the warroom panels".into(),
+                },
+            )
+            .await?
+        }
+        "07:45" => {
+            act(
+                app,
+                store,
+                Some("drivers-briefed"),
+                Change::Note {
+                    text: "two drivers briefed by phone".into(),
+                },
+            )
+            .await?
+        }
+        "09:37" if app.ledger.open_alert("error-rate").is_some() => {
+            act(
+                app,
+                store,
+                None,
+                Change::AlertAcknowledged {
+                    source: "error-rate".into(),
+                    reason: "backend rolling back the 09:25 deploy".into(),
+                },
+            )
+            .await?;
+        }
+        "18:50" => {
+            act(
+                app,
+                store,
+                Some("signoff-operations-director"),
+                Change::Tick,
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `/sim/truth` at an instant, read through a probe of the layout's own kind.
+async fn truth(base: &str, at: &str) -> Result<Value> {
+    let layout = pilot();
+    let mut spec = layout.sources[0].spec.clone();
+    spec.critical.clear();
+    spec.warn.clear();
+    if let Kind::Http { url, .. } = &mut spec.kind {
+        *url = format!("{base}/sim/truth?at={at}");
+    }
+    let observation = sources::build(&spec)?.poll().await?;
+    observation
+        .body
+        .context("/sim/truth answered without a body")
+}
+
+fn minute_of(at: &str) -> &str {
+    at.get(11..16).unwrap_or(at)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rehearsed_demo_day_gives_the_report_the_truth_and_the_log_agree_on() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("rehearsal.db")).await?;
+    let mut config = SimConfig::new(date())?;
+    config.seed = 7;
+    let sim = sim::serve(config).await?;
+    let started = Instant::now();
+    let relay = AtRelay::start(sim.addr()).await?;
+    rehearse(&store, &relay).await?;
+    eprintln!("rehearsal took {:?}", started.elapsed());
+
+    let layout = pilot();
+    let now = at("19:05");
+    let report = report::load(&store, &layout, date(), now, Lang::En).await?;
+    assert_eq!(report.state, DayState::Over);
+
+    // Deliveries: the last samples of the day are the backend's truth at 19:00.
+    let truth = truth(&sim.base_url(), &format!("{DATE}T19:00:00%2B08:00")).await?;
+    let delivered = truth["deliveries"]["delivered"]
+        .as_f64()
+        .context("delivered")?;
+    let failed = truth["deliveries"]["failed"].as_f64().context("failed")?;
+    assert_eq!(
+        report.charts.delivered.last().map(|p| p.value),
+        Some(delivered)
+    );
+    assert_eq!(report.charts.failed.last().map(|p| p.value), Some(failed));
+    let completion = report
+        .measures
+        .iter()
+        .find(|m| m.id == "order_completion")
+        .and_then(|m| m.value)
+        .context("completion is measured")?;
+    let expected = delivered * 100.0 / (delivered + failed);
+    assert!(
+        (completion - expected).abs() < 0.01,
+        "completion {completion} vs truth {expected}"
+    );
+
+    // The incidents of the scenario, as alerts with the right windows.
+    let error_rate = report
+        .alerts
+        .iter()
+        .find(|a| a.source == "error-rate")
+        .context("the 09:30 error-rate incident raised an alert")?;
+    let raised = minute_of(&error_rate.raised_at);
+    assert!(
+        ("09:30".."09:40").contains(&raised),
+        "error-rate raised at {raised}"
+    );
+    let cleared = error_rate.cleared_at.as_deref().map(minute_of);
+    assert!(
+        cleared.is_some_and(|c| c >= "09:40"),
+        "error-rate cleared after the incident: {cleared:?}"
+    );
+    assert_eq!(error_rate.acknowledged_by.as_deref(), Some("ann"));
+    let maps = report
+        .alerts
+        .iter()
+        .find(|a| a.source == "maps")
+        .context("the 10:15 maps outage raised an alert")?;
+    let raised = minute_of(&maps.raised_at);
+    assert!(
+        ("10:15".."10:21").contains(&raised),
+        "maps raised at {raised}"
+    );
+    assert!(
+        maps.cleared_at.as_deref().map(minute_of) >= Some("10:20"),
+        "maps cleared after its outage: {:?}",
+        maps.cleared_at
+    );
+
+    // Alerts: as many as the log holds.
+    let ledger = Ledger::from_events(store.day_events(&layout.launch.id, date()).await?);
+    assert_eq!(report.alerts.len(), ledger.alerts().len());
+    assert_eq!(report.totals.alerts, ledger.alerts().len());
+    let raises = ledger
+        .events()
+        .iter()
+        .filter(|s| matches!(s.event.change, Change::AlertRaised { .. }))
+        .count();
+    assert!(raises >= report.alerts.len());
+    for (a, b) in report.alerts.iter().zip(ledger.alerts()) {
+        assert_eq!(a.source, b.source);
+        assert_eq!(a.open, b.is_open());
+    }
+
+    assert_valid(&report);
+    let html = report::html::render(&report);
+    assert_eq!(html.matches("<svg").count(), 3);
+    // For a look in a browser: target/tmp/rehearsal.html.
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearsal.html"),
+        &html,
+    )?;
+    let zh = report::load(&store, &layout, date(), now, Lang::ZhTw).await?;
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearsal-zh.html"),
+        report::html::render(&zh),
+    )?;
+    insta::assert_snapshot!("rehearsal_md", report::markdown::render(&report));
+    insta::assert_snapshot!("rehearsal_md_zh", report::markdown::render(&zh));
+    store.close().await;
+    sim.shutdown().await?;
+    Ok(())
+}
+
+/// A day of made-up samples and a few events, without a backend: enough for the renderers.
+fn synthetic() -> Report {
+    let layout = pilot();
+    let mut events = Vec::new();
+    let mut push = |hm: &str, item: Option<&str>, change: Change| {
+        let seq = events.len() as i64 + 1;
+        events.push(Stored {
+            seq,
+            event: Event::new(
+                &ann(),
+                &layout.launch.id,
+                date(),
+                at(hm),
+                item.map(str::to_string),
+                change,
+            ),
+        });
+    };
+    push("06:05", Some("health-checks-passing"), Change::Tick);
+    push(
+        "09:33",
+        None,
+        Change::AlertRaised {
+            source: "error-rate".into(),
+            severity: "critical".into(),
+            detail: "value < 0.05 failed: 0.06".into(),
+        },
+    );
+    push(
+        "09:46",
+        None,
+        Change::AlertCleared {
+            source: "error-rate".into(),
+            detail: "ok for 2 polls in a row".into(),
+        },
+    );
+    let ledger = Ledger::from_events(events);
+    let mut samples = Vec::new();
+    for m in 0..=780i64 {
+        let minute = at("06:00") + chrono::Duration::minutes(m);
+        let incident = (210..220).contains(&m);
+        let mut sample = |source: &str, series: &str, value: f64| {
+            samples.push(Sample {
+                source: source.into(),
+                series: series.into(),
+                minute,
+                value,
+            })
+        };
+        sample("error-rate", "value", if incident { 0.06 } else { 0.005 });
+        sample("latency", "p95_ms", 180.0 + (m as f64 / 40.0).sin() * 20.0);
+        sample("latency", "avg_ms", 90.0);
+        sample("deliveries", "delivered", (m / 20) as f64);
+        sample("deliveries", "failed", (m / 300) as f64);
+        sample("api", "_polls", 30.0);
+        sample(
+            "api",
+            "_up",
+            if (100..105).contains(&m) { 0.0 } else { 30.0 },
+        );
+    }
+    report::build(
+        &layout,
+        &ledger,
+        Some(&samples),
+        date(),
+        at("19:30"),
+        Lang::En,
+    )
+}
+
+#[test]
+fn the_json_of_a_day_validates_against_its_schema() {
+    let report = synthetic();
+    assert_valid(&report);
+    let uptime = report.measures.iter().find(|m| m.id == "uptime");
+    // 5 minutes of 30 polls down out of 781 minutes: 1 - 150 / 23 430.
+    assert_eq!(uptime.and_then(|m| m.value), Some(99.36));
+    let avg = report.measures.iter().find(|m| m.id == "avg_response_time");
+    assert_eq!(avg.and_then(|m| m.value), Some(90.0));
+}
+
+/// Chromium, as CI installs it (`.ci/run`); missing is a failure with a clear message, never
+/// a skip, so a green run always means the page was rendered.
+fn chromium() -> PathBuf {
+    for name in ["chromium", "chromium-browser"] {
+        if let Some(path) = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        }) {
+            return path;
+        }
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    panic!(
+        "chromium is not installed{}: `apt-get install -y chromium` (the HTML report test renders the page in headless Chromium)",
+        if ci {
+            " on CI (.ci/run should have installed it)"
+        } else {
+            ""
+        }
+    );
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium() -> Result<()> {
+    let report = synthetic();
+    let html = report::html::render(&report);
+    assert_eq!(html.matches("<svg").count(), 3, "three charts");
+    // Self-contained: no stylesheet, script or image fetched from anywhere.
+    assert!(!html.contains("<link") && !html.contains("<script") && !html.contains("src="));
+    let dir = tempfile::tempdir()?;
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, &html)?;
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    let profile = dir.path().join("profile");
+    let mut child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1200,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("cannot start chromium")?;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("chromium did not finish the screenshot within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    ensure!(status.success(), "chromium failed: {status}");
+    let png =
+        std::fs::read(&shot).with_context(|| format!("no screenshot at {}", shot.display()))?;
+    ensure!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    ensure!(
+        png.len() > 20_000,
+        "a screenshot of {} bytes is too small to hold the report",
+        png.len()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_day_with_nothing_recorded_says_so() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("empty.db")).await?;
+    let layout = pilot();
+    let day_after = at("06:00") + chrono::Duration::days(1);
+    let report = report::load(&store, &layout, date(), day_after, Lang::En).await?;
+    assert_eq!(report.state, DayState::NothingRecorded);
+    let md = report::markdown::render(&report);
+    assert!(md.contains("Nothing was recorded on this day"), "{md}");
+    assert!(md.contains("0 of 45 items done, 0 alerts"), "{md}");
+    assert!(md.contains("No alerts were raised."));
+    assert!(report.measures.iter().all(|m| m.value.is_none()));
+    assert_valid(&report);
+    let zh = report::load(&store, &layout, date(), day_after, Lang::ZhTw).await?;
+    let md = report::markdown::render(&zh);
+    assert!(md.contains("本日沒有任何紀錄"), "{md}");
+    assert!(
+        md.contains("所有服務的健康檢查皆通過"),
+        "item texts in Chinese: {md}"
+    );
+    assert!(md.contains("未量測"), "{md}");
+    store.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_day_in_progress_says_as_of_when_and_what_is_to_come() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("today.db")).await?;
+    let layout = pilot();
+    for (hm, item) in [
+        ("06:10", "health-checks-passing"),
+        ("08:30", "first-order-created"),
+    ] {
+        if layout.item(item).is_none() {
+            continue;
+        }
+        let event = Event::new(
+            &ann(),
+            &layout.launch.id,
+            date(),
+            at(hm),
+            Some(item.into()),
+            Change::Tick,
+        );
+        store.append(&event).await?;
+    }
+    let report = report::load(&store, &layout, date(), at("14:32"), Lang::En).await?;
+    assert_eq!(report.state, DayState::InProgress);
+    assert!(
+        report
+            .status_line
+            .starts_with("The day is still in progress: as of 14:32, blocks still to come: "),
+        "{}",
+        report.status_line
+    );
+    for block in layout
+        .blocks
+        .iter()
+        .filter(|b| b.end.format("%H:%M").to_string().as_str() > "14:32")
+    {
+        assert!(
+            report.status_line.contains(&block.title.en),
+            "{} is still to come: {}",
+            block.title.en,
+            report.status_line
+        );
+    }
+    let morning = &layout.blocks[0].title.en;
+    assert!(!report.status_line.contains(morning.as_str()));
+    let item = report
+        .blocks
+        .iter()
+        .flat_map(|b| &b.sections)
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == "health-checks-passing")
+        .context("item")?;
+    assert_eq!((item.status, item.by.as_deref()), ("done", Some("ann")));
+    assert_eq!(item.at.as_deref(), Some("2026-12-01T06:10:00+08:00"));
+    store.close().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_database_of_an_older_schema_gives_a_report_or_a_clear_error() -> Result<()> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.db");
+    // Migration 0001 alone, by hand: an `events` table and no `samples` table.
+    {
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await?;
+        sqlx::raw_sql(include_str!("../migrations/sqlite/0001_events.sql"))
+            .execute(&pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO events (id, at, launch, day, operator, origin, kind, item, payload)
+             VALUES ('0190f5c2-0000-7000-8000-000000000001', '2026-11-30T22:10:00.000Z',
+                     'luckygas-pilot', '2026-12-01', 'bob', 'old', 'tick',
+                     'health-checks-passing', '{}')",
+        )
+        .execute(&pool)
+        .await?;
+        pool.close().await;
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "--now", "2026-12-01T20:00", "--db"])
+        .arg(&path)
+        .env_remove("WARROOM_DATABASE_URL")
+        .env_remove("WARROOM_LAYOUT")
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    // Read as it is: bob's tick is there, the missing samples are "not measured", and the
+    // report says why instead of failing.
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("1 of 45 items done, 0 alerts"), "{stdout}");
+    assert!(stdout.contains("done by bob 06:10"), "{stdout}");
+    assert!(stdout.contains("older schema"), "{stdout}");
+    assert!(
+        stdout.contains("live samples could not be read"),
+        "{stdout}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_command_line_writes_each_format_and_refuses_bad_arguments() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("day.db");
+    let store = Store::open(&db).await?;
+    let layout = pilot();
+    let tick = Event::new(
+        &ann(),
+        &layout.launch.id,
+        date(),
+        at("06:10"),
+        Some("health-checks-passing".into()),
+        Change::Tick,
+    );
+    store.append(&tick).await?;
+    store.close().await;
+    let warroom = |args: &[&str], db: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["report", "--now", "2026-12-01T20:00", "--db"])
+            .arg(db)
+            .args(args)
+            .env_remove("WARROOM_DATABASE_URL")
+            .env_remove("WARROOM_LAYOUT")
+            .output()
+    };
+
+    let json = dir.path().join("out/report.json");
+    let out = warroom(
+        &["--format", "json", "--out", &json.display().to_string()],
+        &db,
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    let validator = jsonschema::validator_for(&schema()).context("the schema compiles")?;
+    assert!(
+        validator.is_valid(&value),
+        "the CLI's JSON follows the schema"
+    );
+    assert_eq!(value["totals"]["done"], 1);
+
+    let html = dir.path().join("report.html");
+    let out = warroom(
+        &["--format", "html", "--out", &html.display().to_string()],
+        &db,
+    )?;
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&html)?.matches("<svg").count(), 3);
+
+    let out = warroom(&["--lang", "zh-TW"], &db)?;
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("45 項中 1 項完成"), "{md}");
+
+    let out = warroom(&["--lang", "fr"], &db)?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use en or zh-TW"));
+
+    let missing = dir.path().join("typo.db");
+    let out = warroom(&[], &missing)?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    assert!(!missing.exists(), "a report never creates a database");
+    Ok(())
+}
