@@ -26,6 +26,8 @@ pub enum Action {
     Undo,
     /// `a`: acknowledge an open alert.
     Acknowledge,
+    /// `R`: write the day's report.
+    Report,
     /// `p`: the live view shows the next panel full size (small terminals).
     NextPanel,
     /// `y` while asked to confirm a tick against failing evidence.
@@ -52,6 +54,7 @@ pub const KEY_HELP: &[(&str, Msg)] = &[
     ("s", Msg::KeySkip),
     ("n", Msg::KeyNote),
     ("u", Msg::KeyUndo),
+    ("R", Msg::KeyReport),
     ("a", Msg::KeyAck),
     ("p", Msg::KeyPanel),
     ("Enter", Msg::KeyDetail),
@@ -116,6 +119,7 @@ fn normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('n') => Action::Note,
         KeyCode::Char('u') => Action::Undo,
         KeyCode::Char('a') => Action::Acknowledge,
+        KeyCode::Char('R') => Action::Report,
         KeyCode::Char('p') => Action::NextPanel,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Enter => Action::Detail,

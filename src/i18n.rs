@@ -309,6 +309,7 @@ catalogue! {
     KeySkip => "skip as not applicable (asks a reason); s again reopens", "略過（不適用，需填原因）；再按 s 重新開啟";
     KeyNote => "add a note to the item", "為項目加上備註";
     KeyUndo => "undo your own last change", "復原自己最近一次的變更";
+    KeyReport => "write the day's report (Markdown and HTML) next to the database", "產生今日報告（Markdown 與 HTML），存在資料庫旁";
     KeyAck => "acknowledge the newest open alert (asks who is on it)", "確認（ack）最新一則未處理告警（需填誰在處理）";
     KeyPanel => "live panels: next panel (full screen on small terminals)", "即時面板：下一個面板（小螢幕時全螢幕顯示）";
     KeyDetail => "item detail: who, when, notes, history", "項目詳細：誰、何時、備註、歷程";
@@ -465,6 +466,8 @@ catalogue! {
     // Status-bar messages.
     FlashStillSaving => "Still saving the last change to this item…", "這個項目的上一筆變更還在儲存中…";
     FlashNoAlert => "No open alert waits for an acknowledgement", "沒有等待確認（ack）的告警";
+    FlashReportWritten => "Report written: {0}", "報告已產生：{0}";
+    FlashReportWriting => "Writing the day's report…", "正在產生今日報告…";
     FlashNothingToUndo => "Nothing of {0}'s left to undo today", "今天沒有 {0} 可復原的變更";
     FlashNoMatch => "No item matches “{0}”", "沒有符合「{0}」的項目";
     FlashSkipNeedsReason => "Not skipped: a skip needs a reason", "未略過：略過必須填寫原因";

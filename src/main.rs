@@ -418,6 +418,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let theme = Theme::new(color, cli.ascii);
 
     app.demo = sim.is_some();
+    app.report_dir = journal_dir_for(&log_path).join("reports");
     let (poll_tx, poll_rx) = mpsc::channel(4096);
     let probes = probes(&mut app);
     let poller = warroom::poller::Poller::start(probes, app.clock, poll_tx);
@@ -425,10 +426,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let (reply_tx, reply_rx) = mpsc::channel(1024);
     let session = uuid::Uuid::now_v7();
     // Next to the log: the data dir, or wherever --log put it.
-    let journal_dir = log_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let journal_dir = journal_dir_for(&log_path);
     let (journal, adopted) = Journal::open(&journal_dir, store.location(), session)
         .context("cannot open the outage journal")?;
     if adopted > 0 {
@@ -481,4 +479,12 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         Exit::Signal(signal) => ExitCode::from(128 + signal as u8),
         Exit::TerminalClosed => ExitCode::from(128 + 1),
     })
+}
+
+/// The folder beside the log: where journals and reports go.
+fn journal_dir_for(log_path: &Path) -> PathBuf {
+    log_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

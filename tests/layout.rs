@@ -1062,3 +1062,17 @@ fn seed_layout_has_chinese_for_every_text() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn every_shipped_layout_validates() {
+    for dir in ["layouts", "benches"] {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            let name = path.display().to_string();
+            if path.extension().is_some_and(|e| e == "toml") && !name.contains("scenario") {
+                warroom::layout::load(&path)
+                    .unwrap_or_else(|e| panic!("{name} does not validate:\n{e}"));
+            }
+        }
+    }
+}

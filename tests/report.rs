@@ -77,7 +77,7 @@ async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>
         match effect {
             Effect::Persist(event) => commit(app, store, event).await?,
             Effect::SaveSamples(batch) => samples.extend(batch),
-            Effect::Bell => {}
+            Effect::Bell | Effect::WriteReport => {}
         }
     }
     Ok(())
@@ -775,5 +775,81 @@ async fn the_command_line_writes_each_format_and_refuses_bad_arguments() -> Resu
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
     assert!(!missing.exists(), "a report never creates a database");
+    Ok(())
+}
+
+/// The TUI's `R`: the store task writes the day's Markdown and HTML next to the database and
+/// the status bar names them.
+#[tokio::test]
+async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use warroom::store::worker::{self, Reply, Request};
+    use warroom::update::{Effect, Msg, update};
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("w.db")).await?;
+    let layout = std::sync::Arc::new(warroom::layout::load(std::path::Path::new(
+        "layouts/luckygas-pilot.toml",
+    ))?);
+    let now = chrono::Utc::now();
+    let author = warroom::store::Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    };
+    let mut app = warroom::app::App::new(
+        layout,
+        warroom::app::Clock::frozen(now),
+        author,
+        warroom::app::Ledger::default(),
+    );
+    app.report_dir = dir.path().join("reports");
+    let (tx, requests) = tokio::sync::mpsc::channel(8);
+    let (replies, mut rx) = tokio::sync::mpsc::channel(8);
+    let writer = tokio::spawn(worker::run(
+        store,
+        app.layout.launch.id.clone(),
+        app.day(),
+        0,
+        requests,
+        replies,
+    ));
+    let (_, effects) = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    assert_eq!(effects, vec![Effect::WriteReport]);
+    tx.send(Request::Report {
+        layout: app.layout.clone(),
+        now,
+        lang: app.lang,
+        dir: app.report_dir.clone(),
+    })
+    .await?;
+    let reply = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match rx.recv().await {
+                Some(r @ (Reply::Notice(_) | Reply::ReadFailed(_))) => return Some(r),
+                Some(_) => continue,
+                None => return None,
+            }
+        }
+    })
+    .await?;
+    let Some(Reply::Notice(paths)) = reply else {
+        panic!("no report written: {reply:?}")
+    };
+    update(&mut app, Msg::Store(Reply::Notice(paths.clone())));
+    assert!(
+        app.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("report-luckygas-pilot-")),
+        "{:?}",
+        app.flash
+    );
+    for path in paths.split(", ") {
+        let text = std::fs::read_to_string(path)?;
+        assert!(text.contains("LuckyGas Pilot Launch"), "{path}");
+    }
+    drop(tx);
+    writer.await?;
     Ok(())
 }

@@ -204,6 +204,8 @@ pub struct App {
     pub samples_flushed_at: Option<DateTime<Utc>>,
     /// Ring the terminal bell on alerts (`--no-bell` turns it off).
     pub bell: bool,
+    /// Where `R` writes the day's report.
+    pub report_dir: std::path::PathBuf,
     /// Running against the built-in simulator: the header says DEMO so nobody mistakes it.
     pub demo: bool,
     /// The operator's own UTC offset, for showing times in both zones.
@@ -247,6 +249,7 @@ impl App {
             samples: Vec::new(),
             samples_flushed_at: None,
             bell: true,
+            report_dir: std::path::PathBuf::from("."),
             demo: false,
             lang: Lang::En,
         };

@@ -158,6 +158,25 @@ pub async fn run(
     Ok(())
 }
 
+/// The TUI's `R`: the day's report as Markdown and HTML in `dir`; returns the paths written.
+pub async fn write_day(
+    store: &Store,
+    layout: &Layout,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+    lang: Lang,
+    dir: &Path,
+) -> Result<Vec<String>> {
+    let report = load(store, layout, day, now, lang).await?;
+    let mut written = Vec::new();
+    for (format, ext) in [(ReportFormat::Md, "md"), (ReportFormat::Html, "html")] {
+        let path = dir.join(format!("report-{}-{day}.{ext}", layout.launch.id));
+        write_file(&path, &render(&report, format)?)?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
 fn write_file(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)

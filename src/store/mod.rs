@@ -204,9 +204,13 @@ impl Store {
             // FULL in WAL mode fsyncs the WAL on every commit: a committed tick survives power loss.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // The day's log is small; SQLite's default 2 MiB page cache per connection is most
+            // of warroom's memory otherwise.
+            .pragma("cache_size", "-512");
+        // One connection writes, one follows the log: more would only hold more page cache.
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(2)
             .connect_with(options)
             .await
             .map_err(sql)?;

@@ -26,12 +26,21 @@ pub enum Request {
     /// Downsampled live values; a failure is logged and reported, never retried forever
     /// (live history is a convenience, the event log is what must not be lost).
     Samples(Vec<super::Sample>),
+    /// Write the day's report (Markdown and HTML) into `dir`; the reply names the files.
+    Report {
+        layout: std::sync::Arc<crate::layout::Layout>,
+        now: DateTime<Utc>,
+        lang: crate::i18n::Lang,
+        dir: std::path::PathBuf,
+    },
     /// The operator switched views; announced with the next presence refresh.
     View(String),
 }
 
 #[derive(Debug)]
 pub enum Reply {
+    /// Something done on request, to tell the operator (the report's file names).
+    Notice(String),
     /// The event is durable in the database.
     Committed(Stored),
     /// The write failed; the event is not in the log.
@@ -173,6 +182,13 @@ pub async fn run_with(
                 request = requests.recv() => match request {
                     Some(Request::Append(event)) => w.append(event).await,
                     Some(Request::Samples(samples)) => w.samples(&samples).await,
+                    Some(Request::Report { layout, now, lang, dir }) => {
+                        let reply = match crate::report::write_day(&w.store, &layout, w.day, now, lang, &dir).await {
+                            Ok(paths) => Reply::Notice(paths.join(", ")),
+                            Err(e) => Reply::ReadFailed(format!("{e:#}")),
+                        };
+                        w.send(reply).await
+                    }
                     Some(Request::View(view)) => {
                         if let Some(me) = &mut me {
                             me.view = view;

@@ -104,6 +104,17 @@ fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
             let mut stdout = io::stdout();
             let _ = stdout.write_all(b"\x07").and_then(|()| stdout.flush());
         }
+        Effect::WriteReport => {
+            let request = Request::Report {
+                layout: std::sync::Arc::clone(&app.layout),
+                now: app.now,
+                lang: app.lang,
+                dir: app.report_dir.clone(),
+            };
+            if store.try_send(request).is_err() {
+                tracing::warn!("store queue full: the report was not written");
+            }
+        }
         Effect::SaveSamples(samples) => {
             if store.try_send(Request::Samples(samples)).is_err() {
                 tracing::warn!("store queue full: a batch of live samples was dropped");

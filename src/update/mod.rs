@@ -37,6 +37,8 @@ pub enum Effect {
     Bell,
     /// Save downsampled live values.
     SaveSamples(Vec<Sample>),
+    /// Write the day's report from the store (the store task does the reading and writing).
+    WriteReport,
 }
 
 /// How long an informational message stays in the status bar.
@@ -124,6 +126,10 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::Undo => undo(app, effects),
         Action::Acknowledge => acknowledge(app),
+        Action::Report => {
+            say(app, t(app.lang, UiMsg::FlashReportWriting), false);
+            effects.push(Effect::WriteReport);
+        }
         Action::NextPanel => {
             if app.view == View::Live {
                 app.panel_focus = (app.panel_focus + 1) % app.layout.panels.len().max(1);
@@ -440,6 +446,10 @@ fn store_reply(app: &mut App, reply: Reply) {
             say(app, text, true);
         }
         Reply::Arrived(events) => arrived(app, events),
+        Reply::Notice(path) => {
+            let text = tf(app.lang, UiMsg::FlashReportWritten, &[&path]);
+            say(app, text, false);
+        }
         Reply::ReadFailed(error) => {
             let text = tf(app.lang, UiMsg::FlashReadFailed, &[&error]);
             say(app, text, true)
