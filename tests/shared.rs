@@ -353,6 +353,7 @@ impl Client {
             Reply::Outage { .. } => "outage",
             Reply::Reconnected { .. } => "reconnected",
             Reply::Present(_) => "present",
+            Reply::Notice(_) => "notice",
         });
         update(&mut self.app, Msg::Store(reply));
     }
