@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use warroom::app::clock::at_zone;
@@ -17,8 +15,10 @@ use warroom::app::{App, Clock, Ledger, View};
 use warroom::layout::{self, Layout};
 use warroom::sources::{Health, Observation, SourceError};
 use warroom::store::{Author, Change, Event, Stored};
-use warroom::ui::{self, Theme};
 use warroom::update::{Msg, update};
+
+mod common;
+use common::render;
 
 fn seed() -> Layout {
     let text =
@@ -231,36 +231,6 @@ fn app_in(state: State) -> App {
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
     feed(&mut app, state);
     app
-}
-
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|f| ui::draw(f, app, &Theme::default()))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        assert_eq!(
-            unicode_width::UnicodeWidthStr::width(line.as_str()),
-            width as usize,
-            "line {y} is not {width} columns:\n{line}"
-        );
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn key(app: &mut App, code: KeyCode) {
