@@ -11,7 +11,8 @@ use crate::layout::{Evidence, Layout};
 use super::App;
 use crate::sources::{Health, Observation, SourceError};
 
-/// Samples kept per series in memory (at a 5 s interval: the last 20 minutes).
+/// Points kept per series in memory: one per minute (the minute's last value), so four hours
+/// of history whatever the interval, and a thousand sources stay small.
 pub const HISTORY: usize = 240;
 
 #[derive(Debug, Default, Clone)]
@@ -70,7 +71,9 @@ impl SourceState {
         (self.polls > 0).then(|| self.polls_up as f64 * 100.0 / self.polls as f64)
     }
 
-    /// The latest points of a series, oldest first.
+    /// The series, one point per minute, oldest first: what sparklines draw. Per-poll points
+    /// would shift the whole line on every poll and repaint it; per minute, only the newest bar
+    /// changes between polls and the line moves once a minute.
     pub fn points(&self, series: &str) -> impl Iterator<Item = f64> + '_ {
         self.series
             .get(series)
@@ -106,10 +109,18 @@ impl SourceState {
             self.last_ok = Some(at);
             let mut push = |name: &str, value: f64| {
                 let series = self.series.entry(name.to_string()).or_default();
-                if series.len() == HISTORY {
-                    series.pop_front();
+                let minute = at.timestamp().div_euclid(60);
+                match series.back_mut() {
+                    Some((last, v)) if last.timestamp().div_euclid(60) == minute => {
+                        (*last, *v) = (at, value);
+                    }
+                    _ => {
+                        if series.len() == HISTORY {
+                            series.pop_front();
+                        }
+                        series.push_back((at, value));
+                    }
                 }
-                series.push_back((at, value));
             };
             if let Some(v) = observation.value {
                 push("value", v);
