@@ -149,6 +149,21 @@ async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock)> {
     Ok((handle, Clock::scaled(start, speed)))
 }
 
+/// A rehearsal at `--speed 60` would poll a 2 s source every 2 simulated minutes and miss a
+/// five-minute outage; polls follow the simulated clock instead (but never more often than
+/// every 100 ms of real time).
+fn faster_polls(app: &mut App, speed: f64) {
+    if speed <= 1.0 {
+        return;
+    }
+    let mut layout = (*app.layout).clone();
+    for source in &mut layout.sources {
+        let scaled = source.spec.interval.div_f64(speed);
+        source.spec.interval = scaled.max(std::time::Duration::from_millis(100));
+    }
+    app.layout = Arc::new(layout);
+}
+
 /// One probe per configured source, for the poller. A source whose probe cannot be built
 /// (a malformed URL, say) shows that error on its panel instead of stopping warroom.
 fn probes(
@@ -418,6 +433,9 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let theme = Theme::new(color, cli.ascii);
 
     app.demo = sim.is_some();
+    if let Some(args) = demo {
+        faster_polls(&mut app, args.speed);
+    }
     app.report_dir = journal_dir_for(&log_path).join("reports");
     let (poll_tx, poll_rx) = mpsc::channel(4096);
     let probes = probes(&mut app);

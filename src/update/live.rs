@@ -146,9 +146,10 @@ pub fn flush_samples(app: &mut App, effects: &mut Vec<Effect>, force: bool) {
     if app.samples.is_empty() {
         return;
     }
-    let due = app
-        .samples_flushed_at
-        .is_none_or(|t| (app.now - t).num_seconds() >= SAMPLE_FLUSH_SECONDS);
+    let due = app.samples_flushed_at.is_none_or(|t| {
+        // Real seconds, like the bell and messages: a fast rehearsal writes no more often.
+        (app.now - t).num_seconds() as f64 / app.clock.speed() >= SAMPLE_FLUSH_SECONDS as f64
+    });
     if force || due {
         app.samples_flushed_at = Some(app.now);
         effects.push(Effect::SaveSamples(std::mem::take(&mut app.samples)));

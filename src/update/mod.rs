@@ -82,9 +82,11 @@ fn expire_flash(app: &mut App) {
     }
 }
 
+/// In real seconds: a message must stay readable however fast a rehearsal clock runs.
 fn flash_age(app: &App) -> i64 {
-    app.flash_at
-        .map_or(i64::MAX, |at: DateTime<Utc>| (app.now - at).num_seconds())
+    app.flash_at.map_or(i64::MAX, |at: DateTime<Utc>| {
+        ((app.now - at).num_seconds() as f64 / app.clock.speed()) as i64
+    })
 }
 
 fn say(app: &mut App, text: impl Into<String>, error: bool) {
