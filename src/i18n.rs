@@ -134,6 +134,16 @@ pub fn city(lang: Lang, zone: &str) -> String {
 }
 
 /// "4 s", "2 min", "1 h 05 min" / "4 秒", "2 分", "1 小時 05 分".
+/// An age to the minute, for things measured against hours (tickets and their 2 h target):
+/// seconds there would only repaint the rows on every poll.
+pub fn age_minutes(lang: Lang, d: chrono::Duration) -> String {
+    if d.num_seconds() < 60 {
+        t(lang, Msg::AgeUnderMinute).to_string()
+    } else {
+        age(lang, chrono::Duration::minutes(d.num_minutes()))
+    }
+}
+
 pub fn age(lang: Lang, d: chrono::Duration) -> String {
     let s = d.num_seconds().max(0);
     if s < 60 {
@@ -407,6 +417,7 @@ catalogue! {
     HealthDegraded => "degraded", "效能下降";
     HealthWaiting => "waiting", "等待中";
     AgeSeconds => "{0} s", "{0} 秒";
+    AgeUnderMinute => "<1 min", "不到 1 分";
     AgeMinutes => "{0} min", "{0} 分";
     AgeHours => "{0} h {1} min", "{0} 小時 {1} 分";
     AgeMs => "{0} ms", "{0} ms";

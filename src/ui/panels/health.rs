@@ -44,7 +44,15 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 return Line::from(spans);
             }
             let latency = state.observation().map_or(String::new(), |o| {
-                tf(lang, Msg::AgeMs, &[&o.elapsed.as_millis()])
+                // To 10 ms: a health row is read against hundreds of ms, and single-digit
+                // jitter would repaint it on every poll.
+                let ms = o.elapsed.as_millis();
+                let shown = if ms < 10 {
+                    "<10".to_string()
+                } else {
+                    (ms / 10 * 10).to_string()
+                };
+                tf(lang, Msg::AgeMs, &[&shown])
             });
             let since = state.since.map_or(String::new(), |at| {
                 tf(lang, Msg::HealthSince, &[&launch_hm(app, at)])

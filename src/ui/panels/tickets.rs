@@ -8,7 +8,7 @@ use serde_json_path::JsonPath;
 
 use super::{no_data, sources};
 use crate::app::App;
-use crate::i18n::{Msg, age, t, tf};
+use crate::i18n::{Msg, age_minutes, t, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
 use crate::ui::text::{fit, fit_right, truncate};
@@ -85,9 +85,10 @@ pub fn lines<'a>(
         .filter(|t| app.now - t.opened > limit)
         .count();
     let lang = app.lang;
-    let oldest = tickets
-        .first()
-        .map_or_else(|| "–".to_string(), |tk| age(lang, app.now - tk.opened));
+    let oldest = tickets.first().map_or_else(
+        || "–".to_string(),
+        |tk| age_minutes(lang, app.now - tk.opened),
+    );
     let mut lines = vec![Line::from(vec![
         Span::styled(tf(lang, Msg::TicketsOpen, &[&tickets.len()]), theme.title()),
         Span::styled(tf(lang, Msg::TicketsOldest, &[&oldest]), theme.text()),
@@ -106,7 +107,7 @@ pub fn lines<'a>(
         // Right-aligned by display width: `{:>8}` would count a CJK character as one.
         let head = format!("{} {} {} ", fit(&tk.id, 8), fit(&tk.priority, 3), {
             // At least 8 columns, never cut: an age is read whole.
-            let age = age(lang, app.now - tk.opened);
+            let age = age_minutes(lang, app.now - tk.opened);
             fit_right(&age, crate::ui::text::width(&age).max(8))
         });
         lines.push(Line::from(vec![
