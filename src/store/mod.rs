@@ -221,11 +221,15 @@ impl Store {
                 path: shown.clone(),
                 source,
             })?;
-        Ok(Self {
+        Ok(Self::sqlite(pool, path))
+    }
+
+    fn sqlite(pool: SqlitePool, path: &Path) -> Self {
+        Self {
             backend: Backend::Sqlite(pool),
-            location: shown,
+            location: path.display().to_string(),
             path: path.to_path_buf(),
-        })
+        }
     }
 
     /// Opens an existing SQLite database read-only, as it is: no migrations, nothing written.
@@ -247,11 +251,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(sql)?;
-        Ok(Self {
-            backend: Backend::Sqlite(pool),
-            location: shown,
-            path: path.to_path_buf(),
-        })
+        Ok(Self::sqlite(pool, path))
     }
 
     /// Opens PostgreSQL with explicit options (tests set `search_path` and `application_name`
