@@ -15,7 +15,11 @@ use warroom::store::{Author, Change, Event, Stored};
 use warroom::ui::{self, Theme};
 
 fn setup() -> (App, Vec<Stored>) {
-    let mut layout = layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
+    let mut layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("seed layout");
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     layout.launch.date = Some(day);
     let now = at_zone(
@@ -81,7 +85,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Ledger::from_events(events.iter().cloned()))
     });
     c.bench_function("load and validate the seed layout", |b| {
-        b.iter(|| layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("layout"))
+        b.iter(|| {
+            layout::load(
+                Path::new("layouts/luckygas-pilot.toml"),
+                &layout::Env::empty(),
+            )
+            .expect("layout")
+        })
     });
 }
 

@@ -6,7 +6,6 @@
 //!
 //! Arguments: sources, interval (s), duration (s), base URL.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
@@ -41,27 +40,14 @@ async fn main() {
     let base = arg(3, "http://127.0.0.1:8787");
 
     let specs: Vec<SourceSpec> = (0..sources)
-        .map(|i| SourceSpec {
-            id: format!("s{i}"),
-            title: format!("source {i}"),
-            interval: Duration::from_secs_f64(interval),
-            timeout: Duration::from_secs(3),
-            critical: Vec::new(),
-            warn: Vec::new(),
-            raise_after: 3,
-            clear_after: 2,
-            notify: Vec::new(),
-            kind: Kind::Http {
-                method: "GET".into(),
-                url: format!("{base}/api/metrics/summary"),
-                headers: BTreeMap::new(),
-                body: None,
-                value: Some("$.error_rate".into()),
-                fields: BTreeMap::from([("p95_ms".to_string(), "$.p95_ms".to_string())]),
-                max_bytes: 1 << 20,
-                max_redirects: 3,
-                insecure_skip_verify: false,
-            },
+        .map(|i| {
+            let http = warroom::sources::http::Spec::get(format!("{base}/api/metrics/summary"))
+                .reading(Some("$.error_rate"), &[("p95_ms", "$.p95_ms")])
+                .expect("valid paths");
+            let mut spec = SourceSpec::new(&format!("s{i}"), Kind::Http(http));
+            spec.title = format!("source {i}");
+            spec.interval = Duration::from_secs_f64(interval);
+            spec
         })
         .collect();
     let mut probes = Vec::new();

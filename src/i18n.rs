@@ -339,6 +339,7 @@ catalogue! {
     AsideSkipped => "skipped", "已略過";
     AsideOverdue => "overdue", "逾期";
     LiveEvidence => "live {0} ", "即時 {0} ";
+    LiveEvidenceNoData => "no data ", "無資料 ";
 
     // Timeline.
     TimelineTitle => " Timeline ", " 時間軸 ";
@@ -473,6 +474,16 @@ catalogue! {
     EvidenceAllOk => "all {0} sources ok", "{0} 個來源皆正常";
     EvidenceNoCritical => "no critical alert open", "沒有未處理的嚴重告警";
     EvidenceCritical => "critical: {0}", "嚴重：{0}";
+    EvidenceStale => "{0}: no answer for {1}", "{0}：已 {1} 沒有回應";
+    EvidenceNoSources => "no live sources in the layout", "清單檔中沒有即時來源";
+    EvidenceNoCriticalNoData => "cannot tell: no data from {0}", "無法判斷：{0} 沒有資料";
+    FreshState => "{0} · {1} ago", "{0} · {1}前";
+    FreshStaleFor => "no data · last answer {0} ago", "無資料 · 上次回應：{0}前";
+    FreshFailing => "{0} · last success {1} ago", "{0} · 上次成功：{1}前";
+    FreshFailingNever => "{0} · no success yet", "{0} · 尚未成功";
+    PanelInvalid => "invalid: {0}", "無效：{0}";
+    TicketsMalformed => " · {0} rows unreadable", " · {0} 筆無法讀取";
+    LatencyNoData => "no data (no traffic yet)", "無資料（尚無流量）";
 
     // Status-bar messages.
     FlashStillSaving => "Still saving the last change to this item…", "這個項目的上一筆變更還在儲存中…";

@@ -54,9 +54,9 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Some(Command::Check { file }) => Ok(check(file)),
+        Some(Command::Check { file }) => Ok(check(file, &layout::Env::process())),
         Some(Command::Status { json }) => {
-            let (layout, store, clock) = open(&cli.common).await?;
+            let (layout, store, clock) = open(&cli.common, &layout::Env::process()).await?;
             let now = clock.now();
             let day = Schedule::launch_day(&layout, now);
             let ledger = Ledger::from_events(store.day_events(&layout.launch.id, day).await?);
@@ -71,7 +71,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Report(args)) => {
             // The report opens the database itself: it can read an older one as it is.
-            let layout = load_layout(&cli.common)?;
+            let layout = load_layout(&cli.common, &layout::Env::process())?;
             let clock = match &cli.common.now {
                 Some(text) => parse_now(text, &layout)?,
                 None => Clock::system(),
@@ -135,8 +135,9 @@ fn sim_config(args: &DemoArgs) -> Result<SimConfig> {
 }
 
 /// Starts the demo backend for the TUI: on the asked port, or any free one if that is taken
-/// (a headless demo may already run there). Points `${LUCKYGAS_API}` at it.
-async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock)> {
+/// (a headless demo may already run there). The environment it returns points
+/// `${LUCKYGAS_API}` at it.
+async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock, layout::Env)> {
     let config = sim_config(args)?;
     let start = sim::clock::at_zone_time(config.date, config.start);
     let speed = config.speed;
@@ -145,8 +146,8 @@ async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock)> {
         Err(_) if config.port != 0 => sim::serve(SimConfig { port: 0, ..config }).await?,
         Err(e) => return Err(e),
     };
-    layout::set_env_override("LUCKYGAS_API", &handle.base_url());
-    Ok((handle, Clock::scaled(start, speed)))
+    let env = layout::Env::process().with("LUCKYGAS_API", &handle.base_url());
+    Ok((handle, Clock::scaled(start, speed), env))
 }
 
 /// A rehearsal at `--speed 60` would poll a 2 s source every 2 simulated minutes and miss a
@@ -183,9 +184,13 @@ fn probes(
             Ok(probe) => out.push((index, source.spec.clone(), probe)),
             Err(e) => {
                 tracing::warn!(source = %source.spec.id, error = %e, "cannot build the probe");
-                let reason = Some(format!("cannot start polling: {e}"));
+                let reason = Some(warroom::sources::Finding::error(format!(
+                    "cannot start polling: {e}"
+                )));
                 let now = app.now;
-                app.live.sources[index].record(
+                app.live.record(
+                    &layout,
+                    index,
                     now,
                     Err(e),
                     warroom::sources::Health::Critical,
@@ -240,8 +245,8 @@ impl StopSignals {
     }
 }
 
-fn check(file: &Path) -> ExitCode {
-    match layout::load(file) {
+fn check(file: &Path, env: &layout::Env) -> ExitCode {
+    match layout::load(file, env) {
         Ok(layout) => {
             let c = layout.counts();
             let date = layout
@@ -320,15 +325,15 @@ fn check(file: &Path) -> ExitCode {
 
 /// The layout named on the command line, else the bundled one in `layouts/`, else the copy
 /// built into the binary.
-fn load_layout(common: &Common) -> Result<Layout> {
+fn load_layout(common: &Common, env: &layout::Env) -> Result<Layout> {
     if let Some(path) = &common.layout {
-        return Ok(layout::load(path)?);
+        return Ok(layout::load(path, env)?);
     }
     let bundled = Path::new("layouts/luckygas-pilot.toml");
     if bundled.exists() {
-        return Ok(layout::load(bundled)?);
+        return Ok(layout::load(bundled, env)?);
     }
-    Ok(layout::parse(BUILTIN_LAYOUT_NAME, BUILTIN_LAYOUT)?)
+    Ok(layout::parse(BUILTIN_LAYOUT_NAME, BUILTIN_LAYOUT, env)?)
 }
 
 /// `--now` as an instant: a full date-time, or a time of day on the launch day, in the
@@ -359,8 +364,8 @@ fn parse_now(text: &str, layout: &Layout) -> Result<Clock> {
     bail!("--now {text:?}: expected a time on the launch's clock such as 2026-12-01T09:30 or 09:30")
 }
 
-async fn open(common: &Common) -> Result<(Layout, Store, Clock)> {
-    let layout = load_layout(common)?;
+async fn open(common: &Common, env: &layout::Env) -> Result<(Layout, Store, Clock)> {
+    let layout = load_layout(common, env)?;
     let clock = match &common.now {
         Some(text) => parse_now(text, &layout)?,
         None => Clock::system(),
@@ -398,13 +403,13 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     init_logging(&log_path)?;
     // The demo starts its backend first, so that the layout's ${LUCKYGAS_API} points at it,
     // and keeps its ticks in a database of its own, apart from the real launch's.
-    let (sim, demo_clock) = match demo {
+    let (sim, demo_clock, env) = match demo {
         Some(args) => {
-            let (handle, clock) = start_demo(args).await?;
+            let (handle, clock, env) = start_demo(args).await?;
             tracing::info!(backend = %handle.base_url(), "demo backend started");
-            (Some(handle), Some(clock))
+            (Some(handle), Some(clock), env)
         }
-        None => (None, None),
+        None => (None, None, layout::Env::process()),
     };
     let mut common = cli.common.clone();
     if demo.is_some() && common.db.is_none() && common.database_url.is_none() {
@@ -412,7 +417,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     }
     // Everything that can fail on bad input happens before the terminal is touched, so a bad
     // layout or database prints a plain message instead of a half-drawn screen.
-    let (layout, store, clock) = open(&common).await?;
+    let (layout, store, clock) = open(&common, &env).await?;
     let clock = demo_clock.unwrap_or(clock);
     let author = operator::identify(cli.operator.as_deref());
     let day = Schedule::launch_day(&layout, clock.now());

@@ -66,7 +66,7 @@ title = "Alerts"
 "#;
 
 fn layout() -> Layout {
-    layout::parse("alerts-test.toml", LAYOUT).expect("test layout")
+    layout::parse("alerts-test.toml", LAYOUT, &layout::Env::empty()).expect("test layout")
 }
 
 fn at(layout: &Layout, hm: &str, secs: i64) -> DateTime<Utc> {

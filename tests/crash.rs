@@ -40,8 +40,12 @@ fn day() -> NaiveDate {
 }
 
 fn seed_layout() -> layout::Layout {
-    layout::parse(warroom::BUILTIN_LAYOUT_NAME, warroom::BUILTIN_LAYOUT)
-        .unwrap_or_else(|e| panic!("built-in layout: {e}"))
+    layout::parse(
+        warroom::BUILTIN_LAYOUT_NAME,
+        warroom::BUILTIN_LAYOUT,
+        &layout::Env::empty(),
+    )
+    .unwrap_or_else(|e| panic!("built-in layout: {e}"))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,11 @@ use warroom::store::{Author, Change, Store};
 use warroom::update::{Effect, Msg, update};
 
 fn app(operator: &str) -> App {
-    let mut layout = layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
+    let mut layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("seed layout");
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     layout.launch.date = Some(day);
     let now = at_zone(

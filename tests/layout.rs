@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveTime;
-use warroom::layout::{self, Counts, Layout, LayoutError, Problem, TargetValue};
+use warroom::layout::{self, Counts, Env, Layout, LayoutError, Problem, TargetValue};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -33,7 +33,7 @@ fn at(text: &str, needle: &str) -> (usize, usize) {
 
 /// Parses text that must be rejected and returns the error.
 fn reject(text: &str) -> LayoutError {
-    match layout::parse("bad.toml", text) {
+    match layout::parse("bad.toml", text, &Env::empty()) {
         Ok(_) => panic!("layout was accepted but should have been rejected:\n{text}"),
         Err(e) => e,
     }
@@ -52,7 +52,7 @@ fn one_problem(text: &str) -> Problem {
 }
 
 fn accept(text: &str) -> Layout {
-    layout::parse("ok.toml", text).unwrap_or_else(|e| {
+    layout::parse("ok.toml", text, &Env::empty()).unwrap_or_else(|e| {
         panic!("layout should be valid but was rejected:\n{e}\n--- text ---\n{text}")
     })
 }
@@ -107,7 +107,8 @@ items = [
 const SEED: &str = "layouts/luckygas-pilot.toml";
 
 fn seed() -> Layout {
-    layout::load(Path::new(SEED)).unwrap_or_else(|e| panic!("the seed layout must load: {e}"))
+    layout::load(Path::new(SEED), &Env::empty())
+        .unwrap_or_else(|e| panic!("the seed layout must load: {e}"))
 }
 
 fn seed_counts() -> Counts {
@@ -137,8 +138,12 @@ fn seed_layout_counts() {
 
 #[test]
 fn builtin_layout_is_the_seed() {
-    let builtin = layout::parse(warroom::BUILTIN_LAYOUT_NAME, warroom::BUILTIN_LAYOUT)
-        .unwrap_or_else(|e| panic!("BUILTIN_LAYOUT must parse: {e}"));
+    let builtin = layout::parse(
+        warroom::BUILTIN_LAYOUT_NAME,
+        warroom::BUILTIN_LAYOUT,
+        &Env::empty(),
+    )
+    .unwrap_or_else(|e| panic!("BUILTIN_LAYOUT must parse: {e}"));
     assert_eq!(builtin.counts(), seed_counts());
     let ids = |l: &Layout| {
         l.tickables()
@@ -800,8 +805,8 @@ fn toml_syntax_error_unterminated_string() {
 fn time_written_as_a_bare_toml_time_is_accepted() {
     // `start = 06:00` is a TOML local time rather than a string; it means the same thing.
     let text = MINIMAL.replace("start = \"06:00\"", "start = 06:00");
-    let layout =
-        warroom::layout::parse("bad.toml", &text).expect("a bare TOML time is a valid start");
+    let layout = warroom::layout::parse("bad.toml", &text, &Env::empty())
+        .expect("a bare TOML time is a valid start");
     assert_eq!(layout.blocks[0].start.format("%H:%M").to_string(), "06:00");
     // A bare TOML date-time is not a time of day, and is reported at the value.
     let text = MINIMAL.replace("start = \"06:00\"", "start = 2026-12-01T06:00:00");
@@ -974,7 +979,7 @@ items = [
 
 #[test]
 fn load_reports_the_path_of_a_missing_file() {
-    let err = layout::load(Path::new("layouts/does-not-exist.toml"))
+    let err = layout::load(Path::new("layouts/does-not-exist.toml"), &Env::empty())
         .expect_err("loading a missing file must fail");
     assert!(matches!(err, LayoutError::Read { .. }), "{err:?}");
     assert!(
@@ -991,7 +996,8 @@ fn load_names_the_file_in_problems() {
     let path = dir.path().join("mine.toml");
     std::fs::write(&path, MINIMAL.replace("end = \"08:00\"", "end = \"05:00\""))
         .expect("write layout");
-    let err = layout::load(&path).expect_err("a bad layout on disk must be rejected");
+    let err =
+        layout::load(&path, &Env::empty()).expect_err("a bad layout on disk must be rejected");
     assert_eq!(
         err.to_string()
             .lines()
@@ -1070,7 +1076,7 @@ fn every_shipped_layout_validates() {
             let path = entry.expect("entry").path();
             let name = path.display().to_string();
             if path.extension().is_some_and(|e| e == "toml") && !name.contains("scenario") {
-                warroom::layout::load(&path)
+                warroom::layout::load(&path, &Env::empty())
                     .unwrap_or_else(|e| panic!("{name} does not validate:\n{e}"));
             }
         }

@@ -13,7 +13,7 @@ use serde_json::json;
 use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger, View};
 use warroom::layout::{self, Layout};
-use warroom::sources::{Health, Observation, SourceError};
+use warroom::sources::{BodyKind, Observation, SourceError};
 use warroom::store::{Author, Change, Event, Stored};
 use warroom::update::{Msg, update};
 
@@ -25,8 +25,8 @@ fn seed() -> Layout {
         std::fs::read_to_string(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
     // The backend URL comes from the environment; tests must not mutate theirs.
     let text = text.replace("${LUCKYGAS_API}", "http://127.0.0.1:9");
-    let mut layout =
-        layout::parse("layouts/luckygas-pilot.toml", &text).expect("seed layout parses");
+    let mut layout = layout::parse("layouts/luckygas-pilot.toml", &text, &layout::Env::empty())
+        .expect("seed layout parses");
     layout.launch.date = Some(day());
     layout
 }
@@ -65,8 +65,14 @@ fn obs(
             .iter()
             .map(|(k, v)| (k.to_string(), *v))
             .collect::<BTreeMap<_, _>>(),
+        body_kind: if body.is_some() {
+            BodyKind::Json
+        } else {
+            BodyKind::None
+        },
         body,
         elapsed: Duration::from_millis(ms),
+        ..Observation::default()
     }
 }
 
@@ -143,24 +149,12 @@ fn feed(app: &mut App, state: State) {
             (_, "maps") if bad => Ok(obs(None, &[], Some(json!({"status": "DOWN"})), 503, 1200)),
             _ => Ok(obs(None, &[], Some(json!({"status": "UP"})), 200, 40)),
         };
-        let (health, reason) = match (state, &result) {
-            (_, Err(e)) => (Health::Critical, Some(e.to_string())),
-            _ if bad && id == "maps" => (
-                Health::Critical,
-                Some("[STATUS] == 200: got 503".to_string()),
-            ),
-            _ if bad => (
-                Health::Critical,
-                Some("value < 0.05: got 0.064".to_string()),
-            ),
-            (State::Warn, _) if matches!(id, "error-rate" | "latency") => {
-                (Health::Warn, Some(format!("{id} over its warn threshold")))
-            }
-            _ => (Health::Ok, None),
-        };
+        // Judged by the layout's own conditions, as a poll would be.
+        let (health, reason) = warroom::sources::evaluate(&source.spec, &result);
         for n in 0..4 {
             let t = when - chrono::Duration::seconds(2 * (3 - n));
-            app.live.sources[index].record(t, result.clone(), health, reason.clone());
+            app.live
+                .record(&layout, index, t, result.clone(), health, reason.clone());
         }
     }
 }

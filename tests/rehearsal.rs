@@ -44,7 +44,12 @@ async fn a_whole_demo_day_shows_the_scripted_incidents_and_ends_with_the_true_co
 
     let text = std::fs::read_to_string("layouts/luckygas-pilot.toml").expect("seed layout");
     let text = text.replace("${LUCKYGAS_API}", &sim.base_url());
-    let mut layout = warroom::layout::parse("layouts/luckygas-pilot.toml", &text).expect("layout");
+    let mut layout = warroom::layout::parse(
+        "layouts/luckygas-pilot.toml",
+        &text,
+        &warroom::layout::Env::empty(),
+    )
+    .expect("layout");
     layout.launch.date = Some(day());
     // Only what the incidents touch, polled fast: enough to see them, light on 2 cores.
     let wanted = ["error-rate", "maps", "tickets-breach", "deliveries"];

@@ -31,7 +31,8 @@ fn date() -> NaiveDate {
 }
 
 fn pilot() -> Layout {
-    layout::parse("luckygas-pilot.toml", PILOT).expect("the pilot layout parses")
+    layout::parse("luckygas-pilot.toml", PILOT, &layout::Env::empty())
+        .expect("the pilot layout parses")
 }
 
 /// An instant on the launch's clock (Asia/Taipei) on the launch day.
@@ -175,7 +176,7 @@ async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
     let text = PILOT
         .replace("${LUCKYGAS_API}", &base)
         .replace("warn = [\"[RESPONSE_TIME] < 300\"]\n", "");
-    let layout = layout::parse("luckygas-pilot.toml", &text)?;
+    let layout = layout::parse("luckygas-pilot.toml", &text, &layout::Env::empty())?;
     ensure!(layout.unset_env.is_empty(), "every source is configured");
     let launch = layout.launch.id.clone();
     let mut app = App::new(
@@ -295,8 +296,8 @@ async fn truth(base: &str, at: &str) -> Result<Value> {
     let mut spec = layout.sources[0].spec.clone();
     spec.critical.clear();
     spec.warn.clear();
-    if let Kind::Http { url, .. } = &mut spec.kind {
-        *url = format!("{base}/sim/truth?at={at}");
+    if let Kind::Http(http) = &mut spec.kind {
+        http.url = format!("{base}/sim/truth?at={at}");
     }
     let observation = sources::build(&spec)?.poll().await?;
     observation
@@ -787,9 +788,10 @@ async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
     use warroom::update::{Effect, Msg, update};
     let dir = tempfile::tempdir()?;
     let store = Store::open(&dir.path().join("w.db")).await?;
-    let layout = std::sync::Arc::new(warroom::layout::load(std::path::Path::new(
-        "layouts/luckygas-pilot.toml",
-    ))?);
+    let layout = std::sync::Arc::new(warroom::layout::load(
+        std::path::Path::new("layouts/luckygas-pilot.toml"),
+        &warroom::layout::Env::empty(),
+    )?);
     let now = chrono::Utc::now();
     let author = warroom::store::Author {
         operator: "ann".into(),

@@ -1,7 +1,6 @@
 //! Scale: 200 http sources against one local server on a 1 s interval keep their interval —
 //! nobody falls behind, nobody is starved — for several seconds.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -15,28 +14,14 @@ const SOURCES: usize = 200;
 const RUN: Duration = Duration::from_secs(8);
 
 fn spec(id: usize, url: &str) -> SourceSpec {
-    SourceSpec {
-        id: format!("s{id}"),
-        title: format!("source {id}"),
-        interval: Duration::from_secs(1),
-        timeout: Duration::from_secs(1),
-        critical: Vec::new(),
-        warn: Vec::new(),
-        raise_after: 3,
-        clear_after: 2,
-        notify: Vec::new(),
-        kind: Kind::Http {
-            method: "GET".into(),
-            url: format!("{url}/metrics/{id}"),
-            headers: BTreeMap::new(),
-            body: None,
-            value: Some("$.value".into()),
-            fields: BTreeMap::new(),
-            max_bytes: 1 << 20,
-            max_redirects: 3,
-            insecure_skip_verify: false,
-        },
-    }
+    let http = warroom::sources::http::Spec::get(format!("{url}/metrics/{id}"))
+        .reading(Some("$.value"), &[])
+        .expect("valid path");
+    let mut spec = SourceSpec::new(&format!("s{id}"), Kind::Http(http));
+    spec.title = format!("source {id}");
+    spec.interval = Duration::from_secs(1);
+    spec.timeout = Duration::from_secs(1);
+    spec
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

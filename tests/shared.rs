@@ -263,7 +263,11 @@ impl Drop for Proxy {
 // A warroom without a terminal: the real App, update and worker
 
 fn app(operator: &str) -> App {
-    let mut layout = layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("seed layout");
+    let mut layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("seed layout");
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     layout.launch.date = Some(day);
     let now = at_zone(

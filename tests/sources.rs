@@ -3,7 +3,6 @@
 //! self-signed TLS server, and the machine's PostgreSQL (5432) and Redis (6379). Tests that
 //! need PostgreSQL or Redis fail when those are down: a skipped test would hide a broken probe.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,35 +16,26 @@ use warroom::sources::{self, Condition, Health, Kind, Observation, SourceError, 
 
 fn spec(kind: Kind, timeout: Duration, critical: &[&str], warn: &[&str]) -> SourceSpec {
     let parse = |t: &&str| Condition::parse(t).expect("test condition parses");
-    SourceSpec {
-        id: "test".into(),
-        title: "Test".into(),
-        interval: Duration::from_secs(5),
-        timeout,
-        critical: critical.iter().map(parse).collect(),
-        warn: warn.iter().map(parse).collect(),
-        raise_after: 3,
-        clear_after: 2,
-        notify: vec![],
-        kind,
-    }
+    let mut spec = SourceSpec::new("test", kind);
+    spec.title = "Test".into();
+    spec.timeout = timeout;
+    spec.critical = critical.iter().map(parse).collect();
+    spec.warn = warn.iter().map(parse).collect();
+    spec
 }
 
 fn http_kind(url: String, value: Option<&str>, fields: &[(&str, &str)]) -> Kind {
-    Kind::Http {
-        method: "GET".into(),
-        url,
-        headers: BTreeMap::new(),
-        body: None,
-        value: value.map(str::to_string),
-        fields: fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        max_bytes: 1024 * 1024,
-        max_redirects: 3,
-        insecure_skip_verify: false,
-    }
+    Kind::Http(
+        sources::http::Spec::get(url)
+            .reading(value, fields)
+            .expect("test paths compile"),
+    )
+}
+
+/// How a poll was judged, with the finding in words.
+fn judge(spec: &SourceSpec, result: &Result<Observation, SourceError>) -> (Health, Option<String>) {
+    let (health, finding) = sources::evaluate(spec, result);
+    (health, finding.map(|f| f.to_string()))
 }
 
 async fn poll(spec: &SourceSpec) -> Result<Observation, SourceError> {
@@ -187,7 +177,7 @@ async fn http_reads_json_paths_and_judges_conditions() {
     assert_eq!(obs.fields.get("completed"), Some(&12.0));
     assert_eq!(obs.fields.get("db"), Some(&1.0));
     assert_eq!(
-        sources::evaluate(&s, &result),
+        judge(&s, &result),
         (
             Health::Warn,
             Some("fields.completed > 100: got 12".to_string())
@@ -209,7 +199,7 @@ async fn http_500_is_an_observation_that_fails_the_status_condition() {
     assert_eq!(obs.status, Some(500));
     assert_eq!(obs.body, Some(serde_json::json!({"error": "db down"})));
     assert_eq!(
-        sources::evaluate(&s, &result),
+        judge(&s, &result),
         (
             Health::Critical,
             Some("[STATUS] == 200: got 500".to_string())
@@ -244,7 +234,7 @@ async fn http_plain_text_body_is_compared_as_text() {
         &[],
     );
     let result = poll(&s).await;
-    assert_eq!(sources::evaluate(&s, &result), (Health::Ok, None));
+    assert_eq!(judge(&s, &result), (Health::Ok, None));
 }
 
 #[tokio::test]
@@ -291,10 +281,12 @@ async fn http_body_that_is_not_json_fails_when_a_path_is_needed() {
         &[],
         &[],
     );
-    match poll(&s).await {
-        Err(SourceError::NotJson(why)) => assert!(why.contains("<html>"), "{why}"),
-        other => panic!("expected NotJson, got {other:?}"),
-    }
+    assert_eq!(
+        poll(&s).await,
+        Err(SourceError::Shape(
+            "expected JSON with a number at $.rate, got an HTML page".into()
+        ))
+    );
 }
 
 #[tokio::test]
@@ -347,15 +339,45 @@ async fn http_path_matching_nothing_and_words_that_are_not_numbers() {
     );
     assert_eq!(
         poll(&s).await,
-        Err(SourceError::NoMatch {
-            path: "$.nope".into()
-        })
+        Err(SourceError::Shape(
+            "expected a number at $.nope, got nothing there (the answer is a JSON object)".into()
+        ))
     );
-    let s = spec(http_kind(url, Some("$.status"), &[]), 3 * SECOND, &[], &[]);
-    match poll(&s).await {
-        Err(SourceError::Invalid(why)) => assert!(why.contains("\"UP\""), "{why}"),
-        other => panic!("expected Invalid, got {other:?}"),
-    }
+    let s = spec(
+        http_kind(url.clone(), Some("$.status"), &[]),
+        3 * SECOND,
+        &[],
+        &[],
+    );
+    assert_eq!(
+        poll(&s).await,
+        Err(SourceError::Shape(
+            "expected a number at $.status, got \"UP\"".into()
+        ))
+    );
+    // One bad field marks that field; the value beside it stands.
+    let s = spec(
+        http_kind(url, Some("$.error_rate"), &[("state", "$.status")]),
+        3 * SECOND,
+        &["fields.state == 1"],
+        &[],
+    );
+    let result = poll(&s).await;
+    let obs = result
+        .as_ref()
+        .expect("a partly readable answer is an observation");
+    assert_eq!(obs.value, Some(0.002));
+    assert_eq!(
+        obs.invalid.get("state").map(String::as_str),
+        Some("expected a number at $.status, got \"UP\"")
+    );
+    assert_eq!(
+        judge(&s, &result),
+        (
+            Health::Critical,
+            Some("fields.state == 1: expected a number at $.status, got \"UP\"".into())
+        )
+    );
 }
 
 #[tokio::test]
@@ -404,13 +426,10 @@ async fn http_redirect_loop_stops_at_max_redirects() {
 // prometheus
 
 fn prometheus_kind(addr: SocketAddr, query: &str) -> Kind {
-    Kind::Prometheus {
-        url: format!("http://{addr}/"),
-        query: query.into(),
-        headers: BTreeMap::new(),
-        max_bytes: 1024 * 1024,
-        insecure_skip_verify: false,
-    }
+    Kind::Prometheus(sources::prometheus::Spec::new(
+        format!("http://{addr}/"),
+        query,
+    ))
 }
 
 async fn prometheus_server() -> SocketAddr {
@@ -460,7 +479,7 @@ async fn prometheus_scalar_vector_and_error() {
     let result = poll(&s).await;
     assert_eq!(result.as_ref().map(|o| o.value), Ok(Some(0.063)));
     assert_eq!(
-        sources::evaluate(&s, &result),
+        judge(&s, &result),
         (Health::Critical, Some("value < 0.01: got 0.063".into()))
     );
 
@@ -482,7 +501,7 @@ async fn prometheus_scalar_vector_and_error() {
         obs.fields.get(r#"{route="/quote",status="503"}"#),
         Some(&0.25)
     );
-    assert_eq!(sources::evaluate(&s, &result), (Health::Ok, None));
+    assert_eq!(judge(&s, &result), (Health::Ok, None));
 
     let s = spec(prometheus_kind(addr, "up"), 3 * SECOND, &[], &[]);
     let obs = poll(&s).await.expect("single series");
@@ -509,9 +528,9 @@ async fn tcp_open_and_closed_ports() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let s = spec(
-        Kind::Tcp {
+        Kind::Tcp(sources::tcp::Spec {
             address: addr.to_string(),
-        },
+        }),
         3 * SECOND,
         &["value < 1000"],
         &[],
@@ -521,7 +540,7 @@ async fn tcp_open_and_closed_ports() {
         result.as_ref().is_ok_and(|o| o.value.is_some()),
         "{result:?}"
     );
-    assert_eq!(sources::evaluate(&s, &result).0, Health::Ok);
+    assert_eq!(judge(&s, &result).0, Health::Ok);
     drop(listener);
 
     match poll(&s).await {
@@ -587,11 +606,11 @@ async fn tls_server(days: i64) -> (SocketAddr, f64) {
 }
 
 fn tls_kind(addr: SocketAddr, insecure_skip_verify: bool) -> Kind {
-    Kind::Tls {
+    Kind::Tls(sources::tls::Spec {
         address: addr.to_string(),
         server_name: Some("localhost".into()),
         insecure_skip_verify,
-    }
+    })
 }
 
 #[tokio::test]
@@ -626,7 +645,7 @@ async fn tls_self_signed_is_rejected_unless_told_to_skip_verification() {
         "{days} vs {expected_days}"
     );
     assert_eq!(
-        sources::evaluate(&lax, &result).0,
+        judge(&lax, &result).0,
         Health::Warn,
         "30 days left fails `value > 45`"
     );
@@ -638,10 +657,10 @@ async fn tls_self_signed_is_rejected_unless_told_to_skip_verification() {
 const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 fn postgres_kind(query: Option<&str>) -> Kind {
-    Kind::Postgres {
+    Kind::Postgres(sources::postgres::Spec {
         url: POSTGRES.into(),
         query: query.map(str::to_string),
-    }
+    })
 }
 
 #[tokio::test]
@@ -685,10 +704,10 @@ async fn postgres_query_value_reachability_and_bad_query() {
 // redis (the machine's server; failing here means Redis is down, not skipped)
 
 fn redis_kind(command: Option<&str>) -> Kind {
-    Kind::Redis {
+    Kind::Redis(sources::redis::Spec {
         url: "redis://127.0.0.1:6379".into(),
         command: command.map(str::to_string),
-    }
+    })
 }
 
 #[tokio::test]
@@ -737,14 +756,11 @@ async fn redis_ping_and_counter() {
 // command
 
 fn command_kind(command: &str, value: Option<&str>, fields: &[(&str, &str)]) -> Kind {
-    Kind::Command {
-        command: command.into(),
-        value: value.map(str::to_string),
-        fields: fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    }
+    Kind::Command(
+        sources::command::Spec::new(command)
+            .reading(value, fields)
+            .expect("test paths compile"),
+    )
 }
 
 #[tokio::test]
@@ -757,7 +773,7 @@ async fn command_number_json_and_exit_code() {
     );
     let result = poll(&s).await;
     assert_eq!(result.as_ref().map(|o| o.value), Ok(Some(3.5)));
-    assert_eq!(sources::evaluate(&s, &result), (Health::Ok, None));
+    assert_eq!(judge(&s, &result), (Health::Ok, None));
 
     let s = spec(
         command_kind(

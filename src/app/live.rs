@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::layout::{Evidence, Layout};
 
 use super::App;
-use crate::sources::{Health, Observation, SourceError};
+use super::panel::{self, PanelData};
+use crate::sources::{Finding, Health, Observation, SourceError, Status};
 
 /// Points kept per series in memory: one per minute (the minute's last value), so four hours
 /// of history whatever the interval, and a thousand sources stay small.
@@ -20,8 +21,8 @@ pub struct SourceState {
     /// When the latest answer came, and what it was.
     pub latest: Option<(DateTime<Utc>, Result<Observation, SourceError>)>,
     pub health: Option<Health>,
-    /// Why the source is not ok (a failed condition, an error).
-    pub reason: Option<String>,
+    /// Why the source is not ok (a failed condition, an error), as a fact.
+    pub reason: Option<Finding>,
     /// When the health last changed.
     pub since: Option<DateTime<Utc>>,
     pub last_ok: Option<DateTime<Utc>>,
@@ -81,13 +82,13 @@ impl SourceState {
             .flat_map(|s| s.iter().map(|(_, v)| *v))
     }
 
-    /// Records one poll's answer; returns the new health.
+    /// Records one poll's answer and how it was judged.
     pub fn record(
         &mut self,
         at: DateTime<Utc>,
         result: Result<Observation, SourceError>,
         health: Health,
-        reason: Option<String>,
+        reason: Option<Finding>,
     ) {
         if self.health != Some(health) {
             self.since = Some(at);
@@ -133,23 +134,87 @@ impl SourceState {
         self.latest = Some((at, result));
     }
 
-    /// A value older than three intervals is stale: shown with its age, not as current.
+    /// An answer older than three intervals is stale: shown with its age, not as current. A
+    /// source that has not answered yet is not stale: it is waiting.
     pub fn is_stale(&self, now: DateTime<Utc>, interval: std::time::Duration) -> bool {
         let limit = Duration::from_std(interval * 3).unwrap_or(Duration::seconds(15));
-        self.latest.as_ref().is_none_or(|(at, _)| now - *at > limit)
+        self.latest
+            .as_ref()
+            .is_some_and(|(at, _)| now - *at > limit)
+    }
+
+    /// When the latest answer came.
+    pub fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.latest.as_ref().map(|(at, _)| *at)
+    }
+
+    /// What this source says now: its health while its answer is fresh, "no data" before its
+    /// first answer or once the answer is stale.
+    pub fn status(&self, now: DateTime<Utc>, interval: std::time::Duration) -> Status {
+        match self.health {
+            Some(h) if !self.is_stale(now, interval) => h.into(),
+            _ => Status::NoData,
+        }
     }
 }
 
-/// Every source's state, in layout order.
+/// Every source's state, in layout order, and what each panel read from its source.
 #[derive(Debug, Default)]
 pub struct Live {
     pub sources: Vec<SourceState>,
+    /// Per panel, in layout order: its data from the latest answer, or why the answer is not
+    /// what the panel needs; `None` before any answer and for panels that read states directly.
+    pub panels: Vec<Option<Result<PanelData, String>>>,
 }
 
 impl Live {
     pub fn new(layout: &Layout) -> Self {
         Self {
             sources: vec![SourceState::default(); layout.sources.len()],
+            panels: vec![None; layout.panels.len()],
+        }
+    }
+
+    /// Records one poll of source `index` and re-reads the panels it feeds: parsing happens
+    /// here, once per answer, never while drawing.
+    pub fn record(
+        &mut self,
+        layout: &Layout,
+        index: usize,
+        at: DateTime<Utc>,
+        result: Result<Observation, SourceError>,
+        health: Health,
+        reason: Option<Finding>,
+    ) {
+        let Some(source) = layout.sources.get(index) else {
+            return;
+        };
+        let data = |panel: &crate::layout::Panel| match &result {
+            Ok(obs) if obs.status.is_none_or(|s| (200..300).contains(&s)) => {
+                panel::read(panel, obs, &source.spec.units)
+            }
+            // A failed poll or an error status: the panel says what the source said.
+            _ => panel::read(panel, &Observation::default(), &source.spec.units).map(|_| {
+                Err(reason
+                    .as_ref()
+                    .map_or_else(|| "no answer".to_string(), ToString::to_string))
+            }),
+        };
+        let updates: Vec<(usize, Option<Result<PanelData, String>>)> = layout
+            .panels
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.sources.first() == Some(&source.spec.id))
+            .map(|(i, p)| (i, data(p)))
+            .collect();
+        if self.panels.len() < layout.panels.len() {
+            self.panels.resize(layout.panels.len(), None);
+        }
+        for (i, d) in updates {
+            self.panels[i] = d;
+        }
+        if let Some(state) = self.sources.get_mut(index) {
+            state.record(at, result, health, reason);
         }
     }
 }
@@ -196,18 +261,19 @@ pub fn severity(health: Health) -> &'static str {
     }
 }
 
-/// The live state of an item's evidence: its health and a few words on why.
-pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
+/// The live state of an item's evidence: ok, degraded, critical or "no data", and a few words on
+/// why. "No data" is never ok: nothing configured, no answer yet, or an answer too old.
+pub fn evidence(app: &App, evidence: &Evidence) -> (Status, String) {
     let lang = app.lang;
-    let source_health = |id: &str| -> (Option<Health>, String) {
+    let source_status = |id: &str| -> (Status, String) {
         let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
-            return (None, tf(lang, Msg::EvidenceNotDeclared, &[&id]));
+            return (Status::NoData, tf(lang, Msg::EvidenceNotDeclared, &[&id]));
         };
         let source = &app.layout.sources[index];
         let title = source.title.get(lang);
         if !source.missing_env.is_empty() {
             return (
-                None,
+                Status::NoData,
                 tf(
                     lang,
                     Msg::EvidenceNotConfigured,
@@ -216,42 +282,38 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
             );
         }
         let state = &app.live.sources[index];
-        match state.health {
-            None => (None, tf(lang, Msg::EvidenceNoAnswer, &[&title])),
-            Some(h) => {
-                let why = state
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| i18n::severity(lang, severity(h)));
-                (Some(h), tf(lang, Msg::FlashFrom, &[&title, &why]))
+        let interval = source.spec.interval.mul_f64(app.clock.speed());
+        match state.status(app.now, interval) {
+            Status::NoData if state.latest.is_some() => (
+                Status::NoData,
+                tf(lang, Msg::EvidenceStale, &[&title, &age_since(app, state)]),
+            ),
+            Status::NoData => (Status::NoData, tf(lang, Msg::EvidenceNoAnswer, &[&title])),
+            status => {
+                let why = state.reason.as_ref().map_or_else(
+                    || i18n::severity(lang, status_word(status)),
+                    ToString::to_string,
+                );
+                (status, tf(lang, Msg::FlashFrom, &[&title, &why]))
             }
         }
     };
     match evidence {
-        Evidence::Source(id) => source_health(id),
+        Evidence::Source(id) => source_status(id),
         Evidence::Panel(id) => {
             let Some(panel) = app.layout.panels.iter().find(|p| &p.id == id) else {
-                return (None, tf(lang, Msg::EvidenceNotDeclared, &[id]));
+                return (Status::NoData, tf(lang, Msg::EvidenceNotDeclared, &[id]));
             };
-            let states: Vec<(Option<Health>, String)> =
-                panel.sources.iter().map(|s| source_health(s)).collect();
-            if states.iter().any(|(h, _)| h.is_none()) {
-                let missing = states
-                    .iter()
-                    .filter(|(h, _)| h.is_none())
-                    .map(|(_, w)| w.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return (None, missing);
-            }
+            let states: Vec<(Status, String)> =
+                panel.sources.iter().map(|s| source_status(s)).collect();
             let worst = states
                 .iter()
-                .filter_map(|(h, _)| *h)
+                .map(|(s, _)| *s)
                 .max()
-                .unwrap_or(Health::Ok);
+                .unwrap_or(Status::NoData);
             let bad: Vec<String> = states
                 .into_iter()
-                .filter(|(h, _)| *h != Some(Health::Ok))
+                .filter(|(s, _)| *s != Status::Ok)
                 .map(|(_, w)| w)
                 .collect();
             let why = if bad.is_empty() {
@@ -259,7 +321,7 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
             } else {
                 bad.join("; ")
             };
-            (Some(worst), why)
+            (worst, why)
         }
         Evidence::NoCriticalAlerts => {
             let open: Vec<String> = app
@@ -269,17 +331,54 @@ pub fn evidence(app: &App, evidence: &Evidence) -> (Option<Health>, String) {
                 .filter(|a| a.is_open() && a.is_critical())
                 .map(|a| app.source_title(&a.source))
                 .collect();
-            if open.is_empty() {
-                (
-                    Some(Health::Ok),
-                    t(lang, Msg::EvidenceNoCritical).to_string(),
-                )
-            } else {
-                (
-                    Some(Health::Critical),
+            if !open.is_empty() {
+                return (
+                    Status::Critical,
                     tf(lang, Msg::EvidenceCritical, &[&open.join(", ")]),
-                )
+                );
             }
+            // "No critical alert" means something only while the sources that raise alerts
+            // are answering: with no backend, or before the first answers, it is no data.
+            let silent: Vec<String> = app
+                .layout
+                .sources
+                .iter()
+                .zip(&app.live.sources)
+                .filter(|(source, state)| {
+                    let interval = source.spec.interval.mul_f64(app.clock.speed());
+                    state.status(app.now, interval) == Status::NoData
+                })
+                .map(|(source, _)| source.title.get(lang).to_string())
+                .collect();
+            if app.layout.sources.is_empty() || !silent.is_empty() {
+                let names = if silent.is_empty() {
+                    t(lang, Msg::EvidenceNoSources).to_string()
+                } else {
+                    silent.join(", ")
+                };
+                return (
+                    Status::NoData,
+                    tf(lang, Msg::EvidenceNoCriticalNoData, &[&names]),
+                );
+            }
+            (Status::Ok, t(lang, Msg::EvidenceNoCritical).to_string())
         }
+    }
+}
+
+/// "4 s" since the source's latest answer.
+fn age_since(app: &App, state: &SourceState) -> String {
+    state
+        .answered_at()
+        .map_or_else(String::new, |at| i18n::age(app.lang, app.now - at))
+}
+
+/// The stored word of a status ("ok", "warn", "critical", "no data").
+pub fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::NoData => "no data",
+        Status::Warn => "warn",
+        Status::Critical => "critical",
     }
 }

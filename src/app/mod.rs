@@ -5,6 +5,7 @@ pub mod clock;
 pub mod ledger;
 pub mod live;
 pub mod outline;
+pub mod panel;
 
 use std::cell::Cell;
 use std::collections::HashMap;

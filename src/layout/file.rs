@@ -27,8 +27,8 @@ pub struct LayoutFile {
     pub timeline: Vec<PhaseFile>,
     #[serde(default, rename = "signoff")]
     pub signoffs: Vec<SignoffFile>,
-    #[serde(default, rename = "source")]
-    pub sources: Vec<SourceFile>,
+    // `[[source]]` tables are taken out before this struct is read: each is dispatched on its
+    // `kind` to the kind's own serde form (see `validate_live`).
     #[serde(default, rename = "panel")]
     pub panels: Vec<PanelFile>,
 }
@@ -128,15 +128,41 @@ pub struct TargetFile {
     pub text: String,
     pub text_zh: Option<String>,
     pub op: Spanned<String>,
-    pub value: TargetValueFile,
+    pub value: Spanned<TargetValueFile>,
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A target's value: a number, or true/false for statements ("no critical data loss").
+#[derive(Debug, Clone)]
 pub enum TargetValueFile {
     Bool(bool),
     Number(f64),
+}
+
+impl<'de> Deserialize<'de> for TargetValueFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = TargetValueFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or true/false")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(TargetValueFile::Bool(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(TargetValueFile::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                // Targets are small numbers; an integer too large for f64 is out of range anyway.
+                Ok(TargetValueFile::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(TargetValueFile::Number(v as f64))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,30 +232,21 @@ impl TimeOfDay {
     }
 }
 
-/// A `[[source]]`: one flat table whatever the kind, so that every field keeps its span;
-/// validation says which fields a kind takes.
+/// The keys every `[[source]]` takes, whatever its kind; the others belong to the kind, whose
+/// own serde form (in `sources/<kind>.rs`) refuses any it does not know.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SourceFile {
+pub struct SourceCommonFile {
     pub id: Spanned<String>,
     pub kind: Spanned<String>,
     pub title: Option<String>,
     pub title_zh: Option<String>,
     pub interval: Option<Spanned<DurationValue>>,
     pub timeout: Option<Spanned<DurationValue>>,
-    pub url: Option<Spanned<String>>,
-    pub method: Option<Spanned<String>>,
-    pub headers: Option<Spanned<std::collections::BTreeMap<String, String>>>,
-    pub body: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
-    pub fields: Option<Spanned<std::collections::BTreeMap<String, String>>>,
-    pub max_bytes: Option<Spanned<u64>>,
-    pub max_redirects: Option<Spanned<u32>>,
-    pub insecure_skip_verify: Option<Spanned<bool>>,
-    pub query: Option<Spanned<String>>,
-    pub address: Option<Spanned<String>>,
-    pub server_name: Option<Spanned<String>>,
-    pub command: Option<Spanned<String>>,
+    /// The unit `value` arrives in (`"s"`, `"ratio"`, `"count"`...).
+    pub unit: Option<Spanned<String>>,
+    /// The unit of each named field, when not a plain number.
+    pub units: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     #[serde(default)]
     pub warn: Vec<Spanned<String>>,
     #[serde(default)]
@@ -240,12 +257,53 @@ pub struct SourceFile {
     pub notify: Vec<Spanned<String>>,
 }
 
+/// The keys of [`SourceCommonFile`], to split a `[[source]]` table between it and the kind.
+pub const SOURCE_COMMON_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "title_zh",
+    "interval",
+    "timeout",
+    "unit",
+    "units",
+    "warn",
+    "critical",
+    "raise_after",
+    "clear_after",
+    "notify",
+];
+
 /// `"5s"`, `"500ms"`, `"2m"`, or a bare number of seconds.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum DurationValue {
     Seconds(f64),
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = DurationValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a duration such as \"5s\", \"500ms\" or \"2m\"")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(DurationValue::Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(DurationValue::Seconds(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(DurationValue::Seconds(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(DurationValue::Seconds(v as f64))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// A `[[panel]]`: what to show, fed by which sources.
@@ -266,13 +324,13 @@ pub struct PanelFile {
     /// Criteria panel: target metric → live value (`source` or `source.field`, or `uptime:source`).
     pub bind: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     /// Latency panel: field names of p95 and average (ms) and their targets.
-    pub p95_field: Option<String>,
-    pub avg_field: Option<String>,
-    pub p95_target_ms: Option<f64>,
-    pub avg_target_ms: Option<f64>,
+    pub p95_field: Option<Spanned<String>>,
+    pub avg_field: Option<Spanned<String>>,
+    pub p95_target_ms: Option<Spanned<f64>>,
+    pub avg_target_ms: Option<Spanned<f64>>,
     /// Deliveries panel: the week-1 completion target in percent.
-    pub completion_target: Option<f64>,
+    pub completion_target: Option<Spanned<f64>>,
     /// Tickets panel: JSONPath of the ticket rows in the body, and the resolution target.
     pub rows: Option<Spanned<String>>,
-    pub target_hours: Option<f64>,
+    pub target_hours: Option<Spanned<f64>>,
 }

@@ -395,7 +395,7 @@ pub enum PanelKind {
         completion_target: f64,
     },
     Tickets {
-        rows: String,
+        rows: Rows,
         target_hours: f64,
     },
     Criteria {
@@ -403,6 +403,43 @@ pub enum PanelKind {
         bind: Vec<(String, ValueRef)>,
     },
     Alerts,
+}
+
+/// Where a panel's rows are in its source's JSON body: a JSONPath selecting each row (`$[*]`,
+/// `$.tickets[*]`), compiled when the layout is loaded. When it ends in `[*]`, the list itself
+/// is known too, so a body without it can be named ("expected a list at $.tickets").
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub text: String,
+    pub path: serde_json_path::JsonPath,
+    pub list: Option<(String, serde_json_path::JsonPath)>,
+}
+
+impl Rows {
+    pub fn parse(text: &str) -> Result<Rows, serde_json_path::ParseError> {
+        let path = serde_json_path::JsonPath::parse(text)?;
+        let list = match text.trim().strip_suffix("[*]") {
+            Some(prefix) if !prefix.is_empty() => serde_json_path::JsonPath::parse(prefix)
+                .ok()
+                .map(|p| (prefix.to_string(), p)),
+            _ => None,
+        };
+        Ok(Rows {
+            text: text.to_string(),
+            path,
+            list,
+        })
+    }
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            text: "$[*]".into(),
+            path: serde_json_path::JsonPath::default(),
+            list: None,
+        }
+    }
 }
 
 impl PanelKind {

@@ -9,21 +9,30 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use toml::Spanned;
 
+use serde::Deserialize;
+
+use super::env::Env;
 use super::error::{Locator, Problem};
 use super::file::*;
 use super::model::*;
 
-pub fn parse(_file: &str, text: &str) -> Result<Layout, Vec<Problem>> {
+pub fn parse(file: &str, text: &str, env: &Env) -> Result<Layout, Vec<Problem>> {
     let locator = Locator::new(text);
-    let raw: LayoutFile = toml::from_str(text).map_err(|e| vec![toml_problem(&locator, &e)])?;
+    let mut root = toml::de::DeTable::parse(text).map_err(|e| vec![toml_problem(&locator, &e)])?;
+    // `[[source]]`s are read apart: each is dispatched on its `kind` to that kind's own form.
+    let sources = root.get_mut().remove("source");
+    let raw = LayoutFile::deserialize(toml::de::Deserializer::from(root))
+        .map_err(|e| vec![toml_problem(&locator, &e)])?;
     let mut v = Validator {
         locator,
         problems: Vec::new(),
         ids: HashMap::new(),
         evidence: Vec::new(),
         missing_env: Vec::new(),
+        env,
+        secrets: Vec::new(),
     };
-    let mut layout = v.layout(raw, _file);
+    let mut layout = v.layout(raw, sources, file);
     layout.unset_env = std::mem::take(&mut v.missing_env);
     if v.problems.is_empty() {
         Ok(layout)
@@ -32,7 +41,7 @@ pub fn parse(_file: &str, text: &str) -> Result<Layout, Vec<Problem>> {
     }
 }
 
-fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
+pub(super) fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
     let span = e.span().unwrap_or(0..0);
     let message = e.message().trim().to_string();
     // serde names the offending key in its message ("unknown field `x`"); pull it out as the
@@ -46,8 +55,11 @@ fn toml_problem(locator: &Locator<'_>, e: &toml::de::Error) -> Problem {
     locator.problem(span, field, message)
 }
 
+/// Weeks of a pilot a layout may set targets for (a year is far beyond any pilot).
+const MAX_WEEK: u32 = 52;
+
 pub(super) struct Validator<'a> {
-    locator: Locator<'a>,
+    pub(super) locator: Locator<'a>,
     pub(super) problems: Vec<Problem>,
     /// Every id seen so far, with its field path and line, to report duplicates.
     ids: HashMap<String, (String, usize)>,
@@ -55,6 +67,10 @@ pub(super) struct Validator<'a> {
     pub(super) evidence: Vec<(Range<usize>, String, Evidence)>,
     /// Environment variables named by `${NAME}` that are not set, with where they are used.
     pub(super) missing_env: Vec<Problem>,
+    /// Where `${NAME}`s are read from.
+    pub(super) env: &'a Env,
+    /// `${NAME}`s substituted anywhere in the layout: (name, value), kept out of all output.
+    pub(super) secrets: Vec<(String, String)>,
 }
 
 impl Validator<'_> {
@@ -119,7 +135,12 @@ impl Validator<'_> {
         }
     }
 
-    fn layout(&mut self, raw: LayoutFile, source: &str) -> Layout {
+    fn layout(
+        &mut self,
+        raw: LayoutFile,
+        raw_sources: Option<toml::Spanned<toml::de::DeValue<'_>>>,
+        source: &str,
+    ) -> Layout {
         let launch = self.launch(raw.launch);
         let document = raw
             .document
@@ -163,7 +184,7 @@ impl Validator<'_> {
             .iter()
             .flat_map(|g: &ContactGroup| g.people.iter().map(|p| p.id.clone()))
             .collect();
-        let sources = self.sources(raw.sources, &contact_ids);
+        let sources = self.sources(raw_sources, &contact_ids);
         let panels = self.panels(raw.panels, &sources);
         self.check_evidence(&sources, &panels);
         Layout {
@@ -375,6 +396,13 @@ impl Validator<'_> {
         let mut weeks: Vec<CriteriaWeek> = Vec::new();
         for w in raw {
             let week = *w.week.get_ref();
+            if !(1..=MAX_WEEK).contains(&week) {
+                self.problem(
+                    w.week.span(),
+                    "criteria.week",
+                    format!("week {week} is out of range: expected 1 to {MAX_WEEK}"),
+                );
+            }
             if weeks.iter().any(|seen| seen.week == week) {
                 self.problem(
                     w.week.span(),
@@ -395,9 +423,17 @@ impl Validator<'_> {
                         self.problem(t.op.span(), format!("criteria.{id}.op"), message);
                         Comparison::Equal
                     });
-                    let value = match t.value {
-                        TargetValueFile::Bool(b) => TargetValue::Bool(b),
-                        TargetValueFile::Number(n) => TargetValue::Number(n),
+                    let value = match t.value.get_ref() {
+                        TargetValueFile::Bool(b) => TargetValue::Bool(*b),
+                        TargetValueFile::Number(n) if n.is_finite() => TargetValue::Number(*n),
+                        TargetValueFile::Number(n) => {
+                            self.problem(
+                                t.value.span(),
+                                format!("criteria.{id}.value"),
+                                format!("{n} is not a usable target: expected a finite number"),
+                            );
+                            TargetValue::Number(0.0)
+                        }
                     };
                     Target {
                         id,

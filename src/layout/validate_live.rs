@@ -1,349 +1,323 @@
-//! Validation of the live part of a layout: `[[source]]`s, `[[panel]]`s and the evidence that
-//! items name. Each problem points at the value at fault, like the rest of the layout.
+//! Validation of a layout's `[[source]]`s: the keys every source shares are checked here, the
+//! kind's own keys by the kind itself (`sources/<kind>.rs`), dispatched on `kind` through
+//! [`Kind::from_layout`]. Each problem points at the value at fault, like the rest of the layout.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Duration;
 
+use serde::Deserialize;
 use toml::Spanned;
+use toml::de::DeValue;
 
-use super::file::{DurationValue, PanelFile, SourceFile};
-use super::model::{Evidence, LiveSource, Panel, PanelKind, Text, ValueRef};
-use super::validate::Validator;
-use crate::sources::condition::Condition;
-use crate::sources::spec::{self, Kind, SourceSpec};
+use super::file::{DurationValue, SOURCE_COMMON_KEYS, SourceCommonFile};
+use super::model::{LiveSource, Text};
+use super::validate::{Validator, toml_problem};
+use crate::sources::clean::Secrets;
+use crate::sources::condition::{Condition, Operand};
+use crate::sources::spec::{self, Check, Reads, Units};
+use crate::sources::units::{UNIT_NAMES, Unit};
+use crate::sources::{KIND_NAMES, Kind, SourceSpec};
 
-/// Fields each kind takes besides the common ones (id, kind, title, interval, timeout, warn,
-/// critical, raise_after, clear_after, notify).
-fn allowed(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "http" => &[
-            "url",
-            "method",
-            "headers",
-            "body",
-            "value",
-            "fields",
-            "max_bytes",
-            "max_redirects",
-            "insecure_skip_verify",
-        ],
-        "prometheus" => &[
-            "url",
-            "query",
-            "headers",
-            "max_bytes",
-            "insecure_skip_verify",
-        ],
-        "tcp" => &["address"],
-        "tls" => &["address", "server_name", "insecure_skip_verify"],
-        "postgres" => &["url", "query"],
-        "redis" => &["url", "command"],
-        "command" => &["command", "value", "fields"],
-        _ => &[],
-    }
-}
+/// Polling faster than this is a load test, not a war room; slower than this is not live.
+pub const INTERVAL_RANGE: (Duration, Duration) =
+    (Duration::from_millis(100), Duration::from_secs(24 * 3600));
+pub const TIMEOUT_RANGE: (Duration, Duration) =
+    (Duration::from_millis(10), Duration::from_secs(600));
+/// Polls in a row to raise or clear an alert.
+const STREAK_RANGE: std::ops::RangeInclusive<u32> = 1..=1000;
 
-const KINDS: &str = "http, prometheus, tcp, tls, postgres, redis, command";
-const PANEL_KINDS: &str = "health, error_rate, latency, deliveries, tickets, criteria, alerts";
-
-/// "5s", "500ms", "2m", "1h" or a number of seconds.
+/// "5s", "500ms", "2m", "1h 30m" (humantime) or a number of seconds; `None` when it is not a
+/// duration at all. Never panics, whatever the number: range checks come after.
 pub fn parse_duration(value: &DurationValue) -> Option<Duration> {
+    duration_value(value).ok()
+}
+
+/// The duration, or whether it failed for being out of range (`true`) rather than not being a
+/// duration (`false`).
+fn duration_value(value: &DurationValue) -> Result<Duration, bool> {
     match value {
-        DurationValue::Seconds(s) if s.is_finite() && *s > 0.0 => Some(Duration::from_secs_f64(*s)),
-        DurationValue::Seconds(_) => None,
-        DurationValue::Text(text) => {
-            let text = text.trim();
-            let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-            let (number, unit) = text.split_at(split);
-            let number: f64 = number.parse().ok()?;
-            let seconds = match unit.trim() {
-                "ms" => number / 1000.0,
-                "s" => number,
-                "m" | "min" => number * 60.0,
-                "h" => number * 3600.0,
-                _ => return None,
-            };
-            (seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+        DurationValue::Seconds(s) if s.is_finite() && *s >= 0.0 => {
+            Duration::try_from_secs_f64(*s).map_err(|_| true)
+        }
+        DurationValue::Seconds(_) => Err(true),
+        DurationValue::Text(text) => humantime::parse_duration(text.trim())
+            .map_err(|e| matches!(e, humantime::DurationError::NumberOverflow)),
+    }
+}
+
+/// A duration for humans: "100ms", "24h".
+fn shown(d: Duration) -> String {
+    humantime::format_duration(d).to_string()
+}
+
+/// One `[[source]]` table split in two: the keys every source takes, and the kind's own.
+struct SplitSource<'i> {
+    common: Spanned<DeValue<'i>>,
+    kind: Spanned<DeValue<'i>>,
+}
+
+fn split<'i>(table: &Spanned<DeValue<'i>>) -> Option<SplitSource<'i>> {
+    let DeValue::Table(entries) = table.get_ref() else {
+        return None;
+    };
+    let mut common = toml::de::DeTable::default();
+    let mut kind = toml::de::DeTable::default();
+    for (key, value) in entries {
+        let (key, value) = (key.clone(), value.clone());
+        if SOURCE_COMMON_KEYS.contains(&key.get_ref().as_ref()) {
+            common.insert(key, value);
+        } else {
+            kind.insert(key, value);
         }
     }
-}
-
-/// Values that stand in for environment variables in this process (`warroom demo` points
-/// `LUCKYGAS_API` at its own simulator this way, without touching the real environment).
-static ENV_OVERRIDES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
-
-/// Makes `${name}` read `value` in layouts parsed from now on.
-pub fn set_env_override(name: &str, value: &str) {
-    if let Ok(mut overrides) = ENV_OVERRIDES.lock() {
-        overrides.retain(|(n, _)| n != name);
-        overrides.push((name.to_string(), value.to_string()));
-    }
-}
-
-fn env_value(name: &str) -> Option<String> {
-    let overridden = ENV_OVERRIDES
-        .lock()
-        .ok()
-        .and_then(|o| o.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()));
-    overridden
-        .or_else(|| std::env::var(name).ok())
-        .filter(|v| !v.is_empty())
-}
-
-/// Replaces `${NAME}` with the environment's value; returns the names that are not set.
-pub fn substitute_env(text: &str) -> (String, Vec<String>) {
-    let mut out = String::with_capacity(text.len());
-    let mut missing = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) => {
-                let name = &after[..end];
-                match env_value(name) {
-                    Some(value) => out.push_str(&value),
-                    None => missing.push(name.to_string()),
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    (out, missing)
+    Some(SplitSource {
+        common: Spanned::new(table.span(), DeValue::Table(common)),
+        kind: Spanned::new(table.span(), DeValue::Table(kind)),
+    })
 }
 
 impl Validator<'_> {
-    pub(super) fn sources(&mut self, raw: Vec<SourceFile>, contacts: &[String]) -> Vec<LiveSource> {
-        raw.into_iter()
-            .filter_map(|s| self.source(s, contacts))
-            .collect()
+    pub(super) fn sources(
+        &mut self,
+        raw: Option<Spanned<DeValue<'_>>>,
+        contacts: &[String],
+    ) -> Vec<LiveSource> {
+        let Some(raw) = raw else {
+            return Vec::new();
+        };
+        let DeValue::Array(tables) = raw.get_ref() else {
+            self.problem(
+                raw.span(),
+                "source",
+                "expected [[source]] tables, one per source",
+            );
+            return Vec::new();
+        };
+        let mut sources: Vec<LiveSource> = tables
+            .iter()
+            .filter_map(|t| self.source(t, contacts))
+            .collect();
+        // Every source learns every secret: a backend may echo any of them.
+        let secrets = Secrets::new(std::mem::take(&mut self.secrets));
+        for s in &mut sources {
+            s.spec.secrets = secrets.clone();
+        }
+        sources
     }
 
-    fn duration(
-        &mut self,
-        value: &Option<Spanned<DurationValue>>,
-        field: &str,
-        default: Duration,
-    ) -> Duration {
-        let Some(value) = value else { return default };
-        parse_duration(value.get_ref()).unwrap_or_else(|| {
-            self.problem(
-                value.span(),
-                field,
-                "expected a duration such as \"5s\", \"500ms\" or \"2m\"",
-            );
-            default
+    fn source(&mut self, table: &Spanned<DeValue<'_>>, contacts: &[String]) -> Option<LiveSource> {
+        let Some(parts) = split(table) else {
+            self.problem(table.span(), "source", "expected a table: [[source]]");
+            return None;
+        };
+        let common =
+            match SourceCommonFile::deserialize(toml::de::ValueDeserializer::from(parts.common)) {
+                Ok(c) => c,
+                Err(e) => {
+                    let p = toml_problem(&self.locator, &e);
+                    self.problems.push(p);
+                    return None;
+                }
+            };
+        let id = self.id(&common.id, "source.id");
+        let path = format!("source.{id}");
+        let kind = self.kind(&common, parts.kind, &path)?;
+        let units = self.units(&common, &kind.reads(), &kind, &path);
+        let (critical, warn) = self.conditions(&common, &kind.reads(), &units, &path);
+        self.notify(&common, contacts, &path);
+        let spec = SourceSpec {
+            id: id.clone(),
+            title: common.title.clone().unwrap_or_else(|| id.clone()),
+            interval: self.duration(
+                &common.interval,
+                &format!("{path}.interval"),
+                spec::DEFAULT_INTERVAL,
+                INTERVAL_RANGE,
+            ),
+            timeout: self.duration(
+                &common.timeout,
+                &format!("{path}.timeout"),
+                spec::DEFAULT_TIMEOUT,
+                TIMEOUT_RANGE,
+            ),
+            critical,
+            warn,
+            raise_after: self.streak(
+                &common.raise_after,
+                &path,
+                "raise_after",
+                spec::DEFAULT_RAISE_AFTER,
+            ),
+            clear_after: self.streak(
+                &common.clear_after,
+                &path,
+                "clear_after",
+                spec::DEFAULT_CLEAR_AFTER,
+            ),
+            notify: common.notify.iter().map(|c| c.get_ref().clone()).collect(),
+            units,
+            secrets: Secrets::default(),
+            kind: kind.kind,
+        };
+        Some(LiveSource {
+            spec,
+            title: Text::new(common.title.unwrap_or(id), common.title_zh),
+            missing_env: kind.unset,
         })
     }
 
-    fn conditions(&mut self, raw: &[Spanned<String>], field: &str) -> Vec<Condition> {
-        raw.iter()
-            .filter_map(|c| match Condition::parse(c.get_ref()) {
-                Ok(condition) => Some(condition),
-                Err(message) => {
-                    self.problem(c.span(), field, message);
-                    None
-                }
-            })
-            .collect()
-    }
-
-    /// A required text field of a kind, with `${NAME}` substituted.
-    fn required(
+    /// The kind's own keys, checked by the kind; `${NAME}`s not set are remembered.
+    fn kind(
         &mut self,
-        value: &Option<Spanned<String>>,
-        span: Range<usize>,
+        common: &SourceCommonFile,
+        table: Spanned<DeValue<'_>>,
         path: &str,
-        name: &str,
-        kind: &str,
-        missing: &mut Vec<(String, Range<usize>, String)>,
-    ) -> String {
-        match value {
-            Some(v) => self.env(v, &format!("{path}.{name}"), missing),
+    ) -> Option<CheckedKind> {
+        let name = common.kind.get_ref().as_str();
+        let env = self.env;
+        let lookup = |n: &str| env.get(n);
+        let mut check = Check::new(path.to_string(), common.id.span(), &lookup);
+        let kind = match Kind::from_layout(name, table, &mut check) {
             None => {
                 self.problem(
-                    span,
-                    format!("{path}.{name}"),
-                    format!("a {kind} source needs `{name}`"),
+                    common.kind.span(),
+                    format!("{path}.kind"),
+                    format!(
+                        "unknown source kind {name:?}: use one of {}",
+                        KIND_NAMES.join(", ")
+                    ),
                 );
-                String::new()
+                return None;
             }
-        }
-    }
-
-    fn env(
-        &mut self,
-        value: &Spanned<String>,
-        field: &str,
-        missing: &mut Vec<(String, Range<usize>, String)>,
-    ) -> String {
-        let (text, unset) = substitute_env(value.get_ref());
-        for name in unset {
-            missing.push((name, value.span(), field.to_string()));
-        }
-        text
-    }
-
-    fn source(&mut self, s: SourceFile, contacts: &[String]) -> Option<LiveSource> {
-        let id = self.id(&s.id, "source.id");
-        let path = format!("source.{id}");
-        let kind = s.kind.get_ref().clone();
-        if allowed(&kind).is_empty() {
-            self.problem(
-                s.kind.span(),
-                format!("{path}.kind"),
-                format!("unknown source kind {kind:?}: use one of {KINDS}"),
-            );
-            return None;
-        }
-        // A field the kind does not use is a mistake worth pointing at, not something to ignore.
-        let present: [(&str, Option<Range<usize>>); 13] = [
-            ("url", s.url.as_ref().map(Spanned::span)),
-            ("method", s.method.as_ref().map(Spanned::span)),
-            ("headers", s.headers.as_ref().map(Spanned::span)),
-            ("body", s.body.as_ref().map(Spanned::span)),
-            ("value", s.value.as_ref().map(Spanned::span)),
-            ("fields", s.fields.as_ref().map(Spanned::span)),
-            ("max_bytes", s.max_bytes.as_ref().map(Spanned::span)),
-            ("max_redirects", s.max_redirects.as_ref().map(Spanned::span)),
-            (
-                "insecure_skip_verify",
-                s.insecure_skip_verify.as_ref().map(Spanned::span),
-            ),
-            ("query", s.query.as_ref().map(Spanned::span)),
-            ("address", s.address.as_ref().map(Spanned::span)),
-            ("server_name", s.server_name.as_ref().map(Spanned::span)),
-            ("command", s.command.as_ref().map(Spanned::span)),
-        ];
-        for (name, span) in present {
-            if let Some(span) = span
-                && !allowed(&kind).contains(&name)
-            {
-                self.problem(
-                    span,
-                    format!("{path}.{name}"),
-                    format!("a {kind} source does not take `{name}`"),
-                );
+            Some(Err(e)) => {
+                let mut p = toml_problem(&self.locator, &e);
+                kind_key_problem(&mut p, name, path);
+                self.problems.push(p);
+                return None;
             }
-        }
-        let mut missing = Vec::new();
-        let span = s.id.span();
-        let headers: BTreeMap<String, String> = s
-            .headers
-            .as_ref()
-            .map(|h| {
-                h.get_ref()
-                    .iter()
-                    .map(|(k, v)| {
-                        let (value, unset) = substitute_env(v);
-                        for name in unset {
-                            missing.push((name, h.span(), format!("{path}.headers.{k}")));
-                        }
-                        (k.clone(), value)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let fields: BTreeMap<String, String> = s
-            .fields
-            .as_ref()
-            .map(|f| f.get_ref().clone())
-            .unwrap_or_default();
-        let insecure = s
-            .insecure_skip_verify
-            .as_ref()
-            .is_some_and(|v| *v.get_ref());
-        let max_bytes = s
-            .max_bytes
-            .as_ref()
-            .map_or(spec::DEFAULT_MAX_BYTES, |v| *v.get_ref());
-        let kind_spec = match kind.as_str() {
-            "http" => Kind::Http {
-                method: s
-                    .method
-                    .as_ref()
-                    .map_or_else(|| "GET".to_string(), |m| m.get_ref().to_uppercase()),
-                url: self.required(&s.url, span.clone(), &path, "url", &kind, &mut missing),
-                headers,
-                body: s.body.as_ref().map(|b| b.get_ref().clone()),
-                value: s.value.as_ref().map(|v| v.get_ref().clone()),
-                fields,
-                max_bytes,
-                max_redirects: s
-                    .max_redirects
-                    .as_ref()
-                    .map_or(spec::DEFAULT_MAX_REDIRECTS, |v| *v.get_ref() as usize),
-                insecure_skip_verify: insecure,
-            },
-            "prometheus" => Kind::Prometheus {
-                url: self.required(&s.url, span.clone(), &path, "url", &kind, &mut missing),
-                query: self.required(&s.query, span.clone(), &path, "query", &kind, &mut missing),
-                headers,
-                max_bytes,
-                insecure_skip_verify: insecure,
-            },
-            "tcp" => Kind::Tcp {
-                address: self.required(
-                    &s.address,
-                    span.clone(),
-                    &path,
-                    "address",
-                    &kind,
-                    &mut missing,
-                ),
-            },
-            "tls" => Kind::Tls {
-                address: self.required(
-                    &s.address,
-                    span.clone(),
-                    &path,
-                    "address",
-                    &kind,
-                    &mut missing,
-                ),
-                server_name: s.server_name.as_ref().map(|v| v.get_ref().clone()),
-                insecure_skip_verify: insecure,
-            },
-            "postgres" => Kind::Postgres {
-                url: self.required(&s.url, span.clone(), &path, "url", &kind, &mut missing),
-                query: s.query.as_ref().map(|q| q.get_ref().clone()),
-            },
-            "redis" => Kind::Redis {
-                url: self.required(&s.url, span.clone(), &path, "url", &kind, &mut missing),
-                command: s.command.as_ref().map(|c| c.get_ref().clone()),
-            },
-            _ => Kind::Command {
-                command: self.required(
-                    &s.command,
-                    span.clone(),
-                    &path,
-                    "command",
-                    &kind,
-                    &mut missing,
-                ),
-                value: s.value.as_ref().map(|v| v.get_ref().clone()),
-                fields,
-            },
+            Some(Ok(kind)) => kind,
         };
-        let interval = self.duration(
-            &s.interval,
-            &format!("{path}.interval"),
-            spec::DEFAULT_INTERVAL,
-        );
-        let timeout = self.duration(
-            &s.timeout,
-            &format!("{path}.timeout"),
-            spec::DEFAULT_TIMEOUT,
-        );
-        let critical = self.conditions(&s.critical, &format!("{path}.critical"));
-        let warn = self.conditions(&s.warn, &format!("{path}.warn"));
-        for contact in &s.notify {
+        for (span, field, message) in std::mem::take(&mut check.problems) {
+            self.problem(span, field, message);
+        }
+        let mut unset = Vec::new();
+        for (var, span, field) in std::mem::take(&mut check.unset) {
+            let problem = self.locator_problem(
+                span,
+                field,
+                format!("environment variable {var} is not set: export it before starting (the layout never holds secrets)"),
+            );
+            self.missing_env.push(problem);
+            if !unset.contains(&var) {
+                unset.push(var);
+            }
+        }
+        for pair in std::mem::take(&mut check.substituted) {
+            if !self.secrets.contains(&pair) {
+                self.secrets.push(pair);
+            }
+        }
+        Some(CheckedKind { kind, unset })
+    }
+
+    /// `unit` and `units`: what the backend sends, where the kind does not fix it.
+    fn units(
+        &mut self,
+        common: &SourceCommonFile,
+        reads: &Reads,
+        kind: &CheckedKind,
+        path: &str,
+    ) -> Units {
+        let parse = |this: &mut Self, text: &str, span: Range<usize>, field: String| {
+            Unit::parse(text).unwrap_or_else(|| {
+                this.problem(
+                    span,
+                    field,
+                    format!("unknown unit {text:?}: use one of {UNIT_NAMES}"),
+                );
+                Unit::Plain
+            })
+        };
+        let mut units = Units::fixed(reads.value_unit);
+        if let Some(unit) = &common.unit {
+            match reads.value_unit {
+                Some(fixed) => self.problem(
+                    unit.span(),
+                    format!("{path}.unit"),
+                    format!(
+                        "a {} source's value is always in {}: it takes no `unit`",
+                        kind.kind.name(),
+                        fixed.name()
+                    ),
+                ),
+                None => {
+                    units.value = parse(self, unit.get_ref(), unit.span(), format!("{path}.unit"));
+                    units.others = units.value;
+                }
+            }
+        }
+        if let Some(table) = &common.units {
+            for (field, text) in table.get_ref() {
+                let unit = parse(self, text, table.span(), format!("{path}.units.{field}"));
+                let declared = match &kind.kind {
+                    Kind::Http(h) => h.paths.field_names().any(|n| n == field),
+                    Kind::Command(c) => c.paths.field_names().any(|n| n == field),
+                    _ => false,
+                };
+                if !declared {
+                    self.problem(
+                        table.span(),
+                        format!("{path}.units.{field}"),
+                        format!("no field `{field}` in this source's `fields`"),
+                    );
+                }
+                units.fields.insert(field.clone(), unit);
+            }
+        }
+        units
+    }
+
+    /// `critical` and `warn`, parsed, each checked against what the kind offers and given the
+    /// unit of what it reads.
+    fn conditions(
+        &mut self,
+        common: &SourceCommonFile,
+        reads: &Reads,
+        units: &Units,
+        path: &str,
+    ) -> (Vec<Condition>, Vec<Condition>) {
+        let parse = |this: &mut Self, raw: &[Spanned<String>], field: String| {
+            raw.iter()
+                .filter_map(|c| {
+                    let parsed = Condition::parse(c.get_ref()).and_then(|mut condition| {
+                        offered(&condition.left, reads)?;
+                        let unit = match &condition.left {
+                            Operand::Value => units.of(None),
+                            Operand::Field(name) => units.of(Some(name)),
+                            Operand::ResponseTime => Unit::Ms,
+                            Operand::Len(_) => Unit::Count,
+                            _ => Unit::Plain,
+                        };
+                        condition.resolve(unit)?;
+                        Ok(condition)
+                    });
+                    match parsed {
+                        Ok(condition) => Some(condition),
+                        Err(message) => {
+                            this.problem(c.span(), field.clone(), message);
+                            None
+                        }
+                    }
+                })
+                .collect()
+        };
+        let critical = parse(self, &common.critical, format!("{path}.critical"));
+        let warn = parse(self, &common.warn, format!("{path}.warn"));
+        (critical, warn)
+    }
+
+    fn notify(&mut self, common: &SourceCommonFile, contacts: &[String], path: &str) {
+        for contact in &common.notify {
             if !contacts.contains(contact.get_ref()) {
                 self.problem(
                     contact.span(),
@@ -352,197 +326,115 @@ impl Validator<'_> {
                 );
             }
         }
-        let mut unset_names = Vec::new();
-        for (name, span, field) in missing {
-            let problem = self.locator_problem(span, field, format!("environment variable {name} is not set: export it before starting (the layout never holds secrets)"));
-            self.missing_env.push(problem);
-            if !unset_names.contains(&name) {
-                unset_names.push(name);
-            }
-        }
-        let spec = SourceSpec {
-            id: id.clone(),
-            title: s.title.clone().unwrap_or_else(|| id.clone()),
-            interval,
-            timeout,
-            critical,
-            warn,
-            raise_after: s
-                .raise_after
-                .as_ref()
-                .map_or(spec::DEFAULT_RAISE_AFTER, |v| (*v.get_ref()).max(1)),
-            clear_after: s
-                .clear_after
-                .as_ref()
-                .map_or(spec::DEFAULT_CLEAR_AFTER, |v| (*v.get_ref()).max(1)),
-            notify: s.notify.iter().map(|c| c.get_ref().clone()).collect(),
-            kind: kind_spec,
-        };
-        Some(LiveSource {
-            spec,
-            title: Text::new(s.title.unwrap_or(id), s.title_zh),
-            missing_env: unset_names,
-        })
     }
 
-    pub(super) fn panels(&mut self, raw: Vec<PanelFile>, sources: &[LiveSource]) -> Vec<Panel> {
-        raw.into_iter()
-            .filter_map(|p| self.panel(p, sources))
-            .collect()
-    }
-
-    fn source_ref(
+    fn duration(
         &mut self,
-        name: &Spanned<String>,
+        value: &Option<Spanned<DurationValue>>,
         field: &str,
-        sources: &[LiveSource],
-    ) -> Option<String> {
-        if sources.iter().any(|s| &s.spec.id == name.get_ref()) {
-            Some(name.get_ref().clone())
+        default: Duration,
+        (min, max): (Duration, Duration),
+    ) -> Duration {
+        let Some(value) = value else { return default };
+        let out_of_range = match duration_value(value.get_ref()) {
+            Ok(d) if (min..=max).contains(&d) => return d,
+            Ok(_) => true,
+            Err(too_large) => too_large,
+        };
+        let message = if out_of_range {
+            format!(
+                "out of range: expected a duration from {} to {}",
+                shown(min),
+                shown(max)
+            )
+        } else {
+            "expected a duration such as \"5s\", \"500ms\" or \"2m\"".to_string()
+        };
+        self.problem(value.span(), field, message);
+        default
+    }
+
+    fn streak(
+        &mut self,
+        value: &Option<Spanned<u32>>,
+        path: &str,
+        name: &str,
+        default: u32,
+    ) -> u32 {
+        let Some(v) = value else { return default };
+        let n = *v.get_ref();
+        if STREAK_RANGE.contains(&n) {
+            n
         } else {
             self.problem(
-                name.span(),
-                field,
-                format!("no [[source]] has id {:?}", name.get_ref()),
+                v.span(),
+                format!("{path}.{name}"),
+                format!(
+                    "{n} is out of range: expected {} to {} polls in a row",
+                    STREAK_RANGE.start(),
+                    STREAK_RANGE.end()
+                ),
             );
-            None
-        }
-    }
-
-    fn panel(&mut self, p: PanelFile, sources: &[LiveSource]) -> Option<Panel> {
-        let id = self.id(&p.id, "panel.id");
-        let path = format!("panel.{id}");
-        let mut ids: Vec<String> = p
-            .sources
-            .iter()
-            .filter_map(|s| self.source_ref(s, &format!("{path}.sources"), sources))
-            .collect();
-        if let Some(single) = &p.source
-            && let Some(found) = self.source_ref(single, &format!("{path}.source"), sources)
-        {
-            ids.push(found);
-        }
-        let needs_source = |kind: &str| !matches!(kind, "alerts" | "criteria");
-        let kind_name = p.kind.get_ref().as_str();
-        if needs_source(kind_name) && ids.is_empty() && p.sources.is_empty() && p.source.is_none() {
-            self.problem(
-                p.id.span(),
-                format!("{path}.source"),
-                format!("a {kind_name} panel needs `source` (or `sources`)"),
-            );
-        }
-        let kind = match kind_name {
-            "health" => PanelKind::Health,
-            "error_rate" => PanelKind::ErrorRate,
-            "latency" => PanelKind::Latency {
-                p95_field: p.p95_field.clone().unwrap_or_else(|| "p95_ms".into()),
-                avg_field: p.avg_field.clone().unwrap_or_else(|| "avg_ms".into()),
-                p95_target_ms: p.p95_target_ms.unwrap_or(200.0),
-                avg_target_ms: p.avg_target_ms.unwrap_or(300.0),
-            },
-            "deliveries" => PanelKind::Deliveries {
-                completion_target: p.completion_target.unwrap_or(95.0),
-            },
-            "tickets" => PanelKind::Tickets {
-                rows: p
-                    .rows
-                    .as_ref()
-                    .map_or_else(|| "$[*]".to_string(), |r| r.get_ref().clone()),
-                target_hours: p.target_hours.unwrap_or(2.0),
-            },
-            "criteria" => {
-                let mut bind = Vec::new();
-                if let Some(raw) = &p.bind {
-                    for (metric, reference) in raw.get_ref() {
-                        match parse_value_ref(reference) {
-                            Some(r) if sources.iter().any(|s| s.spec.id == r.source) => bind.push((metric.clone(), r)),
-                            Some(r) => self.problem(raw.span(), format!("{path}.bind.{metric}"), format!("no [[source]] has id {:?}", r.source)),
-                            None => self.problem(raw.span(), format!("{path}.bind.{metric}"), format!("{reference:?}: expected `source`, `source.field`, `uptime:source`, optionally `*100`")),
-                        }
-                    }
-                }
-                PanelKind::Criteria {
-                    week: p.week.as_ref().map_or(1, |w| *w.get_ref()),
-                    bind,
-                }
-            }
-            "alerts" => PanelKind::Alerts,
-            other => {
-                self.problem(
-                    p.kind.span(),
-                    format!("{path}.kind"),
-                    format!("unknown panel kind {other:?}: use one of {PANEL_KINDS}"),
-                );
-                return None;
-            }
-        };
-        Some(Panel {
-            id: id.clone(),
-            title: Text::new(p.title.unwrap_or(id), p.title_zh),
-            sources: ids,
-            kind,
-        })
-    }
-
-    pub(super) fn evidence_ref(&mut self, raw: &Spanned<String>, field: &str) -> Option<Evidence> {
-        let text = raw.get_ref().trim();
-        let evidence = if text == "no-critical-alerts" {
-            Evidence::NoCriticalAlerts
-        } else if let Some(id) = text.strip_prefix("source:") {
-            Evidence::Source(id.trim().to_string())
-        } else if let Some(id) = text.strip_prefix("panel:") {
-            Evidence::Panel(id.trim().to_string())
-        } else {
-            self.problem(
-                raw.span(),
-                field,
-                format!("{text:?}: evidence is `source:ID`, `panel:ID` or `no-critical-alerts`"),
-            );
-            return None;
-        };
-        self.evidence
-            .push((raw.span(), field.to_string(), evidence.clone()));
-        Some(evidence)
-    }
-
-    pub(super) fn check_evidence(&mut self, sources: &[LiveSource], panels: &[Panel]) {
-        for (span, field, evidence) in std::mem::take(&mut self.evidence) {
-            let known = match &evidence {
-                Evidence::Source(id) => sources.iter().any(|s| &s.spec.id == id),
-                Evidence::Panel(id) => panels.iter().any(|p| &p.id == id),
-                Evidence::NoCriticalAlerts => true,
-            };
-            if !known {
-                self.problem(
-                    span,
-                    field,
-                    format!("{evidence:?} names nothing declared in this layout"),
-                );
-            }
+            default
         }
     }
 }
 
-/// `deliveries.completion_rate*100`, `latency.avg_ms`, `uptime:api`, `satisfaction`.
-pub fn parse_value_ref(text: &str) -> Option<ValueRef> {
-    let (text, scale) = match text.split_once('*') {
-        Some((head, factor)) => (head.trim(), factor.trim().parse::<f64>().ok()?),
-        None => (text.trim(), 1.0),
+struct CheckedKind {
+    kind: Kind,
+    unset: Vec<String>,
+}
+
+impl std::ops::Deref for CheckedKind {
+    type Target = Kind;
+    fn deref(&self) -> &Kind {
+        &self.kind
+    }
+}
+
+/// Whether the kind can give what a condition's left side reads.
+fn offered(left: &Operand, reads: &Reads) -> Result<(), String> {
+    let (ok, what, kinds) = match left {
+        Operand::Status => (reads.status, "[STATUS]", "http and prometheus"),
+        Operand::Connected => (
+            reads.connected,
+            "[CONNECTED]",
+            "tcp, tls, postgres and redis",
+        ),
+        Operand::Body(_) | Operand::Len(_) => {
+            (reads.body, "[BODY]", "http, prometheus and command")
+        }
+        Operand::Value => (reads.value, "value", "sources that read a value"),
+        Operand::ResponseTime | Operand::Field(_) => (true, "", ""),
     };
-    let (uptime, text) = match text.strip_prefix("uptime:") {
-        Some(rest) => (true, rest.trim()),
-        None => (false, text),
-    };
-    let (source, field) = match text.split_once('.') {
-        Some((s, f)) => (s.to_string(), Some(f.to_string())),
-        None => (text.to_string(), None),
-    };
-    (!source.is_empty()).then_some(ValueRef {
-        source,
-        field,
-        uptime,
-        scale,
-    })
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "this source has no {what}: {what} is for {kinds} sources"
+        ))
+    }
+}
+
+/// serde's "unknown field `url`, expected `address`" in the layout's words.
+fn kind_key_problem(p: &mut super::Problem, kind: &str, path: &str) {
+    if let Some(rest) = p.message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default().to_string();
+        let takes = rest
+            .split_once("expected ")
+            .map(|(_, list)| list.replace("one of ", ""))
+            .unwrap_or_default();
+        p.field = format!("{path}.{key}");
+        p.message = format!(
+            "a {kind} source does not take `{key}` (it takes {takes}, and the keys every source takes)"
+        );
+    } else if let Some(rest) = p.message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or_default().to_string();
+        p.field = format!("{path}.{key}");
+        p.message = format!("a {kind} source needs `{key}`");
+    } else if !p.field.is_empty() {
+        p.field = format!("{path}.{}", p.field);
+    }
 }
 
 #[cfg(test)]
@@ -551,56 +443,21 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(
-            parse_duration(&DurationValue::Text("5s".into())),
-            Some(Duration::from_secs(5))
-        );
-        assert_eq!(
-            parse_duration(&DurationValue::Text("500ms".into())),
-            Some(Duration::from_millis(500))
-        );
-        assert_eq!(
-            parse_duration(&DurationValue::Text("2m".into())),
-            Some(Duration::from_secs(120))
-        );
+        let text = |t: &str| parse_duration(&DurationValue::Text(t.into()));
+        assert_eq!(text("5s"), Some(Duration::from_secs(5)));
+        assert_eq!(text("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(text("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(text("1h 30m"), Some(Duration::from_secs(5400)));
         assert_eq!(
             parse_duration(&DurationValue::Seconds(1.5)),
             Some(Duration::from_millis(1500))
         );
-        assert_eq!(parse_duration(&DurationValue::Text("soon".into())), None);
-        assert_eq!(parse_duration(&DurationValue::Text("0s".into())), None);
-    }
-
-    #[test]
-    fn env_substitution_reports_missing_names() {
-        let (text, missing) =
-            substitute_env("${WARROOM_SURELY_UNSET_X}/health?t=${WARROOM_SURELY_UNSET_Y}");
-        assert_eq!(text, "/health?t=");
+        assert_eq!(text("soon"), None);
         assert_eq!(
-            missing,
-            vec!["WARROOM_SURELY_UNSET_X", "WARROOM_SURELY_UNSET_Y"]
+            text("18446744073709551615s").filter(|d| *d < INTERVAL_RANGE.1),
+            None
         );
-        let (text, missing) = substitute_env("http://x/${unterminated");
-        assert_eq!(
-            (text.as_str(), missing.len()),
-            ("http://x/${unterminated", 0)
-        );
-    }
-
-    #[test]
-    fn value_refs() {
-        let r = parse_value_ref("deliveries.completion_rate*100").unwrap_or_else(|| ValueRef {
-            source: String::new(),
-            field: None,
-            uptime: false,
-            scale: 0.0,
-        });
-        assert_eq!(
-            (r.source.as_str(), r.field.as_deref(), r.uptime, r.scale),
-            ("deliveries", Some("completion_rate"), false, 100.0)
-        );
-        let r = parse_value_ref("uptime:api");
-        assert!(r.is_some_and(|r| r.uptime && r.source == "api"));
-        assert!(parse_value_ref("x*abc").is_none());
+        assert_eq!(parse_duration(&DurationValue::Seconds(1e308)), None);
+        assert_eq!(parse_duration(&DurationValue::Seconds(f64::NAN)), None);
     }
 }

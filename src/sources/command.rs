@@ -8,13 +8,85 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use futures::future::BoxFuture;
+use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
+use toml::Spanned;
 
 use super::extract::{self, Paths, parse_number};
-use super::http::{with_timeout, wrong_kind};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+use super::spec::{Check, Reads, SourceKind};
+use super::{BodyKind, Observation, Probe, SourceError, SourceSpec, with_timeout};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    command: Spanned<String>,
+    value: Option<Spanned<String>>,
+    fields: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Run with `sh -c`; stdout is a number, or JSON read with the paths.
+    pub command: String,
+    pub paths: Paths,
+}
+
+impl Spec {
+    pub fn new(command: impl Into<String>) -> Spec {
+        Spec {
+            command: command.into(),
+            paths: Paths::default(),
+        }
+    }
+
+    /// Reads `value` and `fields` (name, JSONPath) from JSON on stdout.
+    pub fn reading(
+        mut self,
+        value: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Result<Spec, SourceError> {
+        let fields: BTreeMap<String, String> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.paths = Paths::compile(value.map(str::to_string).as_ref(), &fields)?;
+        Ok(self)
+    }
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let command = check.env(&f.command, "command");
+        if command.trim().is_empty() {
+            check.problem(f.command.span(), "command", "the command is empty");
+        }
+        let paths = super::http::compile_paths(check, f.value.as_ref(), f.fields.as_ref());
+        Spec { command, paths }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            body: true,
+            value: true,
+            fields: true,
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        Ok(Box::new(CommandProbe {
+            command: self.command.clone(),
+            paths: self.paths.clone(),
+            timeout: spec.timeout,
+        }))
+    }
+}
 
 /// Most a command may print on stdout; more is a runaway, not a measurement.
 pub const MAX_STDOUT: u64 = 1024 * 1024;
@@ -28,22 +100,6 @@ pub struct CommandProbe {
 }
 
 impl CommandProbe {
-    pub fn new(spec: &SourceSpec) -> Result<CommandProbe, SourceError> {
-        let Kind::Command {
-            command,
-            value,
-            fields,
-        } = &spec.kind
-        else {
-            return Err(wrong_kind(spec));
-        };
-        Ok(CommandProbe {
-            command: command.clone(),
-            paths: Paths::compile(value.as_ref(), fields)?,
-            timeout: spec.timeout,
-        })
-    }
-
     async fn poll_once(&self) -> Result<Observation, SourceError> {
         let started = Instant::now();
         let mut child = Command::new("sh")
@@ -89,13 +145,15 @@ impl CommandProbe {
         let text = text.trim();
         if !self.paths.is_empty() {
             let json = extract::parse_json(text.as_bytes())?;
-            (obs.value, obs.fields) = self.paths.read(&json)?;
+            self.paths.read(&json)?.into_observation(&mut obs);
             obs.body = Some(json);
+            obs.body_kind = BodyKind::Json;
         } else if let Some(n) = parse_number(text) {
             obs.value = Some(n);
         } else if let Ok(json) = serde_json::from_str(text) {
             // JSON without paths: only `[BODY]` conditions read it.
             obs.body = Some(json);
+            obs.body_kind = BodyKind::Json;
         } else {
             return Err(SourceError::Invalid(format!(
                 "stdout is `{}`, not a number (set `value` to a JSONPath to read JSON)",

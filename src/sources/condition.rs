@@ -1,9 +1,13 @@
 //! Conditions in the style of gatus: `[STATUS] == 200`, `[BODY].status == "UP"`,
-//! `[RESPONSE_TIME] < 300`, `value < 0.01`, `fields.failed <= 3`.
+//! `[RESPONSE_TIME] < 300`, `[CONNECTED] == true`, `value < 1%`, `fields.failed <= 3`.
 //!
 //! A condition is parsed once, when the layout is loaded, so a typo is a layout error with a
 //! precise message rather than a panel that is silently always red. Body paths are RFC 9535
 //! JSONPaths evaluated by `serde_json_path`: `[BODY].checks.db` means `$.checks.db`.
+//!
+//! A threshold may carry a unit (`300ms`, `0.3s`, `5%`, `4/5`); it is converted to the unit the
+//! value is shown in, and a bare number on a value that is converted (a ratio shown as %) is
+//! refused, since `value < 0.01` would otherwise quietly mean 0.01 %.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -12,14 +16,21 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::Observation;
+use super::finding::{Finding, Got};
+use super::units::{self, Unit};
 
 /// A parsed condition. Its text is kept for display ("[STATUS] == 200: got 500").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// As written in the layout.
     pub text: String,
+    /// As shown: the threshold in the value's unit (`value < 5 %`).
+    pub shown: String,
     pub left: Operand,
     pub op: Op,
     pub right: Literal,
+    /// The unit the left side is read in (as shown).
+    pub unit: Unit,
 }
 
 /// What the left side reads from an [`Observation`].
@@ -29,6 +40,8 @@ pub enum Operand {
     Status,
     /// `[RESPONSE_TIME]`: the poll's duration in milliseconds.
     ResponseTime,
+    /// `[CONNECTED]`: whether the connection was made (tcp, tls, postgres, redis).
+    Connected,
     /// `[BODY]` (no path: the whole body) or `[BODY].a.b` / `[BODY][0].id`.
     Body(Option<BodyPath>),
     /// `len([BODY].items)`: length of an array, object or string in the body.
@@ -60,6 +73,8 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
     Number(f64),
+    /// A number written with a unit (`300ms`, `5%`), until [`Condition::resolve`] converts it.
+    Measured(f64, Unit),
     Bool(bool),
     /// A quoted string or a bare word such as `UP` (compared as text, like gatus).
     Text(String),
@@ -99,9 +114,9 @@ impl fmt::Display for Condition {
     }
 }
 
-const LEFT_EXPECTED: &str =
-    "[STATUS], [RESPONSE_TIME], [BODY], [BODY].path, len([BODY].path), value or fields.NAME";
-const RIGHT_EXPECTED: &str = "a number, a quoted string, true/false or a word such as UP";
+const LEFT_EXPECTED: &str = "[STATUS], [RESPONSE_TIME], [CONNECTED], [BODY], [BODY].path, \
+     len([BODY].path), value or fields.NAME";
+const RIGHT_EXPECTED: &str = "a number (with a unit such as 300ms or 5% if you like), a quoted string, true/false or a word such as UP";
 
 impl Condition {
     /// Parses `<left> <operator> <right>`. The error says what was expected where, since it is
@@ -131,55 +146,132 @@ impl Condition {
         }
         let left = parse_left(left_text)?;
         let right = parse_right(right_text)?;
-        if op.ordering() && !matches!(right, Literal::Number(_)) {
+        if op.ordering() && !matches!(right, Literal::Number(_) | Literal::Measured(..)) {
             return Err(format!(
                 "`{}` compares numbers, but the right side of `{trimmed}` is `{right_text}`: \
                  expected a number (use == or != for text)",
                 op.symbol()
             ));
         }
-        Ok(Condition {
+        let unit = match &left {
+            Operand::ResponseTime => Unit::Ms,
+            Operand::Len(_) => Unit::Count,
+            _ => Unit::Plain,
+        };
+        let mut condition = Condition {
             text: trimmed.to_string(),
+            shown: trimmed.to_string(),
             left,
             op,
             right,
-        })
+            unit,
+        };
+        // Units known without the source: [RESPONSE_TIME] is in ms, len() counts.
+        if matches!(condition.left, Operand::ResponseTime | Operand::Len(_))
+            || !matches!(condition.right, Literal::Measured(..))
+        {
+            condition.resolve(condition.unit)?;
+        }
+        Ok(condition)
     }
 
-    /// `Ok(())` when the condition holds; otherwise a short reason for the panel,
-    /// e.g. `[STATUS] == 200: got 500`.
-    pub fn check(&self, obs: &Observation) -> Result<(), String> {
-        let got = self
-            .resolve(obs)
-            .map_err(|why| format!("{}: {why}", self.text))?;
+    /// Fixes the unit of the left side (`unit`, as the backend sends it): a threshold with a
+    /// unit is converted to the shown unit, a bare number on a converted value is refused.
+    pub fn resolve(&mut self, unit: Unit) -> Result<(), String> {
+        let shown = unit.shown();
+        let threshold = match self.right {
+            Literal::Measured(n, written) => {
+                if written.dimension() != unit.dimension() {
+                    return Err(format!(
+                        "`{}` compares {} with {}: {} is not in the same kind of unit as {}",
+                        self.text,
+                        self.left_text(),
+                        units::format(n * written.scale(), written),
+                        written.name(),
+                        describe_unit(unit)
+                    ));
+                }
+                n * written.scale()
+            }
+            Literal::Number(n) if unit.is_converted() => {
+                return Err(format!(
+                    "`{}`: {} arrives in {} and is shown in {}: write the threshold with its \
+                     unit, e.g. `{} {} {}`",
+                    self.text,
+                    self.left_text(),
+                    unit.name(),
+                    shown.name(),
+                    self.left_text(),
+                    self.op.symbol(),
+                    example(n, unit)
+                ));
+            }
+            Literal::Number(n) => n,
+            _ => {
+                self.unit = shown;
+                return Ok(());
+            }
+        };
+        self.right = Literal::Number(threshold);
+        self.unit = shown;
+        if shown != Unit::Plain && shown != Unit::Count {
+            self.shown = format!(
+                "{} {} {}",
+                self.left_text(),
+                self.op.symbol(),
+                units::threshold(threshold, shown)
+            );
+        }
+        Ok(())
+    }
+
+    /// The left side as written.
+    fn left_text(&self) -> &str {
+        let at = find_operator(&self.text).map_or(self.text.len(), |(at, _, _)| at);
+        self.text[..at].trim()
+    }
+
+    /// `Ok(())` when the condition holds; otherwise what failed, what was read and its unit
+    /// (shown as e.g. `[STATUS] == 200: got 500`).
+    pub fn check(&self, obs: &Observation) -> Result<(), Finding> {
+        let failed = |got: Got| Finding::Condition {
+            condition: self.shown.clone(),
+            got,
+            unit: self.unit,
+        };
+        let got = self.read(obs).map_err(|why| failed(Got::Missing(why)))?;
         match compare(&got, &self.right) {
             Some(ord) if self.op.holds(ord) => Ok(()),
-            Some(_) => Err(format!("{}: got {}", self.text, got)),
-            None => Err(format!(
-                "{}: got {}, which cannot be compared with {}",
-                self.text,
-                got,
-                self.right.describe()
-            )),
+            Some(_) => Err(failed(got)),
+            None => Err(failed(Got::Incomparable {
+                got: got.shown(self.unit),
+                with: self.right.describe(),
+            })),
         }
     }
 
-    fn resolve(&self, obs: &Observation) -> Result<Got, String> {
+    fn read(&self, obs: &Observation) -> Result<Got, String> {
+        let invalid = |name: &str| obs.invalid.get(name).cloned();
         match &self.left {
             Operand::Status => obs
                 .status
                 .map(|s| Got::Number(f64::from(s)))
-                .ok_or_else(|| "no HTTP status in this observation".to_string()),
+                .ok_or_else(|| "no HTTP status in this answer".to_string()),
             Operand::ResponseTime => Ok(Got::Number(obs.elapsed.as_secs_f64() * 1000.0)),
-            Operand::Value => obs
-                .value
-                .map(Got::Number)
-                .ok_or_else(|| "no value in this observation".to_string()),
-            Operand::Field(name) => obs
-                .fields
-                .get(name)
-                .map(|v| Got::Number(*v))
-                .ok_or_else(|| format!("no field `{name}` in this observation")),
+            Operand::Connected => obs
+                .connected
+                .map(Got::Bool)
+                .ok_or_else(|| "no connection attempt in this answer".to_string()),
+            Operand::Value => match (obs.value, invalid("value")) {
+                (Some(v), _) => Ok(Got::Number(v)),
+                (None, Some(why)) => Err(why),
+                (None, None) => Err("no value in this answer".to_string()),
+            },
+            Operand::Field(name) => match (obs.fields.get(name), invalid(name)) {
+                (Some(v), _) => Ok(Got::Number(*v)),
+                (None, Some(why)) => Err(why),
+                (None, None) => Err(format!("no field `{name}` in this answer")),
+            },
             Operand::Body(path) => body_node(obs, path.as_ref()).map(Got::from_json),
             Operand::Len(path) => {
                 let node = body_node(obs, path.as_ref())?;
@@ -200,10 +292,18 @@ fn body_node<'a>(obs: &'a Observation, path: Option<&BodyPath>) -> Result<&'a Va
     let body = obs
         .body
         .as_ref()
-        .ok_or_else(|| "no body in this observation".to_string())?;
+        .ok_or_else(|| format!("expected a body, got {}", obs.body_kind.describe()))?;
     let Some(path) = path else {
         return Ok(body);
     };
+    // A path into text that is not JSON (an HTML error page) can only miss: say what came.
+    if obs.body_kind != super::BodyKind::Json {
+        return Err(format!(
+            "expected JSON at {}, got {}",
+            path.written,
+            obs.body_kind.describe()
+        ));
+    }
     let nodes = path.path.query(body);
     match nodes.len() {
         0 => Err(format!("{} matched nothing", path.written)),
@@ -212,17 +312,6 @@ fn body_node<'a>(obs: &'a Observation, path: Option<&BodyPath>) -> Result<&'a Va
             .map_err(|e| format!("{}: {e}", path.written)),
         n => Err(format!("{} matched {n} values, expected one", path.written)),
     }
-}
-
-/// The left side's value, as compared and as shown after "got".
-#[derive(Debug, Clone, PartialEq)]
-enum Got {
-    Number(f64),
-    Bool(bool),
-    Text(String),
-    Null,
-    /// An array or object, compared as its JSON text.
-    Json(String),
 }
 
 impl Got {
@@ -235,35 +324,44 @@ impl Got {
                 .map(Got::Number)
                 .unwrap_or_else(|| Got::Text(n.to_string())),
             Value::String(s) => Got::Text(s.clone()),
-            other => Got::Json(other.to_string()),
+            other => {
+                // A whole body can be long; the panel has one line for the reason.
+                let s = other.to_string();
+                Got::Json(if s.chars().count() > 60 {
+                    s.chars().take(60).collect::<String>() + "…"
+                } else {
+                    s
+                })
+            }
         }
     }
 }
 
-impl fmt::Display for Got {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Got::Number(n) => write!(f, "{n}"),
-            Got::Bool(b) => write!(f, "{b}"),
-            Got::Text(s) => write!(f, "{s:?}"),
-            Got::Null => f.write_str("null"),
-            Got::Json(s) => {
-                // A whole body can be long; the panel has one line for the reason.
-                if s.chars().count() > 60 {
-                    let head: String = s.chars().take(60).collect();
-                    write!(f, "{head}…")
-                } else {
-                    f.write_str(s)
-                }
-            }
-        }
+/// "seconds (shown in ms)", "a ratio (shown in %)", "ms", "a plain number".
+fn describe_unit(unit: Unit) -> String {
+    match unit {
+        Unit::Plain => "a plain number".to_string(),
+        u if u.is_converted() => format!("{} (shown in {})", u.name(), u.shown().name()),
+        u => u.name(),
+    }
+}
+
+/// A threshold as the layout should write it: `0.01` on a ratio is `1%`, on seconds `10ms`.
+fn example(n: f64, unit: Unit) -> String {
+    let shown = n * unit.scale();
+    let number = units::format(shown, Unit::Plain);
+    match unit.shown() {
+        Unit::Percent => format!("{number}%"),
+        Unit::Ms => format!("{number}ms"),
+        _ => number,
     }
 }
 
 impl Literal {
     fn describe(&self) -> String {
         match self {
-            Literal::Number(n) => format!("the number {n}"),
+            Literal::Number(n) => format!("the number {}", units::format(*n, Unit::Plain)),
+            Literal::Measured(n, u) => units::format(n * u.scale(), *u),
             Literal::Bool(b) => format!("{b}"),
             Literal::Text(s) => format!("{s:?}"),
         }
@@ -273,6 +371,7 @@ impl Literal {
 /// `None` when the two sides have no sensible order (e.g. a JSON object and a number).
 fn compare(got: &Got, right: &Literal) -> Option<Ordering> {
     match (got, right) {
+        (_, Literal::Measured(..)) | (Got::Missing(_) | Got::Incomparable { .. }, _) => None,
         (Got::Number(a), Literal::Number(b)) => a.partial_cmp(b),
         // Numbers often arrive as strings ("12", a Prometheus sample): compare them as numbers.
         (Got::Text(a), Literal::Number(b)) => a.trim().parse::<f64>().ok()?.partial_cmp(b),
@@ -357,6 +456,9 @@ fn parse_left(text: &str) -> Result<Operand, String> {
     if upper == "[RESPONSE_TIME]" {
         return Ok(Operand::ResponseTime);
     }
+    if upper == "[CONNECTED]" {
+        return Ok(Operand::Connected);
+    }
     if upper.starts_with("[BODY]") {
         return parse_body(text, &text["[BODY]".len()..]).map(Operand::Body);
     }
@@ -421,12 +523,31 @@ fn parse_right(text: &str) -> Result<Literal, String> {
         _ => {}
     }
     if text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.') {
-        return match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Literal::Number(n)),
-            _ => Err(format!(
+        let not_a_number = || {
+            format!(
                 "`{text}` on the right side looks like a number but is not one: \
-                 expected e.g. 200, 0.01 or -3"
-            )),
+                 expected e.g. 200, 0.01, -3, 300ms, 0.3s, 5% or 4/5"
+            )
+        };
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+            .unwrap_or(text.len());
+        let (number, suffix) = text.split_at(split);
+        let n = number
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(not_a_number)?;
+        return match suffix.trim() {
+            "" => Ok(Literal::Number(n)),
+            "ms" => Ok(Literal::Measured(n, Unit::Ms)),
+            "s" => Ok(Literal::Measured(n, Unit::Seconds)),
+            "%" => Ok(Literal::Measured(n, Unit::Percent)),
+            "days" | "d" => Ok(Literal::Measured(n, Unit::Days)),
+            other => match Unit::parse(other) {
+                Some(u @ Unit::OutOf(_)) => Ok(Literal::Measured(n, u)),
+                _ => Err(not_a_number()),
+            },
         };
     }
     Ok(Literal::Text(text.to_string()))
@@ -479,6 +600,8 @@ mod tests {
                 "n": null
             })),
             elapsed: Duration::from_millis(250),
+            body_kind: crate::sources::BodyKind::Json,
+            ..Observation::default()
         }
     }
 
@@ -486,6 +609,7 @@ mod tests {
         Condition::parse(text)
             .expect("test condition parses")
             .check(&obs())
+            .map_err(|f| f.to_string())
     }
 
     #[test]
@@ -582,6 +706,56 @@ mod tests {
     }
 
     #[test]
+    fn thresholds_take_units_and_converted_values_require_them() {
+        let mut c = Condition::parse("value < 5%").expect("percent threshold");
+        c.resolve(Unit::Ratio).expect("a share");
+        assert_eq!(c.right, Literal::Number(5.0));
+        assert_eq!(c.shown, "value < 5 %");
+        let obs = Observation {
+            value: Some(6.4),
+            ..Observation::default()
+        };
+        assert_eq!(
+            c.check(&obs).map_err(|f| f.to_string()),
+            Err("value < 5 %: got 6.40 %".into())
+        );
+        let mut bare = Condition::parse("value < 0.01").expect("parses");
+        assert!(
+            bare.resolve(Unit::Ratio)
+                .expect_err("a bare number on a ratio is ambiguous")
+                .contains("`value < 1%`")
+        );
+        let mut secs = Condition::parse("fields.p95 < 300ms").expect("ms");
+        secs.resolve(Unit::Seconds).expect("time");
+        assert_eq!(secs.right, Literal::Number(300.0));
+        let mut wrong = Condition::parse("value < 5%").expect("parses");
+        assert!(wrong.resolve(Unit::Ms).is_err());
+        let rt = Condition::parse("[RESPONSE_TIME] < 0.3s").expect("seconds on a time");
+        assert_eq!(rt.right, Literal::Number(300.0));
+        let rating = Condition::parse("value >= 4/5").expect("rating");
+        assert_eq!(rating.right, Literal::Measured(4.0, Unit::OutOf(5)));
+    }
+
+    #[test]
+    fn connected_reads_whether_the_connection_was_made() {
+        let c = Condition::parse("[CONNECTED] == true").expect("connected");
+        assert_eq!(c.left, Operand::Connected);
+        let up = Observation {
+            connected: Some(true),
+            ..Observation::default()
+        };
+        let down = Observation {
+            connected: Some(false),
+            ..Observation::default()
+        };
+        assert!(c.check(&up).is_ok());
+        assert_eq!(
+            c.check(&down).map_err(|f| f.to_string()),
+            Err("[CONNECTED] == true: got false".into())
+        );
+    }
+
+    #[test]
     fn missing_pieces_fail_with_a_reason() {
         assert_eq!(
             check("[BODY].nope == 1"),
@@ -602,12 +776,14 @@ mod tests {
         assert!(
             c.check(&empty)
                 .expect_err("no status")
+                .to_string()
                 .contains("no HTTP status")
         );
         let c = Condition::parse("[BODY].checks > 1").expect("parses");
         assert!(
             c.check(&obs())
                 .expect_err("object")
+                .to_string()
                 .contains("cannot be compared")
         );
     }

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use super::SourceError;
+use super::{BodyKind, SourceError};
 
-/// The `value` and `fields` paths of a source, compiled once when the probe is built.
+/// The `value` and `fields` paths of a source, compiled once when the layout is loaded.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Paths {
+pub struct Paths {
     pub value: Option<(String, JsonPath)>,
     pub fields: Vec<(String, String, JsonPath)>,
 }
@@ -37,40 +37,92 @@ impl Paths {
         self.value.is_none() && self.fields.is_empty()
     }
 
-    /// The value and fields read from `body`.
-    /// A `null` where a number is expected (an average with nothing to average yet) is "no
-    /// value", not an error: the panel shows "–" and the source stays ok.
-    pub fn read(&self, body: &Value) -> Result<(Option<f64>, BTreeMap<String, f64>), SourceError> {
-        let value = match &self.value {
-            Some((text, path)) => number_at(body, text, path)?,
-            None => None,
-        };
-        let mut fields = BTreeMap::new();
-        for (name, text, path) in &self.fields {
-            if let Some(number) = number_at(body, text, path)? {
-                fields.insert(name.clone(), number);
+    /// The first path, to name what was expected ("a number at $.error_rate").
+    pub fn first(&self) -> &str {
+        self.value
+            .as_ref()
+            .map(|(t, _)| t.as_str())
+            .or_else(|| self.fields.first().map(|(_, t, _)| t.as_str()))
+            .unwrap_or("$")
+    }
+
+    /// The names of the fields read.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|(n, _, _)| n.as_str())
+    }
+
+    /// The value and fields read from `body`, and the ones that could not be read (by name,
+    /// with why). A `null` where a number is expected (an average with nothing to average yet)
+    /// is "no value", not an error: the panel shows "no data" and the source stays ok. When no
+    /// path reads anything, the answer is not the shape this source reads: an error.
+    pub(crate) fn read(&self, body: &Value) -> Result<Numbers, SourceError> {
+        let mut numbers = Numbers::default();
+        let mut first_error = None;
+        let mut any_read = false;
+        let paths = self
+            .value
+            .iter()
+            .map(|(text, path)| (None, text, path))
+            .chain(
+                self.fields
+                    .iter()
+                    .map(|(name, text, path)| (Some(name), text, path)),
+            );
+        for (name, text, path) in paths {
+            match number_at(body, text, path) {
+                Ok(n) => {
+                    any_read = true;
+                    match (name, n) {
+                        (None, n) => numbers.value = n,
+                        (Some(name), Some(n)) => {
+                            numbers.fields.insert(name.clone(), n);
+                        }
+                        (Some(_), None) => {}
+                    }
+                }
+                Err(why) => {
+                    first_error.get_or_insert_with(|| why.clone());
+                    numbers
+                        .invalid
+                        .insert(name.map_or_else(|| "value".to_string(), Clone::clone), why);
+                }
             }
         }
-        Ok((value, fields))
+        match first_error {
+            Some(why) if !any_read => Err(SourceError::Shape(why)),
+            _ => Ok(numbers),
+        }
     }
 }
 
-fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<Option<f64>, SourceError> {
+/// What [`Paths::read`] found.
+#[derive(Debug, Default)]
+pub(crate) struct Numbers {
+    pub value: Option<f64>,
+    pub fields: BTreeMap<String, f64>,
+    pub invalid: BTreeMap<String, String>,
+}
+
+impl Numbers {
+    pub fn into_observation(self, obs: &mut super::Observation) {
+        obs.value = self.value;
+        obs.fields = self.fields;
+        obs.invalid = self.invalid;
+    }
+}
+
+/// A number at `path`, `None` for null, or why not ("expected a number at $.x, got an object").
+fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<Option<f64>, String> {
     let nodes = path.query(body);
     let node = match nodes.len() {
         0 => {
-            return Err(SourceError::NoMatch {
-                path: text.to_string(),
-            });
+            return Err(format!(
+                "expected a number at {text}, got nothing there (the answer is {})",
+                describe_json(body)
+            ));
         }
-        1 => nodes
-            .exactly_one()
-            .map_err(|e| SourceError::Invalid(format!("{text}: {e}")))?,
-        n => {
-            return Err(SourceError::Invalid(format!(
-                "{text} matched {n} values, expected one"
-            )));
-        }
+        1 => nodes.exactly_one().map_err(|e| format!("{text}: {e}"))?,
+        n => return Err(format!("{text} matched {n} values, expected one")),
     };
     if node.is_null() {
         return Ok(None);
@@ -80,8 +132,25 @@ fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<Option<f64>, S
         if shown.chars().count() > 40 {
             shown = shown.chars().take(40).collect::<String>() + "…";
         }
-        SourceError::Invalid(format!("{text} is {shown}, not a number"))
+        format!("expected a number at {text}, got {shown}")
     })
+}
+
+/// "a JSON object", "a list of 3", "the number 4", "the text \"UP\"": what a JSON value is.
+pub fn describe_json(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => {
+            let head: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "…" } else { "" };
+            format!("the text \"{head}{more}\"")
+        }
+        Value::Array(a) if a.is_empty() => "an empty list".to_string(),
+        Value::Array(a) => format!("a list of {}", a.len()),
+        Value::Object(_) => "a JSON object".to_string(),
+    }
 }
 
 /// JSON numbers, numeric strings (many exporters quote them) and booleans as 1/0. Words such
@@ -111,8 +180,39 @@ pub(crate) fn snippet(bytes: &[u8]) -> String {
     one_line.trim().to_string()
 }
 
-/// Parses `bytes` as JSON, or says why not with the start of what came instead.
+/// What an answer's bytes are, and the JSON when they are JSON.
+pub(crate) fn classify(bytes: &[u8]) -> (BodyKind, Option<Value>) {
+    let trimmed = bytes.trim_ascii();
+    if trimmed.is_empty() {
+        return (BodyKind::Empty, None);
+    }
+    let Ok(text) = std::str::from_utf8(trimmed) else {
+        return (BodyKind::Binary, None);
+    };
+    if let Ok(json) = serde_json::from_str::<Value>(text) {
+        return (BodyKind::Json, Some(json));
+    }
+    let head = text
+        .get(..text.len().min(512))
+        .unwrap_or(text)
+        .to_ascii_lowercase();
+    if head.starts_with('<') && (head.contains("<html") || head.contains("<!doctype")) {
+        return (BodyKind::Html, None);
+    }
+    (BodyKind::Text, None)
+}
+
+/// Parses `bytes` as JSON, or says what came instead ("expected JSON, got an HTML page").
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, SourceError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| SourceError::NotJson(format!("{e} (answer starts `{}`)", snippet(bytes))))
+    match classify(bytes) {
+        (_, Some(json)) => Ok(json),
+        (BodyKind::Text, None) => Err(SourceError::NotJson(format!(
+            "expected JSON, got text (`{}`)",
+            snippet(bytes)
+        ))),
+        (kind, None) => Err(SourceError::NotJson(format!(
+            "expected JSON, got {}",
+            kind.describe()
+        ))),
+    }
 }

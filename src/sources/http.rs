@@ -12,10 +12,217 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Method, Response};
+use serde::Deserialize;
 use serde_json::Value;
+use toml::Spanned;
 
 use super::extract::{self, Paths};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec, tls};
+use super::spec::{self as common, Check, Reads, SourceKind};
+use super::{BodyKind, Observation, Probe, SourceError, SourceSpec, chain, tls, with_timeout};
+
+/// The most a source may read of one answer, whatever the layout says.
+pub const MAX_BYTES_LIMIT: u64 = 64 * 1024 * 1024;
+pub const MAX_REDIRECTS_LIMIT: u32 = 20;
+
+/// The http keys of a `[[source]]`, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    url: Spanned<String>,
+    method: Option<Spanned<String>>,
+    headers: Option<Spanned<BTreeMap<String, String>>>,
+    body: Option<Spanned<String>>,
+    value: Option<Spanned<String>>,
+    fields: Option<Spanned<BTreeMap<String, String>>>,
+    max_bytes: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<u32>>,
+    insecure_skip_verify: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+    /// The JSONPaths (RFC 9535) of the main value (`$.error_rate`) and of named fields
+    /// (`completed = "$.completed"`), compiled when the layout is loaded.
+    pub paths: Paths,
+    pub max_bytes: u64,
+    pub max_redirects: usize,
+    /// Only when the layout says `insecure_skip_verify = true` in so many words.
+    pub insecure_skip_verify: bool,
+}
+
+impl Spec {
+    /// A GET of `url` reading nothing from the body, every limit at its default.
+    pub fn get(url: impl Into<String>) -> Spec {
+        Spec {
+            method: "GET".into(),
+            url: url.into(),
+            headers: BTreeMap::new(),
+            body: None,
+            paths: Paths::default(),
+            max_bytes: common::DEFAULT_MAX_BYTES,
+            max_redirects: common::DEFAULT_MAX_REDIRECTS,
+            insecure_skip_verify: false,
+        }
+    }
+
+    /// Reads `value` and `fields` (name, JSONPath) from the JSON body.
+    pub fn reading(
+        mut self,
+        value: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Result<Spec, SourceError> {
+        let fields: BTreeMap<String, String> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.paths = Paths::compile(value.map(str::to_string).as_ref(), &fields)?;
+        Ok(self)
+    }
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let method = match &f.method {
+            Some(m) => {
+                let upper = m.get_ref().trim().to_ascii_uppercase();
+                if Method::from_bytes(upper.as_bytes()).is_err() || upper.is_empty() {
+                    check.problem(
+                        m.span(),
+                        "method",
+                        format!(
+                            "{:?} is not an HTTP method such as GET or POST",
+                            m.get_ref()
+                        ),
+                    );
+                }
+                upper
+            }
+            None => "GET".to_string(),
+        };
+        let url = check.env(&f.url, "url");
+        check_url(check, &f.url, &url);
+        let headers = f
+            .headers
+            .as_ref()
+            .map(|h| check.env_map(h, "headers"))
+            .unwrap_or_default();
+        for (name, value) in &headers {
+            if HeaderName::from_bytes(name.as_bytes()).is_err()
+                || HeaderValue::from_str(value).is_err()
+            {
+                let span = f.headers.as_ref().map_or(check.at.clone(), Spanned::span);
+                // Never the value: it may be a secret from ${TOKEN}.
+                check.problem(span, &format!("headers.{name}"), "not a valid HTTP header");
+            }
+        }
+        let body = f.body.as_ref().map(|b| check.env(b, "body"));
+        let paths = compile_paths(check, f.value.as_ref(), f.fields.as_ref());
+        Spec {
+            method,
+            url,
+            headers,
+            body,
+            paths,
+            max_bytes: max_bytes(check, f.max_bytes.as_ref()),
+            max_redirects: f
+                .max_redirects
+                .as_ref()
+                .and_then(|v| check.within(v, "max_redirects", 0..=MAX_REDIRECTS_LIMIT))
+                .map_or(common::DEFAULT_MAX_REDIRECTS, |v| v as usize),
+            insecure_skip_verify: f.insecure_skip_verify.is_some_and(|v| *v.get_ref()),
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            status: true,
+            body: true,
+            value: self.paths.value.is_some(),
+            fields: true,
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        Ok(Box::new(HttpProbe::new(self, spec.timeout)?))
+    }
+}
+
+/// A URL the layout gives, checked once its `${NAME}`s are known (unset ones are reported
+/// apart). The message quotes the URL as written: substituted values may be secrets.
+pub(crate) fn check_url(check: &mut Check<'_>, written: &Spanned<String>, url: &str) {
+    if written.get_ref().contains("${") && url.contains("${") {
+        return;
+    }
+    if check
+        .unset
+        .iter()
+        .any(|(_, span, _)| *span == written.span())
+    {
+        return;
+    }
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        Ok(u) => check.problem(
+            written.span(),
+            "url",
+            format!(
+                "{:?}: expected an http:// or https:// URL, not {}:",
+                written.get_ref(),
+                u.scheme()
+            ),
+        ),
+        Err(e) => check.problem(
+            written.span(),
+            "url",
+            format!("{:?} is not a valid URL: {e}", written.get_ref()),
+        ),
+    }
+}
+
+pub(crate) fn max_bytes(check: &mut Check<'_>, value: Option<&Spanned<u64>>) -> u64 {
+    value
+        .and_then(|v| check.within(v, "max_bytes", 1..=MAX_BYTES_LIMIT))
+        .unwrap_or(common::DEFAULT_MAX_BYTES)
+}
+
+/// `value` and `fields` compiled; a path that does not compile is a problem at its span.
+pub(crate) fn compile_paths(
+    check: &mut Check<'_>,
+    value: Option<&Spanned<String>>,
+    fields: Option<&Spanned<BTreeMap<String, String>>>,
+) -> Paths {
+    let mut paths = Paths::default();
+    if let Some(v) = value {
+        match serde_json_path::JsonPath::parse(v.get_ref()) {
+            Ok(p) => paths.value = Some((v.get_ref().clone(), p)),
+            Err(e) => check.problem(
+                v.span(),
+                "value",
+                format!("{:?} is not a JSONPath: {e}", v.get_ref()),
+            ),
+        }
+    }
+    if let Some(f) = fields {
+        for (name, text) in f.get_ref() {
+            match serde_json_path::JsonPath::parse(text) {
+                Ok(p) => paths.fields.push((name.clone(), text.clone(), p)),
+                Err(e) => check.problem(
+                    f.span(),
+                    &format!("fields.{name}"),
+                    format!("{text:?} is not a JSONPath: {e}"),
+                ),
+            }
+        }
+    }
+    paths
+}
 
 pub struct HttpProbe {
     client: Client,
@@ -29,32 +236,20 @@ pub struct HttpProbe {
 }
 
 impl HttpProbe {
-    pub fn new(spec: &SourceSpec) -> Result<HttpProbe, SourceError> {
-        let Kind::Http {
-            method,
-            url,
-            headers,
-            body,
-            value,
-            fields,
-            max_bytes,
-            max_redirects,
-            insecure_skip_verify,
-        } = &spec.kind
-        else {
-            return Err(wrong_kind(spec));
-        };
-        let method = Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes())
-            .map_err(|e| SourceError::Invalid(format!("invalid HTTP method `{method}`: {e}")))?;
+    pub fn new(spec: &Spec, timeout: Duration) -> Result<HttpProbe, SourceError> {
+        let method = Method::from_bytes(spec.method.trim().to_ascii_uppercase().as_bytes())
+            .map_err(|e| {
+                SourceError::Invalid(format!("invalid HTTP method `{}`: {e}", spec.method))
+            })?;
         Ok(HttpProbe {
-            client: client(spec.timeout, *max_redirects, *insecure_skip_verify)?,
+            client: client(timeout, spec.max_redirects, spec.insecure_skip_verify)?,
             method,
-            url: parse_url(url)?,
-            headers: header_map(headers)?,
-            body: body.clone(),
-            paths: Paths::compile(value.as_ref(), fields)?,
-            max_bytes: *max_bytes,
-            timeout: spec.timeout,
+            url: parse_url(&spec.url)?,
+            headers: header_map(&spec.headers)?,
+            body: spec.body.clone(),
+            paths: spec.paths.clone(),
+            max_bytes: spec.max_bytes,
+            timeout,
         })
     }
 
@@ -88,13 +283,19 @@ impl HttpProbe {
                     status: status.as_u16(),
                 });
             }
-            let json = extract::parse_json(&bytes)?;
-            let (value, fields) = self.paths.read(&json)?;
-            obs.value = value;
-            obs.fields = fields;
+            let (kind, json) = extract::classify(&bytes);
+            let Some(json) = json else {
+                return Err(SourceError::Shape(format!(
+                    "expected JSON with a number at {}, got {}",
+                    self.paths.first(),
+                    describe_bytes(kind, &bytes)
+                )));
+            };
+            self.paths.read(&json)?.into_observation(&mut obs);
             obs.body = Some(json);
+            obs.body_kind = BodyKind::Json;
         } else {
-            obs.body = loose_body(&bytes, looks_json);
+            (obs.body_kind, obs.body) = loose_body(&bytes, looks_json);
         }
         Ok(obs)
     }
@@ -107,20 +308,34 @@ impl Probe for HttpProbe {
 }
 
 /// The body for `[BODY]` conditions when no number is read from it: JSON when it parses,
-/// otherwise the text itself (so `[BODY] == pong` works), nothing when empty.
-fn loose_body(bytes: &[u8], looks_json: bool) -> Option<Value> {
-    if bytes.is_empty() {
-        return None;
+/// otherwise the text itself (so `[BODY] == pong` works), nothing when empty; and what it was.
+fn loose_body(bytes: &[u8], looks_json: bool) -> (BodyKind, Option<Value>) {
+    let (kind, json) = extract::classify(bytes);
+    match (kind, json) {
+        (_, Some(json)) => (BodyKind::Json, Some(json)),
+        (BodyKind::Empty, None) => (BodyKind::Empty, None),
+        // Declared JSON that does not parse is garbage, whatever it looks like.
+        (BodyKind::Html | BodyKind::Text, None) if looks_json => (
+            BodyKind::Text,
+            Some(Value::String(
+                String::from_utf8_lossy(bytes).trim().to_string(),
+            )),
+        ),
+        (kind, None) => (
+            kind,
+            Some(Value::String(
+                String::from_utf8_lossy(bytes).trim().to_string(),
+            )),
+        ),
     }
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if (looks_json || matches!(first, Some(b'{' | b'[')))
-        && let Ok(json) = serde_json::from_slice(bytes)
-    {
-        return Some(json);
+}
+
+/// "an HTML page", "text that is not JSON (`{"tick`)": what came, for an error.
+pub(crate) fn describe_bytes(kind: BodyKind, bytes: &[u8]) -> String {
+    match kind {
+        BodyKind::Text => format!("text that is not JSON (`{}`)", extract::snippet(bytes)),
+        kind => kind.describe().to_string(),
     }
-    Some(Value::String(
-        String::from_utf8_lossy(bytes).trim().to_string(),
-    ))
 }
 
 fn is_json_content_type(response: &Response) -> bool {
@@ -129,17 +344,6 @@ fn is_json_content_type(response: &Response) -> bool {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.contains("json"))
-}
-
-/// Runs a poll under the source's own timeout: reqwest's timeout covers the request, this one
-/// also covers anything else the probe awaits, and both give the same error.
-pub(crate) async fn with_timeout<T>(
-    timeout: Duration,
-    fut: impl Future<Output = Result<T, SourceError>>,
-) -> Result<T, SourceError> {
-    tokio::time::timeout(timeout, fut)
-        .await
-        .unwrap_or(Err(SourceError::Timeout(timeout)))
 }
 
 /// The HTTP client for sources with these settings. Clients are shared: a thousand sources
@@ -225,28 +429,4 @@ pub(crate) fn request_error(e: &reqwest::Error, timeout: Duration) -> SourceErro
     } else {
         SourceError::Failed(chain(e))
     }
-}
-
-/// The error and its causes on one line: reqwest's own message ("error sending request") hides
-/// the useful part ("Connection refused") in its sources.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
-}
-
-pub(crate) fn wrong_kind(spec: &SourceSpec) -> SourceError {
-    SourceError::Invalid(format!(
-        "source `{}` is of kind {}, built with the wrong probe",
-        spec.id,
-        spec.kind.name()
-    ))
 }

@@ -2,9 +2,12 @@
 //! poll with an [`Observation`] or a [`SourceError`]; scheduling, timeouts, backoff and history
 //! live in the poller, alert logic in `alerts`, so a kind only knows how to ask its service.
 
+pub mod boundary;
+pub mod clean;
 pub mod command;
 pub mod condition;
 mod extract;
+pub mod finding;
 pub mod http;
 pub mod postgres;
 pub mod prometheus;
@@ -12,6 +15,7 @@ pub mod redis;
 pub mod spec;
 pub mod tcp;
 pub mod tls;
+pub mod units;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -19,21 +23,125 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 pub use condition::{Condition, Operand};
-pub use spec::{Kind, SourceSpec};
+pub use extract::{Paths, describe_json};
+pub use finding::{Finding, Got};
+pub use spec::{Check, Reads, SourceKind, SourceSpec, Units};
+pub use units::Unit;
 
-/// What one successful poll saw.
+/// Every kind of source, one line each: `"name" => Variant(module)`, where `module::Spec`
+/// implements [`SourceKind`]. The layout dispatches on `kind = "name"` through this list.
+macro_rules! kinds {
+    ($($name:literal => $variant:ident($module:ident)),* $(,)?) => {
+        /// A source's kind with its own settings, checked.
+        #[derive(Debug, Clone)]
+        pub enum Kind {
+            $($variant($module::Spec),)*
+        }
+
+        /// The names a layout may give as `kind`.
+        pub const KIND_NAMES: &[&str] = &[$($name),*];
+
+        impl Kind {
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Kind::$variant(_) => $name,)*
+                }
+            }
+
+            pub fn reads(&self) -> Reads {
+                match self {
+                    $(Kind::$variant(k) => k.reads(),)*
+                }
+            }
+
+            fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+                match self {
+                    $(Kind::$variant(k) => k.probe(spec),)*
+                }
+            }
+
+            /// Deserializes and checks the kind's own keys of a `[[source]]` table; `None` for
+            /// a kind that does not exist. Deserialization errors are returned for the layout
+            /// to place (they carry the span of the key or value at fault).
+            pub fn from_layout(
+                name: &str,
+                table: toml::Spanned<toml::de::DeValue<'_>>,
+                check: &mut Check<'_>,
+            ) -> Option<Result<Kind, toml::de::Error>> {
+                match name {
+                    $($name => Some(
+                        <<$module::Spec as SourceKind>::File as serde::Deserialize>::deserialize(
+                            toml::de::ValueDeserializer::from(table),
+                        )
+                        .map(|file| Kind::$variant(<$module::Spec as SourceKind>::check(file, check))),
+                    ),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    "http" => Http(http),
+    "prometheus" => Prometheus(prometheus),
+    "tcp" => Tcp(tcp),
+    "tls" => Tls(tls),
+    "postgres" => Postgres(postgres),
+    "redis" => Redis(redis),
+    "command" => Command(command),
+}
+
+/// What the body of an answer was, so that a panel expecting a list can say it got an HTML page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No body was read (tcp, redis...).
+    #[default]
+    None,
+    Empty,
+    Json,
+    Html,
+    /// Text that is neither JSON nor HTML (garbage, a plain "pong").
+    Text,
+    /// Bytes that are not UTF-8 text.
+    Binary,
+}
+
+impl BodyKind {
+    /// "an HTML page", "an empty answer": what came instead of what was expected.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BodyKind::None => "no body",
+            BodyKind::Empty => "an empty answer",
+            BodyKind::Json => "JSON",
+            BodyKind::Html => "an HTML page",
+            BodyKind::Text => "text that is not JSON",
+            BodyKind::Binary => "bytes that are not text",
+        }
+    }
+}
+
+/// What one successful poll saw. Numbers are in their shown unit (see [`units`]), strings are
+/// cleaned of terminal escapes and secrets ([`clean`]): an observation is safe to store and show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
     /// HTTP status, for `[STATUS]` conditions (http and prometheus kinds).
     pub status: Option<u16>,
+    /// Whether the connection was made, for `[CONNECTED]` (the tcp family).
+    pub connected: Option<bool>,
     /// The source's main number (the JSONPath `value`, a PromQL scalar, a query's result,
     /// a connect time in ms for tcp, days left for tls).
     pub value: Option<f64>,
     /// Further named numbers: `fields` of an http source, the series of a labelled PromQL vector
     /// (keyed by their labels, e.g. `route="/orders"`), counters of a deliveries endpoint.
     pub fields: BTreeMap<String, f64>,
-    /// The parsed JSON body, for `[BODY].path` conditions and panels that list rows (tickets).
+    /// Numbers that could not be read, by name (`value` or a field): why. One bad field marks
+    /// that field; the rest of the answer stands.
+    pub invalid: BTreeMap<String, String>,
+    /// The parsed JSON body (or the text, when it is not JSON), for `[BODY]` conditions and
+    /// panels that list rows (tickets).
     pub body: Option<serde_json::Value>,
+    pub body_kind: BodyKind,
     /// How long the poll took, for `[RESPONSE_TIME]` (ms) and latency columns.
     pub elapsed: Duration,
 }
@@ -50,14 +158,36 @@ pub enum SourceError {
     Status { status: u16 },
     #[error("answer larger than {limit} bytes")]
     TooLarge { limit: u64 },
-    #[error("answer is not JSON: {0}")]
+    #[error("{0}")]
     NotJson(String),
     #[error("{path} matched nothing")]
     NoMatch { path: String },
+    /// The answer is not of the shape the source reads: "expected a number at $.x, got an HTML
+    /// page".
+    #[error("{0}")]
+    Shape(String),
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
     Failed(String),
+}
+
+impl SourceError {
+    /// The same error with its text made safe (see [`clean`]).
+    pub fn scrubbed(self, secrets: &clean::Secrets) -> SourceError {
+        let s = |t: String| secrets.scrub(&t);
+        match self {
+            SourceError::Timeout(d) => SourceError::Timeout(d),
+            SourceError::Connect(t) => SourceError::Connect(s(t)),
+            SourceError::Status { status } => SourceError::Status { status },
+            SourceError::TooLarge { limit } => SourceError::TooLarge { limit },
+            SourceError::NotJson(t) => SourceError::NotJson(s(t)),
+            SourceError::NoMatch { path } => SourceError::NoMatch { path: s(path) },
+            SourceError::Shape(t) => SourceError::Shape(s(t)),
+            SourceError::Invalid(t) => SourceError::Invalid(s(t)),
+            SourceError::Failed(t) => SourceError::Failed(s(t)),
+        }
+    }
 }
 
 /// One kind of source, ready to poll. Built once from its [`SourceSpec`]; `poll` is called by the
@@ -67,18 +197,42 @@ pub trait Probe: Send + Sync {
     fn poll(&self) -> BoxFuture<'_, Result<Observation, SourceError>>;
 }
 
-/// Builds the probe for a validated spec. Fails only on things the layout check could not see
-/// (a method or header reqwest rejects, a Redis URL its client cannot parse, no TLS roots).
+/// Builds the probe for a validated spec, wrapped in the [`boundary`] that converts units and
+/// scrubs text, so nothing unsafe leaves a probe. Fails only on things the layout check could
+/// not see (a method or header reqwest rejects, a Redis URL its client cannot parse, no TLS
+/// roots); the error is scrubbed too.
 pub fn build(spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
-    Ok(match &spec.kind {
-        Kind::Http { .. } => Box::new(http::HttpProbe::new(spec)?),
-        Kind::Prometheus { .. } => Box::new(prometheus::PrometheusProbe::new(spec)?),
-        Kind::Tcp { .. } => Box::new(tcp::TcpProbe::new(spec)?),
-        Kind::Tls { .. } => Box::new(tls::TlsProbe::new(spec)?),
-        Kind::Postgres { .. } => Box::new(postgres::PostgresProbe::new(spec)?),
-        Kind::Redis { .. } => Box::new(redis::RedisProbe::new(spec)?),
-        Kind::Command { .. } => Box::new(command::CommandProbe::new(spec)?),
-    })
+    match spec.kind.probe(spec) {
+        Ok(probe) => Ok(Box::new(boundary::Boundary::new(spec, probe))),
+        Err(e) => Err(e.scrubbed(&spec.secrets)),
+    }
+}
+
+/// Runs a poll under the source's own timeout: reqwest's timeout covers the request, this one
+/// also covers anything else the probe awaits, and both give the same error.
+pub(crate) async fn with_timeout<T>(
+    timeout: Duration,
+    fut: impl Future<Output = Result<T, SourceError>>,
+) -> Result<T, SourceError> {
+    tokio::time::timeout(timeout, fut)
+        .await
+        .unwrap_or(Err(SourceError::Timeout(timeout)))
+}
+
+/// The error and its causes on one line: a library's own message ("error sending request")
+/// often hides the useful part ("Connection refused") in its sources.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// How a source is doing after one poll; ordered so the worst of several is their `max`.
@@ -89,33 +243,54 @@ pub enum Health {
     Critical,
 }
 
+/// What a panel, an evidence mark or a strip cell can say: the three healths, or "no data"
+/// (nothing configured, no answer yet, an answer too old to stand for now). Ordered so that the
+/// worst of several is their `max`: no data is worse than ok, better than a known fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Ok,
+    NoData,
+    Warn,
+    Critical,
+}
+
+impl From<Health> for Status {
+    fn from(h: Health) -> Status {
+        match h {
+            Health::Ok => Status::Ok,
+            Health::Warn => Status::Warn,
+            Health::Critical => Status::Critical,
+        }
+    }
+}
+
 /// Judges one poll: an error is critical; then the first failing critical condition; then the
-/// first failing warn condition. The reason is what the panel shows next to the colour.
+/// first failing warn condition. The finding says why, as a fact the panel and the alert keep.
 ///
 /// An HTTP observation with a non-2xx status is critical ("HTTP 500") unless a condition looks
 /// at `[STATUS]` itself: the http probe returns such answers as observations so that
 /// `[STATUS] == 200` can be written, but a source without status conditions must not look
-/// healthy while its endpoint answers 500.
+/// healthy while its endpoint answers 500. Likewise a failed connection is critical unless a
+/// condition looks at `[CONNECTED]`.
 pub fn evaluate(
     spec: &SourceSpec,
     result: &Result<Observation, SourceError>,
-) -> (Health, Option<String>) {
+) -> (Health, Option<Finding>) {
     let obs = match result {
         Ok(obs) => obs,
-        Err(e) => return (Health::Critical, Some(e.to_string())),
+        Err(e) => return (Health::Critical, Some(Finding::error(e.to_string()))),
     };
-    if let Some(status) = obs.status {
-        let judged_by_conditions = spec
-            .critical
-            .iter()
-            .chain(&spec.warn)
-            .any(|c| c.left == Operand::Status);
-        if !(200..300).contains(&status) && !judged_by_conditions {
-            return (
-                Health::Critical,
-                Some(SourceError::Status { status }.to_string()),
-            );
-        }
+    if let Some(status) = obs.status
+        && !(200..300).contains(&status)
+        && !spec.judges(&Operand::Status)
+    {
+        return (Health::Critical, Some(Finding::Status { status }));
+    }
+    if obs.connected == Some(false) && !spec.judges(&Operand::Connected) {
+        return (
+            Health::Critical,
+            Some(Finding::error("cannot connect".to_string())),
+        );
     }
     for c in &spec.critical {
         if let Err(why) = c.check(obs) {
@@ -136,20 +311,19 @@ mod tests {
 
     fn spec(critical: &[&str], warn: &[&str]) -> SourceSpec {
         let parse = |t: &&str| Condition::parse(t).expect("test condition parses");
-        SourceSpec {
-            id: "api".into(),
-            title: "API".into(),
-            interval: spec::DEFAULT_INTERVAL,
-            timeout: spec::DEFAULT_TIMEOUT,
-            critical: critical.iter().map(parse).collect(),
-            warn: warn.iter().map(parse).collect(),
-            raise_after: spec::DEFAULT_RAISE_AFTER,
-            clear_after: spec::DEFAULT_CLEAR_AFTER,
-            notify: vec![],
-            kind: Kind::Tcp {
+        let mut spec = SourceSpec::new(
+            "api",
+            Kind::Tcp(tcp::Spec {
                 address: "127.0.0.1:1".into(),
-            },
-        }
+            }),
+        );
+        spec.critical = critical.iter().map(parse).collect();
+        spec.warn = warn.iter().map(parse).collect();
+        spec
+    }
+
+    fn shown(r: (Health, Option<Finding>)) -> (Health, Option<String>) {
+        (r.0, r.1.map(|f| f.to_string()))
     }
 
     fn obs(status: Option<u16>, value: f64) -> Result<Observation, SourceError> {
@@ -176,15 +350,15 @@ mod tests {
         let s = spec(&["value < 10"], &["value < 1"]);
         let err = Err(SourceError::Timeout(std::time::Duration::from_secs(3)));
         assert_eq!(
-            evaluate(&s, &err),
+            shown(evaluate(&s, &err)),
             (Health::Critical, Some("timed out after 3s".into()))
         );
         assert_eq!(
-            evaluate(&s, &obs(None, 20.0)),
+            shown(evaluate(&s, &obs(None, 20.0))),
             (Health::Critical, Some("value < 10: got 20".into()))
         );
         assert_eq!(
-            evaluate(&s, &obs(None, 5.0)),
+            shown(evaluate(&s, &obs(None, 5.0))),
             (Health::Warn, Some("value < 1: got 5".into()))
         );
         assert_eq!(evaluate(&s, &obs(None, 0.5)), (Health::Ok, None));
@@ -194,12 +368,12 @@ mod tests {
     fn non_2xx_is_critical_unless_a_condition_judges_the_status() {
         let plain = spec(&[], &[]);
         assert_eq!(
-            evaluate(&plain, &obs(Some(500), 0.0)),
+            shown(evaluate(&plain, &obs(Some(500), 0.0))),
             (Health::Critical, Some("HTTP 500".into()))
         );
         let judged = spec(&["[STATUS] == 200"], &[]);
         assert_eq!(
-            evaluate(&judged, &obs(Some(500), 0.0)),
+            shown(evaluate(&judged, &obs(Some(500), 0.0))),
             (Health::Critical, Some("[STATUS] == 200: got 500".into()))
         );
         let tolerant = spec(&["[STATUS] < 600"], &[]);

@@ -12,42 +12,102 @@
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use sqlx::postgres::{PgConnection, PgValueFormat};
+use serde::Deserialize;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgValueFormat};
 use sqlx::{AssertSqlSafe, Connection, Row, ValueRef};
 use tokio::sync::Mutex;
+use toml::Spanned;
 
 use super::extract::parse_number;
-use super::http::{with_timeout, wrong_kind};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+use super::spec::{Check, Reads, SourceKind};
+use super::tcp::{connect_timeout, not_connected};
+use super::units::Unit;
+use super::{Observation, Operand, Probe, SourceError, SourceSpec, with_timeout};
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    url: Spanned<String>,
+    query: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub url: String,
+    /// A query returning one number; without it the probe only checks reachability.
+    pub query: Option<String>,
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let url = check.env(&f.url, "url");
+        let unset = check.unset.iter().any(|(_, span, _)| *span == f.url.span());
+        if !unset && url.parse::<PgConnectOptions>().is_err() {
+            // Quoted as written: the substituted URL usually carries a password.
+            check.problem(
+                f.url.span(),
+                "url",
+                format!(
+                    "{:?} is not a PostgreSQL URL such as postgres://user@host/db",
+                    f.url.get_ref()
+                ),
+            );
+        }
+        Spec {
+            url,
+            query: f.query.as_ref().map(|q| check.env(q, "query")),
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            connected: true,
+            value: true,
+            value_unit: self.query.is_none().then_some(Unit::Ms),
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        Ok(Box::new(PostgresProbe {
+            url: self.url.clone(),
+            query: self.query.clone(),
+            connection: Mutex::new(None),
+            timeout: spec.timeout,
+            judges_connected: spec.judges(&Operand::Connected),
+        }))
+    }
+}
+
+/// `[CONNECTED]`: whether a connection was made (or kept); a query that fails on a live
+/// connection is an error with its reason, not "not connected".
 pub struct PostgresProbe {
     url: String,
     query: Option<String>,
     connection: Mutex<Option<PgConnection>>,
     timeout: Duration,
+    judges_connected: bool,
 }
 
 impl PostgresProbe {
-    pub fn new(spec: &SourceSpec) -> Result<PostgresProbe, SourceError> {
-        let Kind::Postgres { url, query } = &spec.kind else {
-            return Err(wrong_kind(spec));
-        };
-        Ok(PostgresProbe {
-            url: url.clone(),
-            query: query.clone(),
-            connection: Mutex::new(None),
-            timeout: spec.timeout,
-        })
-    }
-
     async fn poll_once(&self) -> Result<Observation, SourceError> {
         let started = Instant::now();
         let mut slot = self.connection.lock().await;
         let mut conn = match slot.take() {
             Some(conn) => conn,
-            None => PgConnection::connect(&self.url)
-                .await
-                .map_err(|e| connect_error(&e))?,
+            None => match tokio::time::timeout(
+                connect_timeout(self.timeout),
+                PgConnection::connect(&self.url),
+            )
+            .await
+            {
+                Ok(Ok(conn)) => conn,
+                _ if self.judges_connected => return Ok(not_connected(started.elapsed())),
+                Ok(Err(e)) => return Err(connect_error(&e)),
+                Err(_) => return Err(SourceError::Timeout(self.timeout)),
+            },
         };
         let sql = self.query.clone().unwrap_or_else(|| "SELECT 1".to_string());
         // The query is the layout's own text, written by the operator: not user input.
@@ -67,6 +127,7 @@ impl PostgresProbe {
             }
         };
         Ok(Observation {
+            connected: Some(true),
             value: Some(value),
             elapsed,
             ..Observation::default()

@@ -13,11 +13,85 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Url};
+use serde::Deserialize;
 use serde_json::Value;
+use toml::Spanned;
 
 use super::extract::{self, parse_number};
-use super::http::{self, with_timeout, wrong_kind};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+use super::http;
+use super::spec::{Check, Reads, SourceKind};
+use super::{Observation, Probe, SourceError, SourceSpec, with_timeout};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    url: Spanned<String>,
+    query: Spanned<String>,
+    headers: Option<Spanned<BTreeMap<String, String>>>,
+    max_bytes: Option<Spanned<u64>>,
+    insecure_skip_verify: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Base URL of the Prometheus server (the probe calls `/api/v1/query`).
+    pub url: String,
+    pub query: String,
+    pub headers: BTreeMap<String, String>,
+    pub max_bytes: u64,
+    pub insecure_skip_verify: bool,
+}
+
+impl Spec {
+    pub fn new(url: impl Into<String>, query: impl Into<String>) -> Spec {
+        Spec {
+            url: url.into(),
+            query: query.into(),
+            headers: BTreeMap::new(),
+            max_bytes: super::spec::DEFAULT_MAX_BYTES,
+            insecure_skip_verify: false,
+        }
+    }
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let url = check.env(&f.url, "url");
+        http::check_url(check, &f.url, &url);
+        let query = check.env(&f.query, "query");
+        if query.trim().is_empty() {
+            check.problem(f.query.span(), "query", "the PromQL query is empty");
+        }
+        Spec {
+            url,
+            query,
+            headers: f
+                .headers
+                .as_ref()
+                .map(|h| check.env_map(h, "headers"))
+                .unwrap_or_default(),
+            max_bytes: http::max_bytes(check, f.max_bytes.as_ref()),
+            insecure_skip_verify: f.insecure_skip_verify.is_some_and(|v| *v.get_ref()),
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            status: true,
+            body: true,
+            value: true,
+            // A vector's series arrive as fields keyed by their labels.
+            fields: false,
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        Ok(Box::new(PrometheusProbe::new(self, spec.timeout)?))
+    }
+}
 
 pub struct PrometheusProbe {
     client: Client,
@@ -28,28 +102,25 @@ pub struct PrometheusProbe {
 }
 
 impl PrometheusProbe {
-    pub fn new(spec: &SourceSpec) -> Result<PrometheusProbe, SourceError> {
-        let Kind::Prometheus {
+    pub fn new(spec: &Spec, timeout: Duration) -> Result<PrometheusProbe, SourceError> {
+        let Spec {
             url,
             query,
             headers,
             max_bytes,
             insecure_skip_verify,
-        } = &spec.kind
-        else {
-            return Err(wrong_kind(spec));
-        };
+        } = spec;
         let endpoint = format!("{}/api/v1/query", url.trim_end_matches('/'));
         // parse_with_params percent-encodes the PromQL (`{`, `"`, `=`, spaces...).
         let url = Url::parse_with_params(&endpoint, [("query", query.as_str())])
             .map_err(|e| SourceError::Invalid(format!("invalid Prometheus URL `{url}`: {e}")))?;
         Ok(PrometheusProbe {
             // Prometheus does not redirect; following a few is harmless behind a proxy.
-            client: http::client(spec.timeout, 3, *insecure_skip_verify)?,
+            client: http::client(timeout, 3, *insecure_skip_verify)?,
             url,
             headers: http::header_map(headers)?,
             max_bytes: *max_bytes,
-            timeout: spec.timeout,
+            timeout,
         })
     }
 
@@ -68,14 +139,20 @@ impl PrometheusProbe {
         let elapsed = started.elapsed();
         // Prometheus answers query errors with 400/422/503 *and* a JSON error body: prefer its
         // message; only a non-JSON non-2xx answer (a proxy's error page) is a bare status.
-        let body = match extract::parse_json(&bytes) {
-            Ok(body) => body,
-            Err(_) if !status.is_success() => {
+        let (kind, body) = extract::classify(&bytes);
+        let body = match body {
+            Some(body) => body,
+            None if !status.is_success() => {
                 return Err(SourceError::Status {
                     status: status.as_u16(),
                 });
             }
-            Err(e) => return Err(e),
+            None => {
+                return Err(SourceError::Shape(format!(
+                    "expected a Prometheus answer (JSON), got {}",
+                    http::describe_bytes(kind, &bytes)
+                )));
+            }
         };
         let (value, fields) = read_result(&body)?;
         Ok(Observation {
@@ -83,7 +160,9 @@ impl PrometheusProbe {
             value,
             fields,
             body: Some(body),
+            body_kind: super::BodyKind::Json,
             elapsed,
+            ..Observation::default()
         })
     }
 }
@@ -98,7 +177,7 @@ type Numbers = (Option<f64>, BTreeMap<String, f64>);
 
 /// Reads `{"status":"success","data":{"resultType":...,"result":...}}`.
 fn read_result(body: &Value) -> Result<Numbers, SourceError> {
-    let shape = |what: &str| SourceError::Invalid(format!("not a Prometheus answer: {what}"));
+    let shape = |what: &str| SourceError::Shape(format!("not a Prometheus answer: {what}"));
     match body.get("status").and_then(Value::as_str) {
         Some("success") => {}
         Some("error") => {
@@ -119,22 +198,24 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
         .get("result")
         .ok_or_else(|| shape("no \"data.result\""))?;
     match data.get("resultType").and_then(Value::as_str) {
-        Some("scalar") => Ok((Some(sample(result)?), BTreeMap::new())),
+        Some("scalar") => Ok((sample(result)?, BTreeMap::new())),
         Some("vector") => {
             let series = result
                 .as_array()
                 .ok_or_else(|| shape("vector result is not a list"))?;
             let mut fields = BTreeMap::new();
-            let mut sum = 0.0;
+            let mut sum: Option<f64> = None;
             for s in series {
                 let v = sample(
                     s.get("value")
                         .ok_or_else(|| shape("series without \"value\""))?,
                 )?;
-                fields.insert(series_key(s.get("metric")), v);
-                sum += v;
+                if let Some(v) = v {
+                    fields.insert(series_key(s.get("metric")), v);
+                    sum = Some(sum.unwrap_or(0.0) + v);
+                }
             }
-            Ok(((!series.is_empty()).then_some(sum), fields))
+            Ok((sum, fields))
         }
         Some(other) => Err(SourceError::Invalid(format!(
             "Prometheus returned a {other}; expected a scalar or an instant vector \
@@ -144,14 +225,20 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
     }
 }
 
-/// `[<unix time>, "<number>"]`; Prometheus sends numbers as strings.
-fn sample(pair: &Value) -> Result<f64, SourceError> {
+/// `[<unix time>, "<number>"]`; Prometheus sends numbers as strings. `NaN` (a quantile of no
+/// traffic) is no data; `+Inf` passes through, to be refused as out of range where it enters.
+fn sample(pair: &Value) -> Result<Option<f64>, SourceError> {
     let text = pair
         .get(1)
         .and_then(Value::as_str)
-        .ok_or_else(|| SourceError::Invalid(format!("unexpected sample {pair}")))?;
+        .ok_or_else(|| SourceError::Shape(format!("unexpected sample {pair}")))?;
+    if text.trim().eq_ignore_ascii_case("nan") {
+        return Ok(None);
+    }
     parse_number(text)
-        .ok_or_else(|| SourceError::Invalid(format!("Prometheus sample is {text}, not a number")))
+        .or_else(|| text.trim().parse::<f64>().ok().filter(|n| n.is_infinite()))
+        .map(Some)
+        .ok_or_else(|| SourceError::Shape(format!("Prometheus sample is {text}, not a number")))
 }
 
 /// `{route="/orders",status="500"}` (sorted by label, as Prometheus prints them); the metric

@@ -10,11 +10,84 @@ use std::time::{Duration, Instant};
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{Client, RedisError, Value};
 use futures::future::BoxFuture;
+use serde::Deserialize;
 use tokio::sync::Mutex;
+use toml::Spanned;
 
 use super::extract::parse_number;
-use super::http::{with_timeout, wrong_kind};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+use super::spec::{Check, Reads, SourceKind};
+use super::tcp::{connect_timeout, not_connected};
+use super::units::Unit;
+use super::{Observation, Operand, Probe, SourceError, SourceSpec, with_timeout};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    url: Spanned<String>,
+    command: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub url: String,
+    /// A command such as `LLEN queue:orders` returning a number; default: PING.
+    pub command: Option<String>,
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let url = check.env(&f.url, "url");
+        let unset = check.unset.iter().any(|(_, span, _)| *span == f.url.span());
+        if !unset && Client::open(url.as_str()).is_err() {
+            check.problem(
+                f.url.span(),
+                "url",
+                format!(
+                    "{:?} is not a Redis URL such as redis://host:6379",
+                    f.url.get_ref()
+                ),
+            );
+        }
+        let command = f.command.as_ref().map(|c| check.env(c, "command"));
+        if let (Some(written), Some(c)) = (&f.command, &command)
+            && c.trim().is_empty()
+        {
+            check.problem(written.span(), "command", "the Redis command is empty");
+        }
+        Spec { url, command }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            connected: true,
+            value: true,
+            value_unit: self.command.is_none().then_some(Unit::Ms),
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        // The URL may hold a password: report the error, not the URL.
+        let client = Client::open(self.url.as_str())
+            .map_err(|e| SourceError::Invalid(format!("invalid Redis URL: {e}")))?;
+        let command = self
+            .command
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        Ok(Box::new(RedisProbe {
+            client,
+            command,
+            connection: Mutex::new(None),
+            timeout: spec.timeout,
+            judges_connected: spec.judges(&Operand::Connected),
+        }))
+    }
+}
 
 pub struct RedisProbe {
     client: Client,
@@ -22,40 +95,26 @@ pub struct RedisProbe {
     command: Vec<String>,
     connection: Mutex<Option<MultiplexedConnection>>,
     timeout: Duration,
+    judges_connected: bool,
 }
 
 impl RedisProbe {
-    pub fn new(spec: &SourceSpec) -> Result<RedisProbe, SourceError> {
-        let Kind::Redis { url, command } = &spec.kind else {
-            return Err(wrong_kind(spec));
-        };
-        // The URL may hold a password: report the error, not the URL.
-        let client = Client::open(url.as_str())
-            .map_err(|e| SourceError::Invalid(format!("invalid Redis URL: {e}")))?;
-        let command = command
-            .as_deref()
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        Ok(RedisProbe {
-            client,
-            command,
-            connection: Mutex::new(None),
-            timeout: spec.timeout,
-        })
-    }
-
     async fn poll_once(&self) -> Result<Observation, SourceError> {
         let started = Instant::now();
         let mut slot = self.connection.lock().await;
         let mut conn = match slot.take() {
             Some(conn) => conn,
-            None => self
-                .client
-                .get_multiplexed_async_connection()
-                .await
-                .map_err(|e| SourceError::Connect(e.to_string()))?,
+            None => match tokio::time::timeout(
+                connect_timeout(self.timeout),
+                self.client.get_multiplexed_async_connection(),
+            )
+            .await
+            {
+                Ok(Ok(conn)) => conn,
+                _ if self.judges_connected => return Ok(not_connected(started.elapsed())),
+                Ok(Err(e)) => return Err(SourceError::Connect(e.to_string())),
+                Err(_) => return Err(SourceError::Timeout(self.timeout)),
+            },
         };
         let cmd = match self.command.split_first() {
             Some((name, args)) => {
@@ -84,6 +143,7 @@ impl RedisProbe {
             number(&answer)?
         };
         Ok(Observation {
+            connected: Some(true),
             value: Some(value),
             elapsed,
             ..Observation::default()

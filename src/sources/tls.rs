@@ -15,31 +15,99 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use serde::Deserialize;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+use toml::Spanned;
 
-use super::http::{with_timeout, wrong_kind};
-use super::{Kind, Observation, Probe, SourceError, SourceSpec};
+use super::spec::{Check, Reads, SourceKind};
+use super::tcp::{check_address, connect_timeout, not_connected};
+use super::units::Unit;
+use super::{Observation, Operand, Probe, SourceError, SourceSpec, with_timeout};
 
 const SECONDS_PER_DAY: f64 = 86_400.0;
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    address: Spanned<String>,
+    server_name: Option<Spanned<String>>,
+    insecure_skip_verify: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// host:port
+    pub address: String,
+    /// SNI / certificate name; default: the host of `address`.
+    pub server_name: Option<String>,
+    /// Only when the layout says `insecure_skip_verify = true` in so many words.
+    pub insecure_skip_verify: bool,
+}
+
+impl SourceKind for Spec {
+    type File = File;
+
+    fn check(f: File, check: &mut Check<'_>) -> Spec {
+        let address = check.env(&f.address, "address");
+        check_address(check, &f.address, &address);
+        let server_name = f.server_name.as_ref().map(|n| check.env(n, "server_name"));
+        if let (Some(written), Some(name)) = (&f.server_name, &server_name)
+            && ServerName::try_from(name.clone()).is_err()
+        {
+            check.problem(
+                written.span(),
+                "server_name",
+                format!("{:?} is not a host name", written.get_ref()),
+            );
+        }
+        Spec {
+            address,
+            server_name,
+            insecure_skip_verify: f.insecure_skip_verify.is_some_and(|v| *v.get_ref()),
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads {
+            connected: true,
+            value: true,
+            value_unit: Some(Unit::Days),
+            ..Reads::default()
+        }
+    }
+
+    fn probe(&self, spec: &SourceSpec) -> Result<Box<dyn Probe>, SourceError> {
+        Ok(Box::new(TlsProbe::new(
+            self,
+            spec.timeout,
+            spec.judges(&Operand::Connected),
+        )?))
+    }
+}
+
+/// `[CONNECTED]` is about reaching the port: a refused or silent port is `connected = false`
+/// for the condition to judge, while a failed handshake stays an error with its reason (an
+/// expired or unknown certificate must say so).
 pub struct TlsProbe {
     address: String,
     server_name: ServerName<'static>,
     connector: TlsConnector,
     timeout: Duration,
+    judges_connected: bool,
 }
 
 impl TlsProbe {
-    pub fn new(spec: &SourceSpec) -> Result<TlsProbe, SourceError> {
-        let Kind::Tls {
+    pub fn new(
+        spec: &Spec,
+        timeout: Duration,
+        judges_connected: bool,
+    ) -> Result<TlsProbe, SourceError> {
+        let Spec {
             address,
             server_name,
             insecure_skip_verify,
-        } = &spec.kind
-        else {
-            return Err(wrong_kind(spec));
-        };
+        } = spec;
         let name = match server_name {
             Some(name) => name.clone(),
             None => host_of(address)?,
@@ -51,15 +119,24 @@ impl TlsProbe {
             address: address.clone(),
             server_name,
             connector: TlsConnector::from(Arc::new(config)),
-            timeout: spec.timeout,
+            timeout,
+            judges_connected,
         })
     }
 
     async fn poll_once(&self) -> Result<Observation, SourceError> {
         let started = Instant::now();
-        let tcp = TcpStream::connect(&self.address)
-            .await
-            .map_err(|e| SourceError::Connect(format!("{}: {e}", self.address)))?;
+        let tcp = match tokio::time::timeout(
+            connect_timeout(self.timeout),
+            TcpStream::connect(&self.address),
+        )
+        .await
+        {
+            Ok(Ok(tcp)) => tcp,
+            _ if self.judges_connected => return Ok(not_connected(started.elapsed())),
+            Ok(Err(e)) => return Err(SourceError::Connect(format!("{}: {e}", self.address))),
+            Err(_) => return Err(SourceError::Timeout(self.timeout)),
+        };
         let tls = self
             .connector
             .connect(self.server_name.clone(), tcp)
@@ -80,6 +157,7 @@ impl TlsProbe {
         // i64 seconds to f64 is exact for any real date; days are what the operator reads.
         let days = (not_after as f64 - now.as_secs_f64()) / SECONDS_PER_DAY;
         Ok(Observation {
+            connected: Some(true),
             value: Some(days),
             elapsed,
             ..Observation::default()

@@ -191,16 +191,14 @@ fn item_line<'a>(
         app.layout.item(id).and_then(|i| i.evidence.as_ref()),
     ) {
         (Mark::Open, Some(e)) => {
-            let (health, _) = crate::app::live::evidence(app, e);
-            let sign = match health {
-                Some(crate::sources::Health::Ok) => s.done,
-                Some(_) => s.overdue,
-                None => s.ellipsis_dot,
+            use crate::sources::Status;
+            let (status, _) = crate::app::live::evidence(app, e);
+            let text = match status {
+                Status::Ok => tf(lang, Msg::LiveEvidence, &[&s.done]),
+                Status::Warn | Status::Critical => tf(lang, Msg::LiveEvidence, &[&s.overdue]),
+                Status::NoData => t(lang, Msg::LiveEvidenceNoData).to_string(),
             };
-            Some((
-                tf(lang, Msg::LiveEvidence, &[&sign]),
-                super::panels::health_style(theme, health),
-            ))
+            Some((text, super::panels::status_style(theme, status)))
         }
         _ => None,
     };

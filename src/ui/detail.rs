@@ -66,13 +66,13 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
     }
     out.push(Line::styled(place(&app.layout, id, lang), theme.dim()));
     if let Some(evidence) = app.layout.item(id).and_then(|i| i.evidence.as_ref()) {
-        let (health, why) = crate::app::live::evidence(app, evidence);
-        let word = i18n::severity(lang, health.map_or("no data", crate::app::live::severity));
+        let (status, why) = crate::app::live::evidence(app, evidence);
+        let word = i18n::severity(lang, crate::app::live::status_word(status));
         out.push(Line::from(vec![
             Span::styled(t(lang, Msg::DetailEvidence), theme.dim()),
             Span::styled(
                 format!("{word}: {why}"),
-                super::panels::health_style(theme, health),
+                super::panels::status_style(theme, status),
             ),
         ]));
     }

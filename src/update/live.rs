@@ -24,9 +24,9 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
     let Some(source) = layout.sources.get(result.source) else {
         return false;
     };
-    let Some(state) = app.live.sources.get_mut(result.source) else {
+    if result.source >= app.live.sources.len() {
         return false;
-    };
+    }
     let spec = &source.spec;
     let (health, reason) = sources::evaluate(spec, &result.result);
     let minute = result
@@ -63,11 +63,23 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         minute,
         value: f64::from(u8::from(health != Health::Critical)),
     });
-    state.record(result.at, result.result, health, reason.clone());
+    let detail = reason
+        .as_ref()
+        .map_or_else(|| "ok".to_string(), ToString::to_string);
+    app.live.record(
+        &layout,
+        result.source,
+        result.at,
+        result.result,
+        health,
+        reason,
+    );
+    let Some(state) = app.live.sources.get(result.source) else {
+        return false;
+    };
     let (bad, good) = (state.bad_streak, state.good_streak);
     let rang_at = state.rang_at;
 
-    let detail = reason.unwrap_or_else(|| "ok".to_string());
     let open = app.ledger.open_alert(&spec.id).cloned();
     let in_flight = |app: &App| {
         app.pending

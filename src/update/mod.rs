@@ -3,7 +3,6 @@
 
 mod live;
 
-use crate::app::live::severity;
 use crate::i18n::{self, Msg as UiMsg, t, tf};
 
 use chrono::{DateTime, Utc};
@@ -12,7 +11,7 @@ use crossterm::event::KeyEvent;
 use crate::action::{self, Action};
 use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
 use crate::poller::PollResult;
-use crate::sources::Health;
+use crate::sources::Status;
 use crate::store::worker::Reply;
 use crate::store::{Change, Event, Sample, Stored};
 
@@ -141,8 +140,8 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::Confirm => {
             if let Mode::Confirm { item, why } = std::mem::replace(&mut app.mode, Mode::Normal) {
-                let health = item_evidence(app, &item).and_then(|(h, _)| h);
-                tick(app, item, Some((health, why)), effects);
+                let status = item_evidence(app, &item).map_or(Status::NoData, |(s, _)| s);
+                tick(app, item, Some((status, why)), effects);
             }
         }
         Action::Search => {
@@ -274,16 +273,17 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
         record(app, Some(item), Change::Untick, effects);
         return;
     }
+    // Failing evidence and evidence with no data both ask first: neither proves the item.
     match item_evidence(app, &item) {
-        Some((Some(health), why)) if health != Health::Ok => {
+        Some((status, why)) if status != Status::Ok => {
             app.mode = Mode::Confirm { item, why };
         }
         found => tick(app, item, found, effects),
     }
 }
 
-/// The live evidence of an item that names one: its health and why.
-fn item_evidence(app: &App, item: &str) -> Option<(Option<Health>, String)> {
+/// The live evidence of an item that names one: what it says and why.
+fn item_evidence(app: &App, item: &str) -> Option<(Status, String)> {
     let layout = &app.layout;
     let evidence = layout
         .blocks
@@ -298,12 +298,12 @@ fn item_evidence(app: &App, item: &str) -> Option<(Option<Health>, String)> {
 fn tick(
     app: &mut App,
     item: String,
-    evidence: Option<(Option<Health>, String)>,
+    evidence: Option<(Status, String)>,
     effects: &mut Vec<Effect>,
 ) {
     record(app, Some(item.clone()), Change::Tick, effects);
-    if let Some((health, why)) = evidence {
-        let level = health.map_or("no data", severity);
+    if let Some((status, why)) = evidence {
+        let level = crate::app::live::status_word(status);
         let text = format!("{level} at {}: {why}", crate::ui::launch_time(app, app.now));
         record(app, Some(item), Change::Evidence { text }, effects);
     }

@@ -16,7 +16,11 @@ use warroom::store::{Author, Change, Event, Stored};
 use warroom::ui::{self, Theme};
 
 pub fn seed() -> Layout {
-    layout::load(Path::new("layouts/luckygas-pilot.toml")).expect("the seed layout loads")
+    layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("the seed layout loads")
 }
 
 pub fn day() -> NaiveDate {

@@ -2,8 +2,9 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{no_data, sources};
+use super::data_or_why;
 use crate::app::App;
+use crate::app::panel::PanelData;
 use crate::i18n::{Msg, t, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
@@ -13,21 +14,21 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let PanelKind::Deliveries { completion_target } = &panel.kind else {
         return Vec::new();
     };
-    let Some((source, state)) = sources(app, panel).into_iter().next() else {
+    let (_, _, data) = match data_or_why(app, theme, panel, cols) {
+        Ok(found) => found,
+        Err(lines) => return lines,
+    };
+    let &PanelData::Deliveries {
+        delivered,
+        failed,
+        total,
+        in_progress,
+    } = data
+    else {
         return Vec::new();
     };
-    if let Some(why) = no_data(app.lang, source, state) {
-        return vec![Line::styled(truncate(&why, cols), theme.dim())];
-    }
-    let get = |name: &str| state.field(name).unwrap_or(0.0).max(0.0);
-    let total = get("total");
-    let delivered = get("delivered");
-    let failed = get("failed");
-    let in_progress = state
-        .field("in_progress")
-        .unwrap_or((total - delivered - failed).max(0.0));
     // Completion rate: delivered of those that reached an end, as the week-1 target reads it.
-    let rate = state.completion_rate().map(|r| r * 100.0);
+    let rate = (delivered + failed > 0.0).then(|| delivered * 100.0 / (delivered + failed));
     let bar_cols = cols.saturating_sub(2);
     let part = |n: f64| {
         if total > 0.0 {

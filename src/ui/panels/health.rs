@@ -2,10 +2,11 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{health_style, health_word, no_data, sources};
+use super::{health_word, no_data, sources, status_style};
 use crate::app::App;
 use crate::i18n::{Msg, tf};
 use crate::layout::Panel;
+use crate::sources::Status;
 use crate::ui::text::{fit, fit_right, truncate};
 use crate::ui::{Theme, launch_hm};
 
@@ -20,11 +21,13 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     sources(app, panel)
         .into_iter()
         .map(|(source, state)| {
-            let style = health_style(theme, state.health);
-            let mark = match state.health {
-                Some(crate::sources::Health::Ok) => theme.symbols.done,
-                Some(_) => theme.symbols.overdue,
-                None => theme.symbols.ellipsis_dot,
+            let interval = source.spec.interval.mul_f64(app.clock.speed());
+            let status = state.status(app.now, interval);
+            let style = status_style(theme, status);
+            let mark = match status {
+                Status::Ok => theme.symbols.done,
+                Status::Warn | Status::Critical => theme.symbols.overdue,
+                Status::NoData => theme.symbols.ellipsis_dot,
             };
             let mut spans = vec![
                 Span::styled(format!("{mark} "), style),
@@ -40,6 +43,17 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                     } else {
                         theme.dim()
                     },
+                ));
+                return Line::from(spans);
+            }
+            // An answer too old to stand for now: its age, not its word.
+            if state.is_stale(app.now, interval) {
+                let at = state
+                    .answered_at()
+                    .map_or(String::new(), |at| crate::i18n::age(lang, app.now - at));
+                spans.push(Span::styled(
+                    truncate(&tf(lang, Msg::FreshStaleFor, &[&at]), rest_cols),
+                    theme.dim(),
                 ));
                 return Line::from(spans);
             }

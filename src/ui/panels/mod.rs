@@ -21,9 +21,10 @@ use super::Theme;
 use super::text::{truncate, width};
 use crate::app::App;
 use crate::app::live::SourceState;
+use crate::app::panel::PanelData;
 use crate::i18n::{Lang, Msg, age, t, tf};
 use crate::layout::{LiveSource, Panel, PanelKind};
-use crate::sources::Health;
+use crate::sources::{Health, Status};
 
 /// Rows each panel kind wants at most (borders included), for stacking them in a column.
 fn wanted_rows(panel: &Panel) -> u16 {
@@ -101,7 +102,7 @@ pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let style = if i == index {
                 theme.tab_active()
             } else {
-                health_style(theme, panel_health(app, p))
+                status_style(theme, panel_status(app, p))
             };
             spans.push(Span::styled(format!(" {} ", p.title.get(app.lang)), style));
         }
@@ -114,21 +115,29 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     if area.height < 2 || area.width < 10 {
         return;
     }
-    let health = panel_health(app, panel);
+    let status = panel_status(app, panel);
     let fresh = freshness(app, panel);
     let title = format!(" {} ", panel.title.get(app.lang));
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(match health {
-            Some(Health::Critical) => theme.overdue(),
-            Some(Health::Warn) => theme.saving(),
+        .border_style(match status {
+            Status::Critical => theme.overdue(),
+            Status::Warn => theme.saving(),
             _ => theme.border(),
         })
         .title(Span::styled(
             truncate(&title, area.width.saturating_sub(4) as usize),
-            health_style(theme, health).patch(theme.title()),
+            status_style(theme, status).patch(theme.title()),
         ))
-        .title(Line::from(Span::styled(format!(" {fresh} "), theme.dim())).right_aligned());
+        // The corner says the panel's state with its freshness, coloured like the state: the
+        // worst of its sources, so "ok" never stands above a critical row.
+        .title(
+            Line::from(Span::styled(
+                format!(" {fresh} "),
+                status_style(theme, status),
+            ))
+            .right_aligned(),
+        );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // With no backend configured, one clear sentence beats a row of identical complaints.
@@ -185,34 +194,55 @@ pub fn sources<'a>(app: &'a App, panel: &Panel) -> Vec<(&'a LiveSource, &'a Sour
         .collect()
 }
 
-/// The worst health among the panel's sources (alerts panel: the worst open alert).
-pub fn panel_health(app: &App, panel: &Panel) -> Option<Health> {
+/// What the panel says as a whole: the worst of its sources (a source without a fresh answer is
+/// "no data"), and critical when its answer is not the shape the panel reads. The alerts panel
+/// says the worst open alert.
+pub fn panel_status(app: &App, panel: &Panel) -> Status {
     if matches!(panel.kind, PanelKind::Alerts) {
         let open = app.ledger.alerts().iter().filter(|a| a.is_open());
-        return Some(
-            open.map(|a| {
+        return open
+            .map(|a| {
                 if a.is_critical() {
-                    Health::Critical
+                    Status::Critical
                 } else {
-                    Health::Warn
+                    Status::Warn
                 }
             })
             .max()
-            .unwrap_or(Health::Ok),
-        );
+            .unwrap_or(Status::Ok);
     }
-    sources(app, panel)
+    let list = sources(app, panel);
+    if list.is_empty() {
+        return Status::NoData;
+    }
+    let worst = list
         .iter()
-        .filter_map(|(_, s)| s.health)
+        .map(|(src, s)| s.status(app.now, interval(app, src)))
         .max()
+        .unwrap_or(Status::NoData);
+    match panel_data(app, panel) {
+        Some(Err(_)) => Status::Critical,
+        _ => worst,
+    }
 }
 
-pub fn health_style(theme: &Theme, health: Option<Health>) -> Style {
-    match health {
-        Some(Health::Ok) => theme.done(),
-        Some(Health::Warn) => theme.saving(),
-        Some(Health::Critical) => theme.overdue(),
-        None => theme.dim(),
+/// What the panel read from its source's latest answer (see `app::panel`).
+pub fn panel_data<'a>(app: &'a App, panel: &Panel) -> Option<&'a Result<PanelData, String>> {
+    let index = app.layout.panels.iter().position(|p| p.id == panel.id)?;
+    app.live.panels.get(index)?.as_ref()
+}
+
+/// A source's interval on the launch clock (a rehearsal clock runs faster than real time).
+fn interval(app: &App, source: &LiveSource) -> std::time::Duration {
+    source.spec.interval.mul_f64(app.clock.speed())
+}
+
+pub fn status_style(theme: &Theme, status: Status) -> Style {
+    match status {
+        Status::Ok => theme.done(),
+        Status::Warn => theme.saving(),
+        Status::Critical => theme.overdue(),
+        Status::NoData => theme.dim(),
     }
 }
 
@@ -228,13 +258,26 @@ pub fn health_word(lang: Lang, health: Option<Health>) -> &'static str {
     )
 }
 
-/// "ok 4 s ago", "last success 2 min ago", "stale 45 s", "not configured".
+pub fn status_word(lang: Lang, status: Status) -> &'static str {
+    t(
+        lang,
+        match status {
+            Status::Ok => Msg::SeverityOk,
+            Status::Warn => Msg::HealthDegraded,
+            Status::Critical => Msg::SeverityCritical,
+            Status::NoData => Msg::NoData,
+        },
+    )
+}
+
+/// The panel's corner: its state and how fresh its answers are, the worst of its sources
+/// ("ok · 4 s ago", "critical · 2 s ago", "critical · last success 2 min ago", "no data · last
+/// answer 3 min ago", "waiting for first answer", "not configured"). Ages in 5-second steps: a
+/// panel polled every 2 s then reads "0 s ago" steadily instead of repainting every second.
 pub fn freshness(app: &App, panel: &Panel) -> String {
     let lang = app.lang;
-    // Ages in 5-second steps: a panel polled every 2 s then reads "ok 0 s ago" steadily instead
-    // of repainting its title every second, and a stale one still visibly ages.
-    let age = |lang, d: chrono::Duration| {
-        let s = d.num_seconds();
+    let age = |d: chrono::Duration| {
+        let s = d.num_seconds().max(0);
         age(
             lang,
             if s < 60 {
@@ -255,28 +298,29 @@ pub fn freshness(app: &App, panel: &Panel) -> String {
     if list.iter().all(|(s, _)| !s.missing_env.is_empty()) {
         return t(lang, Msg::FreshNotConfigured).into();
     }
-    let latest: Option<DateTime<Utc>> = list
-        .iter()
-        .filter_map(|(_, s)| s.latest.as_ref().map(|(at, _)| *at))
-        .max();
-    let Some(latest) = latest else {
+    // The oldest answer speaks for the panel: one source silent for a minute makes the whole
+    // panel a minute old.
+    let answered: Vec<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.answered_at()).collect();
+    let Some(oldest) = answered.iter().min().copied() else {
         return t(lang, Msg::FreshWaiting).into();
     };
-    let stale = list.iter().any(|(src, s)| {
-        // Intervals are real time; a rehearsal clock runs faster than that.
-        let interval = src.spec.interval.mul_f64(app.clock.speed());
-        src.missing_env.is_empty() && s.is_stale(app.now, interval)
-    });
+    let status = panel_status(app, panel);
+    let word = status_word(lang, status);
     let failing = list.iter().any(|(_, s)| s.error().is_some());
-    let last_ok: Option<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.last_ok).max();
     if failing {
+        let last_ok: Option<DateTime<Utc>> = list.iter().filter_map(|(_, s)| s.last_ok).min();
         return match last_ok {
-            Some(at) => tf(lang, Msg::FreshLastSuccess, &[&age(lang, app.now - at)]),
-            None => t(lang, Msg::FreshNoSuccess).into(),
+            Some(at) => tf(lang, Msg::FreshFailing, &[&word, &age(app.now - at)]),
+            None => tf(lang, Msg::FreshFailingNever, &[&word]),
         };
     }
-    let word = if stale { Msg::FreshStale } else { Msg::FreshOk };
-    tf(lang, word, &[&age(lang, app.now - latest)])
+    let stale = list
+        .iter()
+        .any(|(src, s)| src.missing_env.is_empty() && s.is_stale(app.now, interval(app, src)));
+    if stale {
+        return tf(lang, Msg::FreshStaleFor, &[&age(app.now - oldest)]);
+    }
+    tf(lang, Msg::FreshState, &[&word, &age(app.now - oldest)])
 }
 
 /// Why a source has nothing to show: not configured, waiting, or its error.
@@ -291,10 +335,55 @@ pub fn no_data(lang: Lang, source: &LiveSource, state: &SourceState) -> Option<S
     if let Some(e) = state.error() {
         return Some(e.to_string());
     }
+    // An error status is the source's answer: say it rather than read the error page.
+    if let Some(reason @ crate::sources::Finding::Status { .. }) = &state.reason {
+        return Some(reason.to_string());
+    }
     if state.latest.is_none() {
         return Some(t(lang, Msg::WaitingFirst).into());
     }
     None
+}
+
+/// The panel's data to draw, or the lines that say why there is none: not configured, waiting,
+/// the source's error, or an answer that is not the shape the panel reads (in red: never zeros).
+pub fn data_or_why<'a, 'b>(
+    app: &'a App,
+    theme: &Theme,
+    panel: &Panel,
+    cols: usize,
+) -> Result<(&'a LiveSource, &'a SourceState, &'a PanelData), Vec<Line<'b>>> {
+    let Some((source, state)) = sources(app, panel).into_iter().next() else {
+        return Err(Vec::new());
+    };
+    if let Some(why) = no_data(app.lang, source, state) {
+        let style = if source.missing_env.is_empty() && state.latest.is_some() {
+            theme.overdue()
+        } else {
+            theme.dim()
+        };
+        return Err(wrapped(&why, cols, style));
+    }
+    match panel_data(app, panel) {
+        Some(Ok(data)) => Ok((source, state, data)),
+        Some(Err(why)) => Err(wrapped(why, cols, theme.overdue())),
+        None => Err(vec![Line::styled(
+            t(app.lang, Msg::WaitingFirst),
+            theme.dim(),
+        )]),
+    }
+}
+
+/// A message over at most three lines, the last cut with an ellipsis.
+fn wrapped<'b>(text: &str, cols: usize, style: Style) -> Vec<Line<'b>> {
+    let mut lines = crate::ui::text::wrap(text, cols.max(1));
+    if lines.len() > 3 {
+        lines.truncate(3);
+        if let Some(last) = lines.last_mut() {
+            *last = truncate(&format!("{last} …"), cols);
+        }
+    }
+    lines.into_iter().map(|l| Line::styled(l, style)).collect()
 }
 
 /// A sparkline of the series in `cols` columns, drawn with block characters.
@@ -370,53 +459,69 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ));
     }
     for panel in &app.layout.panels {
-        let health = panel_health(app, panel);
-        let mark = match health {
-            Some(Health::Ok) => theme.symbols.done,
-            Some(Health::Warn) | Some(Health::Critical) => theme.symbols.overdue,
-            None => theme.symbols.ellipsis_dot,
+        let status = panel_status(app, panel);
+        let mark = match status {
+            Status::Ok => theme.symbols.done,
+            Status::Warn | Status::Critical => theme.symbols.overdue,
+            Status::NoData => theme.symbols.ellipsis_dot,
         };
-        let first = sources(app, panel).into_iter().next().map(|(_, s)| s);
-        let label = match &panel.kind {
-            PanelKind::Alerts => continue,
-            PanelKind::ErrorRate => match first.and_then(|s| s.value()) {
-                Some(v) => tf(
-                    lang,
-                    Msg::StripErr,
-                    &[&error_rate::percent(v).replace(' ', "")],
-                ),
-                None => t(lang, Msg::StripErrNone).into(),
-            },
-            PanelKind::Latency { p95_field, .. } => {
-                match first.and_then(|s| s.field(p95_field).or(s.value())) {
+        let data = match panel_data(app, panel) {
+            Some(Ok(d)) => Some(d),
+            _ => None,
+        };
+        let label = match (&panel.kind, data) {
+            (PanelKind::Alerts, _) => continue,
+            (PanelKind::ErrorRate, Some(PanelData::ErrorRate { rate, unit })) => {
+                match rate.value() {
+                    Some(v) => tf(
+                        lang,
+                        Msg::StripErr,
+                        &[&crate::sources::units::format(v, *unit).replace(' ', "")],
+                    ),
+                    None => t(lang, Msg::StripErrNone).into(),
+                }
+            }
+            (PanelKind::ErrorRate, _) => t(lang, Msg::StripErrNone).into(),
+            (PanelKind::Latency { .. }, Some(PanelData::Latency { p95, .. })) => {
+                match p95.value() {
                     Some(v) => tf(lang, Msg::StripP95, &[&format!("{v:.0}")]),
                     None => t(lang, Msg::StripP95None).into(),
                 }
             }
-            PanelKind::Deliveries { .. } => {
-                match first.and_then(|s| Some((s.field("delivered")?, s.field("total")?))) {
-                    Some((d, total)) => tf(
-                        lang,
-                        Msg::StripDeliv,
-                        &[&format!("{d:.0}"), &format!("{total:.0}")],
-                    ),
-                    None => t(lang, Msg::StripDelivNone).into(),
-                }
+            (PanelKind::Latency { .. }, _) => t(lang, Msg::StripP95None).into(),
+            (
+                PanelKind::Deliveries { .. },
+                Some(PanelData::Deliveries {
+                    delivered, total, ..
+                }),
+            ) => tf(
+                lang,
+                Msg::StripDeliv,
+                &[&format!("{delivered:.0}"), &format!("{total:.0}")],
+            ),
+            (PanelKind::Deliveries { .. }, _) => t(lang, Msg::StripDelivNone).into(),
+            (PanelKind::Tickets { .. }, Some(PanelData::Tickets { open, .. })) => {
+                tf(lang, Msg::StripTix, &[&open.len()])
             }
-            PanelKind::Tickets { rows, .. } => match first
-                .and_then(|s| s.observation())
-                .and_then(|o| o.body.as_ref())
-                .and_then(|b| tickets::open_tickets(b, rows).ok())
-            {
-                Some(list) => tf(lang, Msg::StripTix, &[&list.len()]),
-                None => t(lang, Msg::StripTixNone).into(),
-            },
-            PanelKind::Criteria { .. } => t(lang, Msg::StripTargets).into(),
-            PanelKind::Health => short_title(panel.title.get(lang)),
+            (PanelKind::Tickets { .. }, _) => t(lang, Msg::StripTixNone).into(),
+            (PanelKind::Criteria { .. }, _) => t(lang, Msg::StripTargets).into(),
+            (PanelKind::Health, _) => short_title(panel.title.get(lang)),
+        };
+        // A cell without fresh data shows no number: its last value would read as current.
+        let label = if status == Status::NoData {
+            match &panel.kind {
+                PanelKind::ErrorRate => t(lang, Msg::StripErrNone).into(),
+                PanelKind::Latency { .. } => t(lang, Msg::StripP95None).into(),
+                PanelKind::Deliveries { .. } => t(lang, Msg::StripDelivNone).into(),
+                PanelKind::Tickets { .. } => t(lang, Msg::StripTixNone).into(),
+                _ => label,
+            }
+        } else {
+            label
         };
         spans.push(Span::styled(
             format!(" {label} {mark}"),
-            health_style(theme, health),
+            status_style(theme, status),
         ));
     }
     spans.push(Span::styled(t(lang, Msg::StripPanels), theme.dim()));
