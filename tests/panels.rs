@@ -104,10 +104,11 @@ fn feed(app: &mut App, state: State) {
         let result: Result<Observation, SourceError> = match (state, id) {
             (State::Error, _) => Err(SourceError::Timeout(Duration::from_secs(3))),
             (_, "error-rate") => Ok(obs(
+                // In the shown unit (the layout's `unit = "ratio"` makes these percent).
                 Some(match state {
-                    State::Warn => 0.023,
-                    State::Critical => 0.064,
-                    _ => 0.004,
+                    State::Warn => 2.3,
+                    State::Critical => 6.4,
+                    _ => 0.4,
                 }),
                 &[],
                 None,
@@ -129,7 +130,7 @@ fn feed(app: &mut App, state: State) {
                 ))
             }
             (_, "deliveries") => Ok(obs(
-                Some(0.955),
+                Some(95.5),
                 &[
                     ("total", 40.0),
                     ("delivered", 21.0),
@@ -137,7 +138,7 @@ fn feed(app: &mut App, state: State) {
                     ("out_for_delivery", 9.0),
                     ("assigned", 6.0),
                     ("created", 3.0),
-                    ("completion_rate", 0.955),
+                    ("completion_rate", 95.5),
                 ],
                 None,
                 200,
@@ -262,7 +263,7 @@ fn all_panels_beside_the_checklist_at_200x60() {
         match state {
             State::Ok => {
                 assert!(screen.contains("0.40 %"), "error rate: {screen}");
-                assert!(screen.contains("ok 0 s ago"), "freshness: {screen}");
+                assert!(screen.contains("ok · 0 s ago"), "freshness: {screen}");
                 assert!(
                     screen.contains("3 open · oldest 2 h 26 min · 1 past 2 h"),
                     "tickets: {screen}"
@@ -284,9 +285,13 @@ fn all_panels_beside_the_checklist_at_200x60() {
                     "alerts say who is on it and whom to call:\n{screen}"
                 );
             }
-            State::Stale => assert!(screen.contains("stale 3 min ago"), "{screen}"),
+            State::Stale => assert!(
+                screen.contains("no data · last answer 3 min ago") && !screen.contains(" ok "),
+                "an answer 3 minutes old stands for nothing now: {screen}"
+            ),
             State::Error => assert!(
-                screen.contains("timed out after 3s") && screen.contains("no success yet"),
+                screen.contains("timed out after 3s")
+                    && screen.contains("critical · no success yet"),
                 "{screen}"
             ),
         }

@@ -55,16 +55,15 @@ impl SourceState {
         self.observation().and_then(|o| o.fields.get(name).copied())
     }
 
-    /// Order completion as the week-1 target means it: delivered of the deliveries that reached
-    /// an end (a fraction). A backend's own `completion_rate` often counts open deliveries too,
-    /// which reads as failure all morning, so it is only the fallback.
+    /// Order completion as the week-1 target means it, in percent: delivered of the
+    /// deliveries that reached an end. A backend's own `completion_rate` often counts open
+    /// deliveries too, which reads as failure all morning, so it is only the fallback (in
+    /// percent once it has passed the source's unit).
     pub fn completion_rate(&self) -> Option<f64> {
         match (self.field("delivered"), self.field("failed")) {
-            (Some(d), Some(f)) if d + f > 0.0 => Some(d / (d + f)),
+            (Some(d), Some(f)) if d + f > 0.0 => Some(d * 100.0 / (d + f)),
             (Some(_), Some(_)) => None,
-            _ => self
-                .field("completion_rate")
-                .map(|r| if r > 1.0 { r / 100.0 } else { r }),
+            _ => self.field("completion_rate"),
         }
     }
 

@@ -123,7 +123,7 @@ impl Validator<'_> {
         let path = format!("source.{id}");
         let kind = self.kind(&common, parts.kind, &path)?;
         let units = self.units(&common, &kind.reads(), &kind, &path);
-        let (critical, warn) = self.conditions(&common, &kind.reads(), &units, &path);
+        let (critical, warn) = self.conditions(&common, &kind.kind, &units, &path);
         self.notify(&common, contacts, &path);
         let spec = SourceSpec {
             id: id.clone(),
@@ -282,20 +282,23 @@ impl Validator<'_> {
     fn conditions(
         &mut self,
         common: &SourceCommonFile,
-        reads: &Reads,
+        kind: &Kind,
         units: &Units,
         path: &str,
     ) -> (Vec<Condition>, Vec<Condition>) {
+        let reads = &kind.reads();
         let parse = |this: &mut Self, raw: &[Spanned<String>], field: String| {
             raw.iter()
                 .filter_map(|c| {
                     let parsed = Condition::parse(c.get_ref()).and_then(|mut condition| {
                         offered(&condition.left, reads)?;
+                        declared_fields(&condition.left, kind)?;
                         let unit = match &condition.left {
                             Operand::Value => units.of(None),
                             Operand::Field(name) => units.of(Some(name)),
                             Operand::ResponseTime => Unit::Ms,
                             Operand::Len(_) => Unit::Count,
+                            Operand::Share { .. } => Unit::Ratio,
                             _ => Unit::Plain,
                         };
                         condition.resolve(unit)?;
@@ -405,7 +408,7 @@ fn offered(left: &Operand, reads: &Reads) -> Result<(), String> {
             (reads.body, "[BODY]", "http, prometheus and command")
         }
         Operand::Value => (reads.value, "value", "sources that read a value"),
-        Operand::ResponseTime | Operand::Field(_) => (true, "", ""),
+        Operand::ResponseTime | Operand::Field(_) | Operand::Share { .. } => (true, "", ""),
     };
     if ok {
         Ok(())
@@ -414,6 +417,41 @@ fn offered(left: &Operand, reads: &Reads) -> Result<(), String> {
             "this source has no {what}: {what} is for {kinds} sources"
         ))
     }
+}
+
+/// A condition on `fields.NAME` of a source that names its fields must name one of them: a typo
+/// would otherwise be a condition that never has anything to judge.
+fn declared_fields(left: &Operand, kind: &Kind) -> Result<(), String> {
+    let names: Vec<&str> = match kind {
+        Kind::Http(h) => h.paths.field_names().collect(),
+        Kind::Command(c) => c.paths.field_names().collect(),
+        _ => return Ok(()),
+    };
+    let mut fields = Vec::new();
+    match left {
+        Operand::Field(name) => fields.push(name),
+        Operand::Share { part, whole } => {
+            for o in std::iter::once(part.as_ref()).chain(whole) {
+                if let Operand::Field(name) = o {
+                    fields.push(name);
+                }
+            }
+        }
+        _ => {}
+    }
+    for name in fields {
+        if !names.contains(&name.as_str()) {
+            let known = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
+            return Err(format!(
+                "this source reads no field `{name}` (its fields: {known}): add it to `fields`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// serde's "unknown field `url`, expected `address`" in the layout's words.

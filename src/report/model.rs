@@ -635,7 +635,17 @@ pub fn build(inputs: &Inputs<'_>) -> Report {
         error_rate: b
             .error_rate
             .as_deref()
-            .map(|s| points(s, "value", 100.0))
+            // Samples are stored in their shown unit: a ratio source's are already percent.
+            .map(|s| {
+                let percent = layout
+                    .sources
+                    .iter()
+                    .find(|src| src.spec.id == s)
+                    .is_some_and(|src| {
+                        src.spec.units.value.shown() == crate::sources::Unit::Percent
+                    });
+                points(s, "value", if percent { 1.0 } else { 100.0 })
+            })
             .unwrap_or_default(),
         p95_ms: points(&lat_src, &p95_field, 1.0),
         delivered: points(&deliveries_src, "delivered", 1.0),

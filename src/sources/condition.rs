@@ -50,6 +50,12 @@ pub enum Operand {
     Value,
     /// `fields.NAME`.
     Field(String),
+    /// `fields.a / (fields.a + fields.b)`: a share of numbers the source reads (a ratio,
+    /// shown as %), e.g. deliveries completed of those that reached an end.
+    Share {
+        part: Box<Operand>,
+        whole: Vec<Operand>,
+    },
 }
 
 /// A body path as written (`.checks.db`) and as compiled (`$.checks.db`).
@@ -239,7 +245,13 @@ impl Condition {
             got,
             unit: self.unit,
         };
-        let got = self.read(obs).map_err(|why| failed(Got::Missing(why)))?;
+        let got = match self.read(obs) {
+            Ok(got) => got,
+            // Null in the answer (an average of no traffic yet), or a share of nothing: there
+            // is nothing to judge, and nothing passes either (panels show "no data").
+            Err(Unread::NoData) => return Ok(()),
+            Err(Unread::Missing(why)) => return Err(failed(Got::Missing(why))),
+        };
         match compare(&got, &self.right) {
             Some(ord) if self.op.holds(ord) => Ok(()),
             Some(_) => Err(failed(got)),
@@ -250,40 +262,81 @@ impl Condition {
         }
     }
 
-    fn read(&self, obs: &Observation) -> Result<Got, String> {
-        let invalid = |name: &str| obs.invalid.get(name).cloned();
-        match &self.left {
-            Operand::Status => obs
-                .status
-                .map(|s| Got::Number(f64::from(s)))
-                .ok_or_else(|| "no HTTP status in this answer".to_string()),
-            Operand::ResponseTime => Ok(Got::Number(obs.elapsed.as_secs_f64() * 1000.0)),
-            Operand::Connected => obs
-                .connected
-                .map(Got::Bool)
-                .ok_or_else(|| "no connection attempt in this answer".to_string()),
-            Operand::Value => match (obs.value, invalid("value")) {
-                (Some(v), _) => Ok(Got::Number(v)),
-                (None, Some(why)) => Err(why),
-                (None, None) => Err("no value in this answer".to_string()),
-            },
-            Operand::Field(name) => match (obs.fields.get(name), invalid(name)) {
-                (Some(v), _) => Ok(Got::Number(*v)),
-                (None, Some(why)) => Err(why),
-                (None, None) => Err(format!("no field `{name}` in this answer")),
-            },
-            Operand::Body(path) => body_node(obs, path.as_ref()).map(Got::from_json),
-            Operand::Len(path) => {
-                let node = body_node(obs, path.as_ref())?;
-                let len = match node {
-                    Value::Array(a) => a.len(),
-                    Value::Object(o) => o.len(),
-                    Value::String(s) => s.chars().count(),
-                    other => return Err(format!("len() of {other}, which has no length")),
-                };
-                // Lengths are far below 2^53, so the conversion is exact.
-                Ok(Got::Number(len as f64))
+    fn read(&self, obs: &Observation) -> Result<Got, Unread> {
+        read_operand(&self.left, obs)
+    }
+}
+
+/// Why a condition's left side has nothing to compare.
+enum Unread {
+    /// The answer says there is no value yet (null), or a share of zero.
+    NoData,
+    /// Missing or unreadable: the condition fails with this reason.
+    Missing(String),
+}
+
+impl From<String> for Unread {
+    fn from(why: String) -> Unread {
+        Unread::Missing(why)
+    }
+}
+
+fn read_operand(left: &Operand, obs: &Observation) -> Result<Got, Unread> {
+    let invalid = |name: &str| obs.invalid.get(name).cloned();
+    match left {
+        Operand::Status => obs
+            .status
+            .map(|s| Got::Number(f64::from(s)))
+            .ok_or_else(|| Unread::Missing("no HTTP status in this answer".to_string())),
+        Operand::ResponseTime => Ok(Got::Number(obs.elapsed.as_secs_f64() * 1000.0)),
+        Operand::Connected => obs
+            .connected
+            .map(Got::Bool)
+            .ok_or_else(|| Unread::Missing("no connection attempt in this answer".to_string())),
+        Operand::Value => match (obs.value, invalid("value")) {
+            (Some(v), _) => Ok(Got::Number(v)),
+            (None, Some(why)) => Err(Unread::Missing(why)),
+            (None, None) => Err(Unread::NoData),
+        },
+        Operand::Field(name) => match (obs.fields.get(name), invalid(name)) {
+            (Some(v), _) => Ok(Got::Number(*v)),
+            (None, Some(why)) => Err(Unread::Missing(why)),
+            (None, None) => Err(Unread::NoData),
+        },
+        Operand::Share { part, whole } => {
+            let number = |o: &Operand| match read_operand(o, obs)? {
+                Got::Number(n) => Ok(n),
+                other => Err(Unread::Missing(format!(
+                    "{} is not a number",
+                    other.shown(Unit::Plain)
+                ))),
+            };
+            let part = number(part)?;
+            let mut total = 0.0;
+            for o in whole {
+                total += number(o)?;
             }
+            if total == 0.0 {
+                return Err(Unread::NoData);
+            }
+            // Shown as a percentage, like every ratio.
+            Ok(Got::Number(part * 100.0 / total))
+        }
+        Operand::Body(path) => Ok(body_node(obs, path.as_ref()).map(Got::from_json)?),
+        Operand::Len(path) => {
+            let node = body_node(obs, path.as_ref())?;
+            let len = match node {
+                Value::Array(a) => a.len(),
+                Value::Object(o) => o.len(),
+                Value::String(s) => s.chars().count(),
+                other => {
+                    return Err(Unread::Missing(format!(
+                        "len() of {other}, which has no length"
+                    )));
+                }
+            };
+            // Lengths are far below 2^53, so the conversion is exact.
+            Ok(Got::Number(len as f64))
         }
     }
 }
@@ -448,6 +501,27 @@ fn find_operator(text: &str) -> Result<(usize, Op, usize), String> {
     ))
 }
 
+/// `a / b` at the top level of a left side that starts with `value` or `fields.` (a label key
+/// such as `fields.{route="/orders"}` has slashes of its own).
+fn split_share(text: &str) -> Option<(&str, &str)> {
+    if !(text.starts_with("value") || text.starts_with("fields.")) {
+        return None;
+    }
+    let (mut depth, mut quote) = (0i32, None);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[' | '(') => depth += 1,
+            (None, '}' | ']' | ')') => depth -= 1,
+            (None, '/') if depth == 0 => return Some((&text[..i], &text[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn parse_left(text: &str) -> Result<Operand, String> {
     let upper = text.to_ascii_uppercase();
     if upper == "[STATUS]" {
@@ -473,6 +547,23 @@ fn parse_left(text: &str) -> Result<Operand, String> {
             ));
         }
         return parse_body(inner, &inner["[BODY]".len()..]).map(Operand::Len);
+    }
+    if let Some((part, whole)) = split_share(text) {
+        let simple = |t: &str| match parse_left(t.trim())? {
+            o @ (Operand::Value | Operand::Field(_)) => Ok(o),
+            _ => Err(format!(
+                "`{text}`: a share divides `value` or `fields.NAME` by a sum of them"
+            )),
+        };
+        let whole = whole.trim();
+        let whole = whole
+            .strip_prefix('(')
+            .and_then(|w| w.strip_suffix(')'))
+            .unwrap_or(whole);
+        return Ok(Operand::Share {
+            part: Box::new(simple(part)?),
+            whole: whole.split('+').map(simple).collect::<Result<_, _>>()?,
+        });
     }
     if text == "value" {
         return Ok(Operand::Value);
@@ -737,6 +828,29 @@ mod tests {
     }
 
     #[test]
+    fn a_share_is_a_percentage_and_a_share_of_nothing_is_not_judged() {
+        let mut c =
+            Condition::parse("fields.delivered / (fields.delivered + fields.failed) >= 95%")
+                .expect("share");
+        c.resolve(Unit::Ratio).expect("a share is a ratio");
+        let obs = |d: f64, f: f64| Observation {
+            fields: BTreeMap::from([("delivered".to_string(), d), ("failed".to_string(), f)]),
+            ..Observation::default()
+        };
+        assert!(c.check(&obs(20.0, 0.0)).is_ok());
+        assert_eq!(
+            c.check(&obs(20.0, 2.0)).map_err(|f| f.to_string()),
+            Err("fields.delivered / (fields.delivered + fields.failed) >= 95 %: got 90.9 %".into())
+        );
+        assert!(c.check(&obs(0.0, 0.0)).is_ok(), "nothing finished yet");
+        let null = Condition::parse("value >= 4").expect("parses");
+        assert!(
+            null.check(&Observation::default()).is_ok(),
+            "null is no data"
+        );
+    }
+
+    #[test]
     fn connected_reads_whether_the_connection_was_made() {
         let c = Condition::parse("[CONNECTED] == true").expect("connected");
         assert_eq!(c.left, Operand::Connected);
@@ -766,11 +880,9 @@ mod tests {
                 .expect_err("two matches")
                 .contains("matched 2 values")
         );
-        assert!(
-            check("fields.gone == 1")
-                .expect_err("no field")
-                .contains("no field `gone`")
-        );
+        // A field the answer does not carry is no data (the layout refuses conditions on
+        // fields a source does not read); one it carries but cannot read fails.
+        assert!(check("fields.gone == 1").is_ok());
         let empty = Observation::default();
         let c = Condition::parse("[STATUS] == 200").expect("parses");
         assert!(

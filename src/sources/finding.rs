@@ -92,7 +92,7 @@ impl Got {
     /// The value as the operator reads it, in its unit.
     pub fn shown(&self, unit: Unit) -> String {
         match self {
-            Got::Number(n) => units::format(*n, unit),
+            Got::Number(n) => units::precise(*n, unit),
             Got::Bool(b) => b.to_string(),
             Got::Text(s) => format!("{s:?}"),
             Got::Null => "null".to_string(),

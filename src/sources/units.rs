@@ -161,6 +161,17 @@ pub fn format(value: f64, unit: Unit) -> String {
     }
 }
 
+/// A value read against a threshold: like [`format`], but a millisecond keeps its tenths, so
+/// that `< 300 ms` is never shown failing with "got 300 ms".
+pub fn precise(value: f64, unit: Unit) -> String {
+    match unit.shown() {
+        Unit::Ms if value.is_finite() && value.fract() != 0.0 && value.abs() < 1e9 => {
+            format!("{value:.1} ms")
+        }
+        _ => format(value, unit),
+    }
+}
+
 /// A threshold as a layout author wrote it, with its unit: `5 %`, `300 ms`, `4/5` (no padding
 /// decimals: a threshold is exact).
 pub fn threshold(value: f64, unit: Unit) -> String {

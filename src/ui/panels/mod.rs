@@ -142,7 +142,11 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     frame.render_widget(block, area);
     // With no backend configured, one clear sentence beats a row of identical complaints.
     let list = sources(app, panel);
-    if !list.is_empty() && list.iter().all(|(s, _)| !s.missing_env.is_empty()) {
+    // The targets panel still lists its targets (each "–"): they are the day's yardstick.
+    if !list.is_empty()
+        && !matches!(panel.kind, PanelKind::Criteria { .. })
+        && list.iter().all(|(s, _)| !s.missing_env.is_empty())
+    {
         let names: Vec<String> = list
             .iter()
             .flat_map(|(s, _)| s.missing_env.iter().cloned())
@@ -363,6 +367,17 @@ pub fn data_or_why<'a, 'b>(
             theme.dim()
         };
         return Err(wrapped(&why, cols, style));
+    }
+    // An old answer is not shown as if it were current.
+    if state.is_stale(app.now, interval(app, source)) {
+        let at = state
+            .answered_at()
+            .map_or(String::new(), |at| age(app.lang, app.now - at));
+        return Err(wrapped(
+            &tf(app.lang, Msg::FreshStaleFor, &[&at]),
+            cols,
+            theme.dim(),
+        ));
     }
     match panel_data(app, panel) {
         Some(Ok(data)) => Ok((source, state, data)),
