@@ -1082,3 +1082,186 @@ fn every_shipped_layout_validates() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Live sources and panels: numbers out of range, kinds and their keys, units
+// ---------------------------------------------------------------------------------------------
+
+/// MINIMAL with one source whose extra lines are `source`, and one panel reading it.
+fn with_source(source: &str) -> String {
+    format!(
+        "{MINIMAL}\n[[source]]\nid = \"api\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/health\"\n{source}\n"
+    )
+}
+
+#[test]
+fn an_interval_too_large_for_any_clock_is_an_error_at_its_value_not_a_panic() {
+    for value in [
+        "\"18446744073709551615s\"",
+        "1e308",
+        "\"400days\"",
+        "-1",
+        "\"10ms\"",
+    ] {
+        let text = with_source(&format!("interval = {value}"));
+        let p = one_problem(&text);
+        assert_problem(
+            &text,
+            &p,
+            at(&text, value),
+            "source.api.interval",
+            "out of range",
+        );
+    }
+    let text = with_source("interval = \"soon\"");
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "\"soon\""),
+        "source.api.interval",
+        "expected a duration",
+    );
+    accept(&with_source("interval = \"1m 30s\"\ntimeout = 2"));
+}
+
+#[test]
+fn other_numbers_out_of_range_name_their_line() {
+    let cases = [
+        ("raise_after = 0", "0", "source.api.raise_after"),
+        ("max_bytes = 0", "0", "source.api.max_bytes"),
+        ("max_redirects = 99", "99", "source.api.max_redirects"),
+    ];
+    for (line, value, field) in cases {
+        let text = with_source(line);
+        let p = one_problem(&text);
+        let offset = text.find(line).expect("line") + line.find(value).expect("value");
+        let line_no = text[..offset].matches('\n').count() + 1;
+        assert_eq!((p.line, p.field.as_str()), (line_no, field), "{p:?}");
+        assert!(p.message.contains("out of range"), "{p:?}");
+    }
+    let text = format!("{MINIMAL}\n[[criteria]]\nweek = 0\ntitle = \"W\"\n");
+    assert!(one_problem(&text).message.contains("out of range"));
+    let text = format!(
+        "{MINIMAL}\n[[criteria]]\nweek = 1\ntitle = \"W\"\ntargets = [{{ id = \"t\", metric = \"m\", text = \"T\", op = \">\", value = nan }}]\n"
+    );
+    let p = one_problem(&text);
+    assert_problem(&text, &p, at(&text, "nan"), "criteria.t.value", "finite");
+    let text = format!(
+        "{}\n[[panel]]\nid = \"p\"\nkind = \"deliveries\"\nsource = \"api\"\ncompletion_target = 250\n",
+        with_source("fields = { delivered = \"$.d\", failed = \"$.f\", total = \"$.t\" }")
+    );
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "250"),
+        "panel.p.completion_target",
+        "0 to 100",
+    );
+}
+
+#[test]
+fn invalid_utf8_names_its_line_and_column() {
+    let mut bytes = MINIMAL.as_bytes().to_vec();
+    let at_title = MINIMAL.find("Morning\"").expect("title");
+    bytes.insert(at_title + 2, 0xFF);
+    let err = layout::parse_bytes("bad.toml", &bytes, &Env::empty())
+        .expect_err("invalid UTF-8 is refused");
+    let p = &err.problems()[0];
+    let (line, column) = at(MINIMAL, "Morning\"");
+    assert_eq!((p.line, p.column), (line, column + 2), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("bad.toml:{line}:{}: invalid UTF-8", column + 2)),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_kind_refuses_keys_of_other_kinds_and_names_what_it_needs() {
+    let text = format!(
+        "{MINIMAL}\n[[source]]\nid = \"db\"\nkind = \"tcp\"\naddress = \"127.0.0.1:5432\"\nurl = \"http://x\"\n"
+    );
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "url"),
+        "source.db.url",
+        "a tcp source does not take `url`",
+    );
+    let text = format!("{MINIMAL}\n[[source]]\nid = \"db\"\nkind = \"tcp\"\n");
+    let p = one_problem(&text);
+    assert_eq!(p.field, "source.db.address", "{p:?}");
+    assert!(p.message.contains("a tcp source needs `address`"), "{p:?}");
+    let text = format!("{MINIMAL}\n[[source]]\nid = \"db\"\nkind = \"ftp\"\n");
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "\"ftp\""),
+        "source.db.kind",
+        "unknown source kind \"ftp\"",
+    );
+    let text = with_source("critical = [\"[CONNECTED] == true\"]");
+    let p = one_problem(&text);
+    assert!(p.message.contains("[CONNECTED] is for tcp"), "{p:?}");
+    accept(&format!(
+        "{MINIMAL}\n[[source]]\nid = \"db\"\nkind = \"postgres\"\nurl = \"postgres://u@127.0.0.1/db\"\ncritical = [\"[CONNECTED] == true\"]\n"
+    ));
+}
+
+#[test]
+fn units_make_thresholds_say_their_unit() {
+    let text = with_source("value = \"$.rate\"\nunit = \"ratio\"\nwarn = [\"value < 0.01\"]");
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "\"value < 0.01\""),
+        "source.api.warn",
+        "`value < 1%`",
+    );
+    let layout = accept(&with_source(
+        "value = \"$.rate\"\nunit = \"ratio\"\nwarn = [\"value < 1%\"]",
+    ));
+    assert_eq!(layout.sources[0].spec.warn[0].shown, "value < 1 %");
+    let text = with_source("value = \"$.rate\"\nunit = \"furlongs\"");
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "\"furlongs\""),
+        "source.api.unit",
+        "unknown unit",
+    );
+    let text = with_source("value = \"$.p\"\nunit = \"ms\"\nwarn = [\"value < 5%\"]");
+    assert!(
+        one_problem(&text)
+            .message
+            .contains("not in the same kind of unit")
+    );
+    let text = with_source("fields = { a = \"$.a\" }\nwarn = [\"fields.b < 1\"]");
+    assert!(one_problem(&text).message.contains("reads no field `b`"));
+}
+
+#[test]
+fn env_comes_from_the_argument_and_its_values_are_kept_as_secrets() {
+    let text = format!(
+        "{MINIMAL}\n[[source]]\nid = \"api\"\nkind = \"http\"\nurl = \"${{BASE}}/health?token=${{TOKEN}}\"\n"
+    );
+    let unset = accept(&text);
+    assert_eq!(unset.sources[0].missing_env, vec!["BASE", "TOKEN"]);
+    let env = Env::empty()
+        .with("BASE", "http://127.0.0.1:9")
+        .with("TOKEN", "s3cr3t-token");
+    let set = layout::parse("ok.toml", &text, &env).expect("valid with its environment");
+    assert!(set.sources[0].missing_env.is_empty());
+    let spec = &set.sources[0].spec;
+    assert_eq!(
+        spec.secrets
+            .redact("GET http://127.0.0.1:9/health?token=s3cr3t-token failed"),
+        "GET ${BASE}/health?token=${TOKEN} failed"
+    );
+}

@@ -23,11 +23,16 @@ pub fn load(path: &Path, env: &Env) -> Result<Layout, LayoutError> {
         file: file.clone(),
         source,
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| LayoutError::Invalid {
-        file: file.clone(),
-        problems: vec![not_utf8(&bytes, &e)],
+    parse_bytes(&file, &bytes, env)
+}
+
+/// Validates a layout as read from disk: text that is not UTF-8 is refused at its line.
+pub fn parse_bytes(file: &str, bytes: &[u8], env: &Env) -> Result<Layout, LayoutError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| LayoutError::Invalid {
+        file: file.to_string(),
+        problems: vec![not_utf8(bytes, &e)],
     })?;
-    parse(&file, text, env)
+    parse(file, text, env)
 }
 
 /// Validates layout text; `file` is only used to name the source in messages.
