@@ -379,3 +379,198 @@ fn panels_in_chinese_at_both_sizes() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every panel kind against answers of the wrong shape, from a real server
+
+/// What a broken backend answers, for every path.
+#[derive(Clone, Copy, Debug)]
+enum Bad {
+    Html500,
+    Html200,
+    GarbageJson,
+    NotUtf8,
+    Empty,
+    WrongShape,
+    Huge,
+}
+
+const BAD: [Bad; 7] = [
+    Bad::Html500,
+    Bad::Html200,
+    Bad::GarbageJson,
+    Bad::NotUtf8,
+    Bad::Empty,
+    Bad::WrongShape,
+    Bad::Huge,
+];
+
+fn answer(bad: Bad) -> (u16, &'static str, Vec<u8>) {
+    let html =
+        b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>0 errors</body></html>".to_vec();
+    match bad {
+        Bad::Html500 => (500, "text/html", html),
+        Bad::Html200 => (200, "text/html", html),
+        Bad::GarbageJson => (200, "application/json", b"{\"tick".to_vec()),
+        Bad::NotUtf8 => (200, "application/json", vec![0xff, 0xfe, 0x00, 0x30, 0xc3]),
+        Bad::Empty => (200, "application/json", Vec::new()),
+        // JSON, but of no shape any panel reads: zeros everywhere a careless reader would look.
+        Bad::WrongShape => (
+            200,
+            "application/json",
+            br#"{"data": {"total": 0, "error_rate": 0, "items": []}, "count": 0}"#.to_vec(),
+        ),
+        Bad::Huge => (200, "application/json", vec![b' '; 1024 * 1024 + 10]),
+    }
+}
+
+/// A server on 127.0.0.1:0 answering `bad` to every request.
+async fn bad_backend(bad: Bad) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a test port");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let (status, content_type, body) = answer(bad);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Polls every source of the seed layout `rounds` times against `base`, through the real
+/// probes and the real update (alerts raised and committed as the store would).
+async fn app_against(base: &str, rounds: usize) -> App {
+    let mut layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty().with("LUCKYGAS_API", base),
+    )
+    .expect("seed layout");
+    layout.launch.date = Some(day());
+    let now = at(&layout, "09:31");
+    let author = Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    };
+    let probes: Vec<_> = layout
+        .sources
+        .iter()
+        .map(|s| warroom::sources::build(&s.spec).expect("probe builds"))
+        .collect();
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author,
+        Ledger::default(),
+    );
+    app.local_offset = FixedOffset::east_opt(0).expect("UTC");
+    let mut seq = 0;
+    for round in 0..rounds {
+        for (index, probe) in probes.iter().enumerate() {
+            let result = probe.poll().await;
+            let poll = warroom::poller::PollResult {
+                source: index,
+                at: now - chrono::Duration::seconds((rounds - round) as i64),
+                result,
+            };
+            let (_, effects) = warroom::update::update(&mut app, Msg::Poll(poll));
+            for effect in effects {
+                if let warroom::update::Effect::Persist(event) = effect {
+                    seq += 1;
+                    update(
+                        &mut app,
+                        Msg::Store(warroom::store::worker::Reply::Committed(Stored {
+                            seq,
+                            event,
+                        })),
+                    );
+                }
+            }
+        }
+    }
+    app
+}
+
+/// Numbers in `text` that are zero and not an age ("0 s ago"): a zero shown as data.
+fn zeros_as_data(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '%'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let number = w.trim_end_matches('%');
+        let is_zero = number.parse::<f64>().is_ok_and(|n| n == 0.0);
+        let is_age = words.get(i + 1) == Some(&"s") || words.get(i + 1) == Some(&"min");
+        if is_zero && !is_age {
+            found.push(format!(
+                "`{w}` in {:?}",
+                words[i.saturating_sub(3)..(i + 3).min(words.len())].join(" ")
+            ));
+        }
+    }
+    found
+}
+
+/// A 500 or 200 HTML page, garbage, bytes that are not text, an empty body, JSON of the wrong
+/// shape, more than 1 MiB: no panel shows ok, ✓ or a zero as if it were data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_panel_kind_says_what_is_wrong_with_a_broken_answer_never_ok_or_zero() {
+    for bad in BAD {
+        let base = bad_backend(bad).await;
+        let mut app = app_against(&base, 3).await;
+        key(&mut app, KeyCode::Char('8'));
+        for n in 0..app.layout.panels.len() {
+            let panel = app.layout.panels[n].clone();
+            let screen = render(&app, 80, 24);
+            let body: Vec<&str> = screen.lines().skip(3).take(20).collect();
+            let body = body.join("\n");
+            let context = format!(
+                "{bad:?}, panel {} ({}):\n{screen}",
+                panel.id,
+                panel.kind.name()
+            );
+            assert!(!body.contains('✓'), "a ✓ on broken data: {context}");
+            assert!(
+                !body.contains(" ok ") && !body.contains(" ok\n") && !body.contains("ok ·"),
+                "ok on broken data: {context}"
+            );
+            // The targets panel's uptime measures these very failures: 0 % is its truth.
+            let zeros: Vec<String> = zeros_as_data(&body)
+                .into_iter()
+                .filter(|z| !z.contains("uptime"))
+                .collect();
+            assert!(zeros.is_empty(), "zeros shown as data {zeros:?}: {context}");
+            if panel.kind.name() == "tickets" {
+                let why = match bad {
+                    Bad::Html500 => "HTTP 500",
+                    Bad::Html200 => "tickets: expected a list at $, got an HTML page",
+                    Bad::GarbageJson => "tickets: expected a list at $, got text that is not JSON",
+                    Bad::NotUtf8 => "tickets: expected a list at $, got bytes that are not text",
+                    Bad::Empty => "tickets: expected a list at $, got an empty answer",
+                    Bad::WrongShape => "tickets: expected a list at $, got a JSON object",
+                    Bad::Huge => "answer larger than 1048576 bytes",
+                };
+                assert!(screen.contains(why), "{bad:?}: expected {why:?}:\n{screen}");
+            }
+            key(&mut app, KeyCode::Char('p'));
+        }
+    }
+}
