@@ -863,3 +863,318 @@ async fn dropping_a_command_poll_kills_the_shell_and_its_children() {
         assert!(!alive(pid), "process {pid} survived the dropped poll");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile backends and secrets: nothing warroom writes carries a terminal escape or a token
+
+/// Terminal escapes a hostile backend puts in every string: window title (OSC 0), clipboard
+/// write (OSC 52), clear screen (CSI 2J), bell, an 8-bit CSI, and a right-to-left override.
+const HOSTILE: &str =
+    "\u{1b}]0;pwned\u{7}\u{1b}]52;c;aGVsbG8=\u{1b}\\\u{1b}[2J\u{7}\u{9b}31m\u{202e}evil";
+const TOKEN: &str = "tok-5ecret-9f8e7d";
+
+/// Answers every request: health endpoints DOWN with hostile words, a tickets list whose every
+/// string is hostile, numbers that are hostile text, and an echo of the request (target,
+/// headers, body) where a backend would echo a token back in an error.
+async fn hostile_backend() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                let head_end = loop {
+                    if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..head_end]).to_string();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                while request.len() < head_end + length {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let h = HOSTILE;
+                let (status, body) =
+                    if target.starts_with("/echo") {
+                        let echo = String::from_utf8_lossy(&request).to_string();
+                        (200, serde_json::json!({ "status": echo }).to_string())
+                    } else if target.starts_with("/health") {
+                        (
+                            503,
+                            serde_json::json!({ "status": format!("DOWN{h}"), "error": h })
+                                .to_string(),
+                        )
+                    } else if target.starts_with("/api/tickets/summary") {
+                        (
+                            200,
+                            serde_json::json!({ "breaching_2h": format!("{h}1") }).to_string(),
+                        )
+                    } else if target.starts_with("/api/tickets") {
+                        (200, serde_json::json!([{
+                        "id": format!("LG-{h}"), "priority": h, "title": format!("{h} no gas"),
+                        "opened_at": "2026-12-01T06:30:00+08:00", "resolved_at": null
+                    }]).to_string())
+                    } else {
+                        (
+                            200,
+                            serde_json::json!({
+                                "error_rate": format!("{h}0.5"), "p95_ms": h, "avg_ms": 120,
+                                "total": 10, "delivered": format!("9{h}"), "failed": 0, "avg": h
+                            })
+                            .to_string(),
+                        )
+                    };
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The bundled layout on a fixed day, plus sources whose URL, header and body carry
+/// `${TOKEN}` (one echoed back by the backend, one refused), and a command whose stderr is
+/// hostile.
+fn hostile_layout(base: &str) -> String {
+    let seed = std::fs::read_to_string("layouts/luckygas-pilot.toml").expect("seed layout");
+    let seed = seed.replacen("# date = \"2026-12-01\"", "date = \"2026-12-01\" #", 1);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address");
+    format!(
+        r#"{seed}
+[[source]]
+id = "echo"
+kind = "http"
+title = "Echo"
+title_zh = "回聲"
+method = "POST"
+url = "{base}/echo?token=${{TOKEN}}"
+headers = {{ Authorization = "Bearer ${{TOKEN}}" }}
+body = '{{"token": "${{TOKEN}}"}}'
+critical = ["[BODY].status == UP"]
+raise_after = 1
+
+[[source]]
+id = "refused"
+kind = "http"
+title = "Refused"
+title_zh = "拒絕"
+url = "http://{closed}/x?token=${{TOKEN}}"
+raise_after = 1
+
+[[source]]
+id = "script"
+kind = "command"
+title = "Script"
+title_zh = "腳本"
+command = '''printf 'fine\n\033]0;pwned\007\033]52;c;aGk=\007\033[2J\342\200\256boom ${{TOKEN}}' >&2; exit 3'''
+raise_after = 1
+"#
+    )
+}
+
+/// What no output may contain: escapes and their pieces, the override, the token.
+fn assert_clean(what: &str, output: &[u8]) {
+    let text = String::from_utf8_lossy(output);
+    for (name, bad) in [
+        ("ESC", "\u{1b}"),
+        ("BEL", "\u{7}"),
+        ("8-bit CSI", "\u{9b}"),
+        ("U+202E", "\u{202e}"),
+        ("escaped ESC", "\\u001b"),
+        ("escaped BEL", "\\u0007"),
+        ("escaped U+202E", "\\u202e"),
+        ("the token", TOKEN),
+    ] {
+        if let Some(at) = text.find(bad) {
+            let from = text.floor_char_boundary(at.saturating_sub(300));
+            let to = text.ceil_char_boundary((at + 100).min(text.len()));
+            panic!("{what} carries {name}: …{}…", &text[from..to]);
+        }
+    }
+}
+
+/// A backend answering ESC/OSC/CSI/BEL/U+202E in every string, a command printing them on
+/// stderr, and `${TOKEN}` in a URL, a header and a body (echoed back, and in a connection
+/// error): the screen, every stored event, `warroom report` in every format and `warroom
+/// status` carry none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_and_secrets_never_reach_any_output() {
+    use warroom::app::{App, Clock, Ledger};
+    use warroom::layout::{self, Env};
+    use warroom::store::{Author, Store, Stored};
+    use warroom::update::{Effect, Msg, update};
+
+    let base = hostile_backend().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let layout_path = dir.path().join("hostile.toml");
+    std::fs::write(&layout_path, hostile_layout(&base)).expect("write layout");
+    let env = Env::empty()
+        .with("LUCKYGAS_API", &base)
+        .with("TOKEN", TOKEN);
+    let layout = layout::load(&layout_path, &env).expect("hostile layout is valid");
+    let zone = layout.launch.zone;
+    let now = warroom::app::clock::at_zone(
+        zone,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(9, 31, 0))
+            .expect("time"),
+    );
+    let db = dir.path().join("hostile.db");
+    let store = Store::open(&db).await.expect("store");
+    let probes: Vec<_> = layout
+        .sources
+        .iter()
+        .map(|s| sources::build(&s.spec).expect("probe builds"))
+        .collect();
+    let author = Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    };
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author,
+        Ledger::default(),
+    );
+    for round in 0..3 {
+        for (index, probe) in probes.iter().enumerate() {
+            let poll = warroom::poller::PollResult {
+                source: index,
+                at: now - chrono::Duration::seconds(3 - round),
+                result: probe.poll().await,
+            };
+            let (_, effects) = update(&mut app, Msg::Poll(poll));
+            for effect in effects {
+                if let Effect::Persist(event) = effect {
+                    let seq = store.append(&event).await.expect("append");
+                    update(
+                        &mut app,
+                        Msg::Store(warroom::store::worker::Reply::Committed(Stored {
+                            seq,
+                            event,
+                        })),
+                    );
+                }
+            }
+        }
+    }
+    let raised = app.ledger.alerts().len();
+    assert!(raised >= 10, "the hostile answers raise alerts ({raised})");
+    let echo = app
+        .ledger
+        .alerts()
+        .iter()
+        .find(|a| a.source == "echo")
+        .map(|a| a.detail.clone())
+        .expect("the echo source alerted");
+    assert!(
+        echo.contains("${TOKEN}") && echo.contains("Bearer"),
+        "the echoed request is kept, its token named, not shown: {echo}"
+    );
+    let script = app
+        .ledger
+        .alerts()
+        .iter()
+        .find(|a| a.source == "script")
+        .map(|a| a.detail.clone());
+    assert!(
+        script
+            .as_deref()
+            .is_some_and(|d| d.contains("pwned") || d.contains("boom")),
+        "stderr's words stay: {script:?}"
+    );
+    store.close().await;
+
+    // The screen, every view and every panel.
+    for (w, h) in [(200, 60), (80, 24)] {
+        for view in ['1', '7', '8'] {
+            update(
+                &mut app,
+                Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+                    ratatui::crossterm::event::KeyCode::Char(view),
+                    ratatui::crossterm::event::KeyModifiers::NONE,
+                )),
+            );
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+            terminal
+                .draw(|f| warroom::ui::draw(f, &app, &warroom::ui::Theme::default()))
+                .expect("draw");
+            let screen: String = terminal
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|c| c.symbol())
+                .collect();
+            assert_clean(
+                &format!("the screen (view {view}, {w}x{h})"),
+                screen.as_bytes(),
+            );
+        }
+    }
+
+    // What is written: the report in every format, and status.
+    let warroom = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("--layout")
+            .arg(&layout_path)
+            .arg("--db")
+            .arg(&db)
+            .args(["--now", "2026-12-01T20:00"])
+            .args(args)
+            .env("LUCKYGAS_API", &base)
+            .env("TOKEN", TOKEN)
+            .env_remove("WARROOM_DATABASE_URL")
+            .output()
+            .expect("warroom runs")
+    };
+    for args in [
+        &["report"][..],
+        &["report", "--format", "html"],
+        &["report", "--format", "json"],
+        &["report", "--lang", "zh-TW"],
+        &["status"],
+        &["status", "--json"],
+    ] {
+        let out = warroom(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "{args:?} wrote nothing");
+        assert_clean(&format!("warroom {}", args.join(" ")), &out.stdout);
+        if args == ["report"] {
+            let md = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                md.contains("${TOKEN}") && md.contains("evil"),
+                "the report shows the hostile details, made safe:\n{md}"
+            );
+        }
+        assert_clean(&format!("warroom {} (stderr)", args.join(" ")), &out.stderr);
+    }
+}

@@ -128,12 +128,20 @@ fn number_at(body: &Value, text: &str, path: &JsonPath) -> Result<Option<f64>, S
         return Ok(None);
     }
     to_number(node).map(Some).ok_or_else(|| {
-        let mut shown = node.to_string();
+        let mut shown = json_text(node);
         if shown.chars().count() > 40 {
             shown = shown.chars().take(40).collect::<String>() + "…";
         }
         format!("expected a number at {text}, got {shown}")
     })
+}
+
+/// A JSON value as text for a message, its strings cleaned first: serializing would otherwise
+/// turn an ESC into the six characters `\u001b`, which no later cleaning recognises.
+pub(crate) fn json_text(v: &Value) -> String {
+    let mut v = v.clone();
+    super::clean::clean_json(&mut v);
+    v.to_string()
 }
 
 /// "a JSON object", "a list of 3", "the number 4", "the text \"UP\"": what a JSON value is.

@@ -228,10 +228,9 @@ fn read_result(body: &Value) -> Result<Numbers, SourceError> {
 /// `[<unix time>, "<number>"]`; Prometheus sends numbers as strings. `NaN` (a quantile of no
 /// traffic) is no data; `+Inf` passes through, to be refused as out of range where it enters.
 fn sample(pair: &Value) -> Result<Option<f64>, SourceError> {
-    let text = pair
-        .get(1)
-        .and_then(Value::as_str)
-        .ok_or_else(|| SourceError::Shape(format!("unexpected sample {pair}")))?;
+    let text = pair.get(1).and_then(Value::as_str).ok_or_else(|| {
+        SourceError::Shape(format!("unexpected sample {}", extract::json_text(pair)))
+    })?;
     if text.trim().eq_ignore_ascii_case("nan") {
         return Ok(None);
     }
