@@ -574,3 +574,63 @@ async fn every_panel_kind_says_what_is_wrong_with_a_broken_answer_never_ok_or_ze
         }
     }
 }
+
+/// Before any answer a panel is waiting, never "stale 0 s ago"; with no backend configured the
+/// "No critical alerts" evidence is no data, never ✓; a source whose answer is old is no data.
+#[test]
+fn no_answer_no_backend_and_old_answers_are_no_data_never_ok() {
+    let mut layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty().with("LUCKYGAS_API", "http://127.0.0.1:9"),
+    )
+    .expect("seed layout");
+    layout.launch.date = Some(day());
+    let now = at(&layout, "06:30");
+    let author = Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    };
+    let app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author.clone(),
+        Ledger::default(),
+    );
+    let first = render(&app, 200, 60);
+    assert!(!first.contains("stale"), "first frame:\n{first}");
+    assert!(
+        first.contains("waiting for first answer"),
+        "first frame:\n{first}"
+    );
+    let line = first
+        .lines()
+        .find(|l| l.contains("No critical alerts"))
+        .expect("the item is listed");
+    assert!(line.contains("no data") && !line.contains('✓'), "{line}");
+
+    let mut unconfigured = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("seed layout");
+    unconfigured.launch.date = Some(day());
+    let app = App::new(
+        Arc::new(unconfigured),
+        Clock::frozen(now),
+        author,
+        Ledger::default(),
+    );
+    let item = app
+        .layout
+        .item("no-critical-alerts")
+        .and_then(|i| i.evidence.clone())
+        .expect("evidence");
+    let (status, why) = warroom::app::live::evidence(&app, &item);
+    assert_eq!(status, warroom::sources::Status::NoData, "{why}");
+    let screen = render(&app, 200, 60);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("No critical alerts"))
+        .expect("the item is listed");
+    assert!(line.contains("no data") && !line.contains('✓'), "{line}");
+}
