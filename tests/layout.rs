@@ -1206,7 +1206,11 @@ fn a_kind_refuses_keys_of_other_kinds_and_names_what_it_needs() {
     );
     let text = with_source("critical = [\"[CONNECTED] == true\"]");
     let p = one_problem(&text);
-    assert!(p.message.contains("[CONNECTED] is for tcp"), "{p:?}");
+    assert!(
+        p.message
+            .contains("[CONNECTED] is for kinds that open a connection"),
+        "{p:?}"
+    );
     accept(&format!(
         "{MINIMAL}\n[[source]]\nid = \"db\"\nkind = \"postgres\"\nurl = \"postgres://u@127.0.0.1/db\"\ncritical = [\"[CONNECTED] == true\"]\n"
     ));

@@ -1178,3 +1178,110 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
         assert_clean(&format!("warroom {} (stderr)", args.join(" ")), &out.stderr);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// [CONNECTED] and the ssh kind (the kind added to show that a kind is one file and one line)
+
+#[tokio::test]
+async fn connected_judges_the_connection_itself() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address");
+    let tcp = |address: String| Kind::Tcp(sources::tcp::Spec { address });
+    let must_be_up = spec(
+        tcp(closed.to_string()),
+        2 * SECOND,
+        &["[CONNECTED] == true"],
+        &[],
+    );
+    let result = poll(&must_be_up).await;
+    assert_eq!(result.as_ref().map(|o| o.connected), Ok(Some(false)));
+    assert_eq!(
+        judge(&must_be_up, &result),
+        (
+            Health::Critical,
+            Some("[CONNECTED] == true: got false".into())
+        )
+    );
+    // A port that must stay closed (an old server switched off for the launch).
+    let must_be_down = spec(
+        tcp(closed.to_string()),
+        2 * SECOND,
+        &["[CONNECTED] == false"],
+        &[],
+    );
+    assert_eq!(
+        judge(&must_be_down, &poll(&must_be_down).await),
+        (Health::Ok, None)
+    );
+    // Without a [CONNECTED] condition a refused connection stays an error with its reason.
+    let plain = spec(tcp(closed.to_string()), 2 * SECOND, &[], &[]);
+    assert!(matches!(poll(&plain).await, Err(SourceError::Connect(_))));
+    let redis = spec(
+        Kind::Redis(sources::redis::Spec {
+            url: format!("redis://{closed}"),
+            command: None,
+        }),
+        2 * SECOND,
+        &["[CONNECTED] == true"],
+        &[],
+    );
+    assert_eq!(
+        judge(&redis, &poll(&redis).await),
+        (
+            Health::Critical,
+            Some("[CONNECTED] == true: got false".into())
+        )
+    );
+}
+
+/// A server that sends `lines`, then keeps the connection open (`hold`) or closes it.
+async fn banner_server(lines: &'static str, hold: bool) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = socket.write_all(lines.as_bytes()).await;
+                if hold {
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn ssh_reads_the_banner_and_nothing_else() {
+    let addr = banner_server("hello\r\nSSH-2.0-OpenSSH_9.6 Ubuntu\r\n", true).await;
+    let ssh = |addr: SocketAddr, critical: &[&str]| {
+        spec(
+            Kind::Ssh(sources::ssh::Spec {
+                address: addr.to_string(),
+            }),
+            2 * SECOND,
+            critical,
+            &[],
+        )
+    };
+    let s = ssh(
+        addr,
+        &[
+            "[CONNECTED] == true",
+            "[BODY] == \"SSH-2.0-OpenSSH_9.6 Ubuntu\"",
+        ],
+    );
+    let result = poll(&s).await;
+    assert!(
+        result.as_ref().is_ok_and(|o| o.value.is_some()),
+        "{result:?}"
+    );
+    assert_eq!(judge(&s, &result), (Health::Ok, None));
+    let http = banner_server("HTTP/1.1 400 Bad Request\r\n\r\n", false).await;
+    match poll(&ssh(http, &[])).await {
+        Err(SourceError::Shape(why)) => assert!(why.contains("SSH banner"), "{why}"),
+        other => panic!("a server that is not SSH is an error: {other:?}"),
+    }
+}

@@ -398,24 +398,28 @@ impl std::ops::Deref for CheckedKind {
 /// Whether the kind can give what a condition's left side reads.
 fn offered(left: &Operand, reads: &Reads) -> Result<(), String> {
     let (ok, what, kinds) = match left {
-        Operand::Status => (reads.status, "[STATUS]", "http and prometheus"),
+        Operand::Status => (reads.status, "[STATUS]", "http and prometheus sources"),
         Operand::Connected => (
             reads.connected,
             "[CONNECTED]",
-            "tcp, tls, postgres and redis",
+            "kinds that open a connection (tcp, tls, postgres, redis, ssh...)",
         ),
-        Operand::Body(_) | Operand::Len(_) => {
-            (reads.body, "[BODY]", "http, prometheus and command")
-        }
-        Operand::Value => (reads.value, "value", "sources that read a value"),
+        Operand::Body(_) | Operand::Len(_) => (
+            reads.body,
+            "[BODY]",
+            "sources with a body (http, prometheus, command, ssh...)",
+        ),
+        Operand::Value => (
+            reads.value,
+            "value",
+            "sources that read a value (give it `value`)",
+        ),
         Operand::ResponseTime | Operand::Field(_) | Operand::Share { .. } => (true, "", ""),
     };
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "this source has no {what}: {what} is for {kinds} sources"
-        ))
+        Err(format!("this source has no {what}: {what} is for {kinds}"))
     }
 }
 

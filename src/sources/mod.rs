@@ -4,17 +4,10 @@
 
 pub mod boundary;
 pub mod clean;
-pub mod command;
 pub mod condition;
 mod extract;
 pub mod finding;
-pub mod http;
-pub mod postgres;
-pub mod prometheus;
-pub mod redis;
 pub mod spec;
-pub mod tcp;
-pub mod tls;
 pub mod units;
 
 use std::collections::BTreeMap;
@@ -28,10 +21,13 @@ pub use finding::{Finding, Got};
 pub use spec::{Check, Reads, SourceKind, SourceSpec, Units};
 pub use units::Unit;
 
-/// Every kind of source, one line each: `"name" => Variant(module)`, where `module::Spec`
-/// implements [`SourceKind`]. The layout dispatches on `kind = "name"` through this list.
+/// Every kind of source, one line each: `"name" => Variant(module)`, where `sources/module.rs`
+/// holds a `Spec` implementing [`SourceKind`]. The line declares the module, adds the variant
+/// and its name; the layout dispatches on `kind = "name"` through this list.
 macro_rules! kinds {
     ($($name:literal => $variant:ident($module:ident)),* $(,)?) => {
+        $(pub mod $module;)*
+
         /// A source's kind with its own settings, checked.
         #[derive(Debug, Clone)]
         pub enum Kind {
@@ -82,6 +78,7 @@ macro_rules! kinds {
     };
 }
 
+// The order is the order `warroom check` lists them in.
 kinds! {
     "http" => Http(http),
     "prometheus" => Prometheus(prometheus),
@@ -90,6 +87,7 @@ kinds! {
     "postgres" => Postgres(postgres),
     "redis" => Redis(redis),
     "command" => Command(command),
+    "ssh" => Ssh(ssh),
 }
 
 /// What the body of an answer was, so that a panel expecting a list can say it got an HTML page.
