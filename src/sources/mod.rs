@@ -6,6 +6,7 @@ pub mod boundary;
 pub mod clean;
 pub mod condition;
 mod extract;
+pub mod failure;
 pub mod finding;
 pub mod spec;
 pub mod units;
@@ -17,6 +18,7 @@ use futures::future::BoxFuture;
 
 pub use condition::{Condition, Operand};
 pub use extract::{Paths, describe_json};
+pub use failure::{Failure, judge};
 pub use finding::{Finding, Got};
 pub use spec::{Check, Reads, SourceKind, SourceSpec, Units};
 pub use units::Unit;
