@@ -47,6 +47,14 @@ impl Lang {
         }
     }
 
+    /// `en` or `zh-TW`, for `<html lang>` and the report's JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhTw => "zh-TW",
+        }
+    }
+
     /// `--lang` wins over the environment.
     pub fn resolve(flag: Option<Lang>, lc_all: Option<&str>, lang: Option<&str>) -> Lang {
         flag.unwrap_or_else(|| Lang::from_env(lc_all, lang))
@@ -159,49 +167,6 @@ pub fn age(lang: Lang, d: chrono::Duration) -> String {
     }
 }
 
-/// Health words: "ok" / "warn" / "critical" as stored in alerts, shown in the language.
-pub fn severity(lang: Lang, word: &str) -> String {
-    let msg = match word {
-        "ok" => Msg::SeverityOk,
-        "warn" => Msg::SeverityWarn,
-        "critical" => Msg::SeverityCritical,
-        "no data" => Msg::NoData,
-        other => return other.to_string(),
-    };
-    t(lang, msg).to_string()
-}
-
-/// The verb of a logged change ("tick", "skip", …) in the language; unknown kinds as stored.
-pub fn verb(lang: Lang, change: &crate::store::Change) -> String {
-    use crate::store::Change;
-    let msg = match change {
-        Change::Tick => Msg::VerbTick,
-        Change::Untick => Msg::VerbReopen,
-        Change::Skip { .. } => Msg::VerbSkip,
-        Change::Note { .. } => Msg::VerbNote,
-        Change::Undo { .. } => Msg::VerbUndo,
-        Change::Evidence { .. } => Msg::VerbEvidence,
-        Change::AlertRaised { .. } => Msg::VerbAlert,
-        Change::AlertAcknowledged { .. } => Msg::VerbAck,
-        Change::AlertCleared { .. } => Msg::VerbCleared,
-        Change::Unknown { .. } => return change.verb().to_string(),
-    };
-    t(lang, msg).to_string()
-}
-
-/// What goes with a logged change's verb, in the language: an alert's severity is translated,
-/// the rest (reasons, notes, probe details) is shown as it was written.
-pub fn detail(lang: Lang, change: &crate::store::Change) -> String {
-    match change {
-        crate::store::Change::AlertRaised {
-            severity: level,
-            detail,
-            ..
-        } => tf(lang, Msg::FlashFrom, &[&severity(lang, level), detail]),
-        other => other.detail(),
-    }
-}
-
 /// A layout's period label ("Week 1", "Week 2-3", "Day 1-2") in the language: the layout
 /// writes these in English only, and they follow one pattern. Anything else is shown as is.
 pub fn period(lang: Lang, text: &str) -> String {
@@ -227,6 +192,7 @@ pub fn period(lang: Lang, text: &str) -> String {
 
 /// zh strings that may equal the English one: technical terms, key names, numbers.
 pub const SAME_IN_BOTH: &[Msg] = &[
+    Msg::EvidenceLevel,
     Msg::LabelP95,
     Msg::StripP95,
     Msg::StripP95None,
@@ -409,6 +375,12 @@ catalogue! {
     VerbAlert => "alert", "告警";
     VerbAck => "ack", "確認";
     VerbCleared => "cleared", "解除";
+    VerbEscalated => "escalated", "升級";
+    VerbEased => "eased", "降級";
+    AlertStep => "{0} → {1}: {2}", "{0} → {1}：{2}";
+    ClearedAfter => "ok for {0} polls in a row", "連續 {0} 次正常";
+    FailureGot => "{0}: got {1}", "{0}：實測 {1}";
+    EvidenceLevel => "{0} — {1}", "{0} — {1}";
 
     // Live panels.
     SeverityOk => "ok", "正常";
@@ -464,6 +436,7 @@ catalogue! {
     LatencyMissing => "no {0} in the answer", "回應中沒有 {0}";
     ScoreNoWeek => "no week {0} targets in the layout", "清單檔中沒有第 {0} 週的目標";
     ScoreNotLive => "not live", "無即時值";
+    ScoreStale => "stale", "過時";
     TicketsOpen => "{0} open", "{0} 筆未結案";
     TicketsOldest => " · oldest {0}", " · 最久 {0}";
     TicketsPast => " · {0} past {1} h", " · {0} 筆超過 {1} 小時";
@@ -513,6 +486,101 @@ catalogue! {
     SumUndid => "undid a change to “{0}”", "復原了「{0}」的一筆變更";
     SumAlert => "{0} {1}: {2}", "{0} {1}：{2}";
     SumOther => "{0} “{1}”", "{0}「{1}」";
+
+    // The end-of-day report (`warroom report`, `R`).
+    RptTitle => "End-of-day report", "當日結束報告";
+    RptDate => "Date", "日期";
+    RptTimezone => "Time zone", "時區";
+    RptGenerated => "As of", "截至";
+    RptHeadlineItems => "{0} of {1} items done", "{1} 項中 {0} 項完成";
+    RptAlertsWord => "alerts", "則告警";
+    RptAlertWord => "alert", "則告警";
+    RptUptime => "uptime", "可用率";
+    RptCompletion => "completion", "完成率";
+    RptOnTarget => "on target", "達標";
+    RptOffTarget => "off target", "未達標";
+    RptTargetsNotMeasured => "targets not measured", "目標未量測";
+    RptNothingRecorded => "Nothing was recorded on this day: no checklist changes, no alerts and no live samples.", "本日沒有任何紀錄：沒有檢查項目變更、沒有告警，也沒有即時數據。";
+    RptInProgress => "The day is still in progress: as of {0}", "本日尚未結束：截至 {0}";
+    RptBlocksToCome => "blocks still to come", "尚未進行的時段";
+    RptNotStarted => "The launch day has not started yet (first block at {0}).", "上線當天尚未開始（第一個時段 {0} 開始）。";
+    RptDayOver => "The launch day is over.", "上線當天已結束。";
+    RptLaunchDay => "Launch day", "上線當天";
+    RptDone => "done", "完成";
+    RptSkipped => "skipped", "略過";
+    RptOpen => "left open", "未完成";
+    RptBy => "by", "由";
+    RptReason => "reason", "原因";
+    RptAlerts => "Alerts", "告警";
+    RptNoAlerts => "No alerts were raised.", "本日沒有告警。";
+    RptSource => "Source", "來源";
+    RptSeverity => "Severity", "嚴重度";
+    RptRaised => "Raised", "發出";
+    RptAcknowledged => "Acknowledged", "確認";
+    RptCleared => "Cleared", "解除";
+    RptStillOpen => "still open", "仍未解除";
+    RptDuration => "Duration", "持續";
+    RptNote => "Note", "備註";
+    RptDetail => "Detail", "詳情";
+    RptMinutes => "min", "分鐘";
+    RptMeasures => "Measured today", "本日量測";
+    RptMeasure => "Measure", "量測項目";
+    RptValue => "Value", "數值";
+    RptHow => "How", "計算方式";
+    RptNotMeasured => "not measured", "未量測";
+    RptCriteria => "Success criteria", "成功指標";
+    RptTarget => "Target", "目標";
+    RptMeasured => "Measured", "實測";
+    RptVerdict => "Result", "結果";
+    RptPass => "pass", "通過";
+    RptFail => "fail", "未通過";
+    RptNotes => "Notes", "備註";
+    RptNoNotes => "No notes.", "沒有備註。";
+    RptItem => "Item", "項目";
+    RptSignoffs => "Sign-offs", "簽核";
+    RptSigned => "signed", "已簽核";
+    RptNotSigned => "not signed", "未簽核";
+    RptPrelaunch => "Pre-launch readiness", "上線前準備";
+    RptSection => "Section", "區段";
+    RptTotal => "total", "總計";
+    RptCharts => "The day in charts", "本日圖表";
+    RptChartErrorRate => "Error rate (%)", "錯誤率（%）";
+    RptChartP95 => "Response time p95 (ms)", "回應時間 p95（毫秒）";
+    RptChartDeliveries => "Deliveries", "配送";
+    RptDelivered => "delivered", "已送達";
+    RptFailed => "failed", "失敗";
+    RptNoSamples => "no samples", "沒有數據";
+    RptWarnings => "Warnings", "警示";
+    RptMUptime => "System uptime", "系統可用率";
+    RptMCompletion => "Order completion rate", "訂單完成率";
+    RptMAvg => "Average response time", "平均回應時間";
+    RptMP95 => "Response time p95", "回應時間 p95";
+    RptMTickets => "Tickets resolved within 2 h", "2 小時內解決的工單";
+    RptHowUptime => "polls not critical / polls of", "非嚴重輪詢數／輪詢總數，來源";
+    RptHowCompletion => "last delivered / (delivered + failed) of", "最後一筆 已送達／（已送達＋失敗），來源";
+    RptHowAvg => "mean of the day's per-minute avg_ms of", "本日每分鐘 avg_ms 的平均，來源";
+    RptHowP95 => "mean of the day's per-minute p95_ms of", "本日每分鐘 p95_ms 的平均，來源";
+    RptHowTickets => "resolved within the target, of the tickets resolved or already past it, of", "在目標時間內解決的工單／已解決或已逾時的工單，來源";
+    RptHowLast => "last value of", "最後一筆數值，來源";
+    RptHowMean => "mean of", "平均值，來源";
+    RptHowStatement => "not measurable from live samples", "無法從即時數據量測";
+    RptComma => ", ", "，";
+    RptColon => ": ", "：";
+    RptStop => ".", "。";
+    RptListSep => ", ", "、";
+    RptAgainstEvidence => "ticked anyway, the evidence said: {0}", "佐證未通過仍勾選，當時佐證：{0}";
+    RptAgainstCount => "{0} ticked against their evidence", "{0} 項在佐證未通過時勾選";
+    RptNow => "now in {0} until {1}", "目前進行 {0}（至 {1}）";
+    RptTickets => "Support tickets", "客服工單";
+    RptTicketsLine => "{0} opened, {1} resolved, {2} still open ({3} open past {4} h).", "開立 {0} 筆、解決 {1} 筆、仍未結案 {2} 筆（其中 {3} 筆超過 {4} 小時）。";
+    RptNoTickets => "No support tickets were seen.", "沒有看到任何客服工單。";
+    RptTicket => "Ticket", "工單";
+    RptOpened => "Opened", "開立";
+    RptResolvedAt => "Resolved", "解決";
+    RptTook => "Took", "處理時間";
+    RptMIssueResolution => "Issue resolution time (mean)", "問題解決時間（平均）";
+    RptHowIssueResolution => "mean of opened → resolved (an open ticket by its age) of", "開立到解決的平均（未結案者以目前時長計），來源";
+    RptMTicketsUnit => "h", "小時";
 
     // `warroom status`.
     StatusHead => "{0} — {1} ({2}), now {3}", "{0} — {1}（{2}），現在 {3}";

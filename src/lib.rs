@@ -1,5 +1,6 @@
 //! warroom: the launch-day command center.
 //!
+//! - [`clock`]: the one clock every stored time is read from.
 //! - [`layout`]: the layout file format and its validation.
 //! - [`store`]: the append-only event log (sqlx, SQLite).
 //! - [`app`]: state — the day's ledger, clock, cursor and mode.
@@ -12,7 +13,9 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod i18n;
+pub mod judge;
 pub mod layout;
 pub mod operator;
 pub mod paths;
@@ -25,6 +28,7 @@ pub mod store;
 pub mod tui;
 pub mod ui;
 pub mod update;
+pub mod words;
 
 /// The LuckyGas pilot layout, built in so that `warroom` works from any directory.
 pub const BUILTIN_LAYOUT: &str = include_str!("../layouts/luckygas-pilot.toml");

@@ -139,15 +139,15 @@ fn sim_config(args: &DemoArgs) -> Result<SimConfig> {
 /// `${LUCKYGAS_API}` at it.
 async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock, layout::Env)> {
     let config = sim_config(args)?;
-    let start = sim::clock::at_zone_time(config.date, config.start);
-    let speed = config.speed;
     let handle = match sim::serve(config.clone()).await {
         Ok(handle) => handle,
         Err(_) if config.port != 0 => sim::serve(SimConfig { port: 0, ..config }).await?,
         Err(e) => return Err(e),
     };
     let env = layout::Env::process().with("LUCKYGAS_API", &handle.base_url());
-    Ok((handle, Clock::scaled(start, speed), env))
+    // The backend's own clock: what it answers and what warroom stamps are the same instant.
+    let clock = handle.clock();
+    Ok((handle, clock, env))
 }
 
 /// A rehearsal at `--speed 60` would poll a 2 s source every 2 simulated minutes and miss a
@@ -429,6 +429,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let samples = store.day_samples(&layout.launch.id, day).await?;
     let mut app = App::new(Arc::new(layout), clock, author, ledger);
     app.live.restore(&app.layout, &samples);
+    app.tickets.restore(&samples);
     app.bell = !cli.no_bell;
     app.lang = cli.language();
     app.db_path = store.location().to_string();

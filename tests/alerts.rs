@@ -10,11 +10,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger};
+use warroom::i18n::Lang;
 use warroom::layout::{self, Layout};
 use warroom::poller::PollResult;
+use warroom::sources::Health;
 use warroom::sources::{Observation, SourceError};
 use warroom::store::worker::{self, Reply, Request};
-use warroom::store::{Author, Change, Store, Stored};
+use warroom::store::{Author, Change, Evidence, Store, Stored, WARROOM};
 use warroom::update::{Effect, Msg, update};
 
 const LAYOUT: &str = r#"
@@ -58,6 +60,23 @@ kind = "tcp"
 title = "API"
 address = "127.0.0.1:9"
 notify = ["devops-lead"]
+
+[[source]]
+id = "lat"
+kind = "tcp"
+title = "Latency"
+address = "127.0.0.1:9"
+warn = ["value < 100"]
+critical = ["value < 1000"]
+
+[[source]]
+id = "loud"
+kind = "tcp"
+title = "Loud"
+address = "127.0.0.1:9"
+warn = ["value < 100"]
+critical = ["value < 1000"]
+escalation_rings = true
 
 [[panel]]
 id = "alerts"
@@ -299,20 +318,32 @@ fn ticking_against_failing_evidence_asks_first_and_records_the_evidence() {
         ["tick", "evidence"],
         "the tick carries what the evidence said"
     );
-    let text = effects.iter().find_map(|e| {
-        if let Effect::Persist(ev) = e {
-            if let Change::Evidence { text } = &ev.change {
-                Some(text.clone())
-            } else {
-                None
-            }
-        } else {
-            None
-        }
-    });
+    let (tick_at, evidence) = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Persist(ev) => Some(ev),
+            _ => None,
+        })
+        .fold((None, None), |(at, evidence), ev| match &ev.change {
+            Change::Tick => (Some(ev.at), evidence),
+            Change::Evidence(Evidence::Fact(fact)) => (at, Some((ev.at, fact.clone()))),
+            _ => (at, evidence),
+        });
+    let (evidence_at, fact) = evidence.expect("the evidence is recorded as a fact");
+    assert_eq!(Some(evidence_at), tick_at, "at the instant of the tick");
+    assert_eq!(fact.status, warroom::sources::Status::Critical);
+    assert_eq!(fact.sources.len(), 1);
     assert!(
-        text.is_some_and(|t| t.starts_with("critical at 09:00:00: API: cannot connect")),
-        "evidence recorded with value and time"
+        fact.sources[0]
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.text.starts_with("cannot connect")),
+        "what the evidence said: {fact:?}"
+    );
+    assert_eq!(
+        warroom::words::evidence_record(Lang::ZhTw, &Evidence::Fact(fact), |id| id.to_string()),
+        "嚴重 — api：cannot connect: connection refused",
+        "shown in the reader's language"
     );
 }
 
@@ -376,8 +407,9 @@ async fn raise_ack_clear_is_persisted_and_reloaded() {
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let alert = &alerts[0];
     assert_eq!(alert.source, "api");
-    assert_eq!(alert.severity, "critical");
-    assert!(alert.detail.contains("cannot connect"), "{alert:?}");
+    assert_eq!(alert.severity, Health::Critical);
+    assert!(alert.failure.text.contains("cannot connect"), "{alert:?}");
+    assert_eq!(alert.raised_by, WARROOM, "raised by warroom, not by ann");
     assert_eq!(alert.ack.as_ref().map(|a| a.2.as_str()), Some("on it"));
     assert!(alert.cleared.is_some(), "cleared, and stored as such");
     let kinds: Vec<String> = ledger
@@ -441,4 +473,220 @@ async fn live_history_and_uptime_survive_a_restart() {
         restarted.live.sources[0].points("value").count() >= 2,
         "the sparkline has its history back"
     );
+}
+
+fn reading(source: usize, at: DateTime<Utc>, value: f64) -> PollResult {
+    PollResult {
+        source,
+        at,
+        result: Ok(Observation {
+            value: Some(value),
+            elapsed: Duration::from_millis(3),
+            ..Observation::default()
+        }),
+    }
+}
+
+fn persisted(effects: &[Effect]) -> Vec<&warroom::store::Event> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Persist(ev) => Some(ev),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
+    let mut app = app_at("09:00", Ledger::default());
+    let zone_layout = layout();
+    let t = |s: i64| at(&zone_layout, "09:00", s);
+    let mut log = Vec::new();
+    let mut step = |app: &mut App, s: i64, value: f64| {
+        let effects = poll(app, reading(1, t(s), value));
+        for ev in persisted(&effects) {
+            log.push((ev.at, ev.change.kind().to_string(), ev.operator.clone()));
+        }
+        effects
+    };
+    // Three slow polls: a warning, raised at the third poll's instant, by warroom.
+    for s in [0, 5, 10] {
+        step(&mut app, s, 228.2);
+    }
+    let alert = app.ledger.open_alert("lat").expect("raised").clone();
+    assert_eq!(alert.severity, Health::Warn);
+    assert_eq!(alert.failure.got, Some(228.2));
+    assert_eq!(alert.raised_at, t(10), "stamped at the poll that raised it");
+    assert_eq!(alert.raised_by, WARROOM);
+    // It gets worse: the panel shows the value now, not the one it was raised with.
+    step(&mut app, 15, 322.0);
+    let screen = common_render(&app);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("warn Latency"))
+        .unwrap_or_else(|| panic!("the open alert is listed:\n{screen}"));
+    assert!(
+        row.contains("got 322") && !row.contains("got 228.2"),
+        "the value now, not the one it was raised with: {row}"
+    );
+    // Critical for three polls in a row: escalated, as its own event, and it rings.
+    let mut rang = false;
+    for s in [20, 25, 30] {
+        rang |= rings(&step(&mut app, s, 1500.0));
+    }
+    let alert = app.ledger.open_alert("lat").expect("still open").clone();
+    assert_eq!(alert.severity, Health::Critical);
+    assert_eq!(alert.steps, vec![(t(30), Health::Warn, Health::Critical)]);
+    assert!(rang, "an unacknowledged escalation rings");
+    // Back to a warning for two polls: eased, quietly.
+    let mut rang = false;
+    for s in [35, 40] {
+        rang |= rings(&step(&mut app, s, 150.0));
+    }
+    assert!(!rang, "easing never rings");
+    assert_eq!(
+        app.ledger.open_alert("lat").map(|a| a.severity),
+        Some(Health::Warn)
+    );
+    for s in [45, 50] {
+        step(&mut app, s, 10.0);
+    }
+    assert!(app.ledger.open_alert("lat").is_none(), "cleared");
+    let kinds: Vec<&str> = log.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "alert_raised",
+            "alert_severity",
+            "alert_severity",
+            "alert_cleared"
+        ],
+        "escalation and easing are events in the log: {log:?}"
+    );
+    assert!(log.iter().all(|(_, _, who)| who == WARROOM), "{log:?}");
+    assert_eq!(log[3].0, t(50), "cleared at the poll's instant");
+    let audit: Vec<String> = app
+        .ledger
+        .events()
+        .iter()
+        .map(|s| warroom::words::detail(Lang::En, &s.event.change, |id| id.to_string()))
+        .collect();
+    assert_eq!(
+        audit[1], "warn → critical: value < 1000 ms: got 1500 ms",
+        "{audit:?}"
+    );
+}
+
+#[test]
+fn an_acknowledged_alert_escalates_without_ringing_unless_the_layout_asks() {
+    for (source, id, should_ring) in [(1, "lat", false), (2, "loud", true)] {
+        let mut app = app_at("09:00", Ledger::default());
+        let zone_layout = layout();
+        let t = |s: i64| at(&zone_layout, "09:00", s);
+        for s in [0, 5, 10] {
+            poll(&mut app, reading(source, t(s), 228.2));
+        }
+        assert!(app.ledger.open_alert(id).is_some());
+        press(&mut app, KeyCode::Char('a'));
+        for c in "on it".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        let effects = press(&mut app, KeyCode::Enter);
+        commit(&mut app, &effects);
+        assert!(app.ledger.open_alert(id).is_some_and(|a| a.ack.is_some()));
+        let mut rang = false;
+        for s in [15, 20, 25] {
+            rang |= rings(&poll(&mut app, reading(source, t(s), 1500.0)));
+        }
+        assert_eq!(
+            app.ledger.open_alert(id).map(|a| a.severity),
+            Some(Health::Critical),
+            "{id}: the escalation shows"
+        );
+        assert_eq!(rang, should_ring, "{id}: escalation_rings = {should_ring}");
+        // And no reminder either while acknowledged, however long it stays critical.
+        let later = at(&app.layout, "09:30", 0);
+        assert!(!rings(&poll(&mut app, reading(source, later, 1500.0))));
+    }
+}
+
+#[test]
+fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
+    let layout = layout();
+    let start = at(&layout, "10:14", 55);
+    let mut app = App::new(
+        Arc::new(layout),
+        // A rehearsal clock: two simulated minutes pass every real second.
+        Clock::scaled(start, 120.0),
+        Author {
+            operator: "ann".into(),
+            origin: "test".into(),
+        },
+        Ledger::default(),
+    );
+    for s in [0, 1, 2] {
+        let at = app.clock.now() + chrono::Duration::milliseconds(s);
+        poll(&mut app, bad(at));
+    }
+    assert!(app.ledger.open_alert("api").is_some());
+    press(&mut app, KeyCode::Char('a'));
+    for c in "on it".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let before = app.clock.now();
+    let effects = press(&mut app, KeyCode::Enter);
+    let after = app.clock.now();
+    let ack = persisted(&effects)
+        .into_iter()
+        .find(|e| matches!(e.change, Change::AlertAcknowledged { .. }))
+        .expect("acknowledged")
+        .clone();
+    assert!(
+        before <= ack.at && ack.at <= after,
+        "stamped {} between {before} and {after}, not at the last clock tick",
+        ack.at
+    );
+    assert_eq!(
+        ack.operator, "ann",
+        "an acknowledgement is the operator's own"
+    );
+}
+
+fn common_render(app: &App) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut app_view = TestBackend::new(200, 60);
+    let _ = &mut app_view;
+    let mut terminal = Terminal::new(app_view).expect("test terminal");
+    terminal
+        .draw(|f| warroom::ui::draw(f, app, &warroom::ui::Theme::default()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn quitting_hands_the_last_samples_to_the_store() {
+    let mut app = app_at("09:00", Ledger::default());
+    let t = at(&app.layout, "09:00", 1);
+    update(&mut app, Msg::Tick);
+    poll(&mut app, bad(t));
+    assert!(!app.samples.is_empty(), "buffered until the next flush");
+    let effects = press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSamples(s) if !s.is_empty())),
+        "the buffered samples go to the store before warroom stops: {effects:?}"
+    );
+    assert!(app.samples.is_empty());
 }

@@ -181,8 +181,13 @@ fn app_in(state: State) -> App {
             None,
             Change::AlertRaised {
                 source: "maps".into(),
-                severity: "critical".into(),
-                detail: "[STATUS] == 200: got 503".into(),
+                severity: warroom::sources::Health::Critical,
+                failure: Box::new(warroom::sources::Failure {
+                    condition: Some("[STATUS] == 200".into()),
+                    got: Some(503.0),
+                    unit: None,
+                    text: "[STATUS] == 200: got 503".into(),
+                }),
             },
         );
         let ack = Event::new(
@@ -204,8 +209,13 @@ fn app_in(state: State) -> App {
             None,
             Change::AlertRaised {
                 source: "error-rate".into(),
-                severity: "critical".into(),
-                detail: "value < 0.05: got 0.064".into(),
+                severity: warroom::sources::Health::Critical,
+                failure: Box::new(warroom::sources::Failure {
+                    condition: Some("value < 0.05".into()),
+                    got: Some(0.064),
+                    unit: None,
+                    text: "value < 0.05: got 0.064".into(),
+                }),
             },
         );
         events = vec![

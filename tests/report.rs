@@ -441,8 +441,13 @@ fn synthetic() -> Report {
         None,
         Change::AlertRaised {
             source: "error-rate".into(),
-            severity: "critical".into(),
-            detail: "value < 0.05 failed: 0.06".into(),
+            severity: warroom::sources::Health::Critical,
+            failure: Box::new(warroom::sources::Failure {
+                condition: Some("value < 0.05".into()),
+                got: Some(0.06),
+                unit: None,
+                text: "value < 0.05: got 0.06".into(),
+            }),
         },
     );
     push(
@@ -450,7 +455,7 @@ fn synthetic() -> Report {
         None,
         Change::AlertCleared {
             source: "error-rate".into(),
-            detail: "ok for 2 polls in a row".into(),
+            ok_polls: Some(2),
         },
     );
     let ledger = Ledger::from_events(events);
@@ -629,21 +634,21 @@ async fn a_day_in_progress_says_as_of_when_and_what_is_to_come() -> Result<()> {
     }
     let report = report::load(&store, &layout, date(), at("14:32"), Lang::En).await?;
     assert_eq!(report.state, DayState::InProgress);
-    assert!(
-        report
-            .status_line
-            .starts_with("The day is still in progress: as of 14:32, blocks still to come: "),
-        "{}",
-        report.status_line
+    // The current block is named as the current one, never as "still to come".
+    let (now, to_come) = report
+        .status_line
+        .split_once("blocks still to come: ")
+        .unwrap_or_else(|| panic!("{}", report.status_line));
+    assert_eq!(
+        now,
+        "The day is still in progress: as of 14:32, now in Afternoon Review until 16:00, "
     );
-    for block in layout
-        .blocks
-        .iter()
-        .filter(|b| b.end.format("%H:%M").to_string().as_str() > "14:32")
-    {
-        assert!(
-            report.status_line.contains(&block.title.en),
-            "{} is still to come: {}",
+    for block in &layout.blocks {
+        let start = block.start.format("%H:%M").to_string();
+        assert_eq!(
+            to_come.contains(&block.title.en),
+            start.as_str() > "14:32",
+            "{} starts at {start}: {}",
             block.title.en,
             report.status_line
         );
@@ -853,5 +858,129 @@ async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
     }
     drop(tx);
     writer.await?;
+    Ok(())
+}
+
+/// A database written by the previous warroom: alerts with severity and detail as English
+/// text, credited to the operator at the keyboard; evidence as a sentence.
+async fn old_style_day(store: &Store, layout: &Layout) -> Result<()> {
+    let old = |hm: &str, kind: &str, item: Option<&str>, payload: &str| {
+        let event = Event::new(
+            &ann(),
+            &layout.launch.id,
+            date(),
+            at(hm),
+            item.map(str::to_string),
+            Change::from_stored(kind, payload),
+        );
+        assert!(
+            !matches!(event.change, Change::Unknown { .. }),
+            "{kind} {payload} reads as what it was"
+        );
+        event
+    };
+    for event in [
+        old("06:10", "tick", Some("watch-error-rates"), "{}"),
+        old(
+            "06:10",
+            "evidence",
+            Some("watch-error-rates"),
+            r#"{"text":"critical at 06:10:00: Error rate: value < 0.05: got 0.06"}"#,
+        ),
+        old(
+            "09:31",
+            "alert_raised",
+            None,
+            r#"{"source":"error-rate","severity":"warn","detail":"value < 0.01: got 0.012"}"#,
+        ),
+        old(
+            "09:35",
+            "alert_raised",
+            None,
+            r#"{"source":"error-rate","severity":"critical","detail":"value < 0.05: got 0.06"}"#,
+        ),
+        old(
+            "09:46",
+            "alert_cleared",
+            None,
+            r#"{"source":"error-rate","detail":"ok for 2 polls in a row"}"#,
+        ),
+    ] {
+        store.append(&event).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_past_day_of_an_older_warroom_reports_as_of_its_end_with_alerts_by_warroom() -> Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("old.db")).await?;
+    let layout = pilot();
+    old_style_day(&store, &layout).await?;
+    // A week later.
+    let later = at("10:00") + chrono::Duration::days(7);
+    let report = report::load(&store, &layout, date(), later, Lang::En).await?;
+    assert_eq!(report.state, DayState::Over);
+    assert_eq!(
+        report.as_of, "2026-12-01T23:59:59+08:00",
+        "a past day is as of its end"
+    );
+    let alert = report.alerts.first().context("the old alert")?;
+    assert_eq!(
+        report.alerts.len(),
+        1,
+        "one alert, escalated: {:?}",
+        report.alerts
+    );
+    assert_eq!(
+        alert.raised_by, "warroom",
+        "credited to warroom, not to ann"
+    );
+    assert_eq!(alert.steps, ["warn", "critical 09:35"]);
+    assert_eq!(alert.duration_minutes, 15);
+    let item = report
+        .blocks
+        .iter()
+        .flat_map(|b| &b.sections)
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == "watch-error-rates")
+        .context("item")?;
+    let evidence = item.evidence.as_ref().context("the old evidence is read")?;
+    assert!(evidence.against, "{evidence:?}");
+    assert_eq!(report.totals.against_evidence, 1);
+    let md = report::markdown::render(&report);
+    assert!(md.contains("As of: 23:59"), "{md}");
+    assert!(
+        md.contains("ticked anyway, the evidence said: critical at 06:10:00: Error rate"),
+        "{md}"
+    );
+    assert!(md.contains("09:31 (warroom)"), "{md}");
+    assert_valid(&report);
+    store.close().await;
+    Ok(())
+}
+
+/// `report --date D` without `--now`, read before D on the machine's clock (a rehearsal
+/// recorded on a simulated clock): the day is as recorded, never "not started".
+#[tokio::test]
+async fn a_day_recorded_ahead_of_the_clock_is_reported_as_recorded() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("ahead.db")).await?;
+    let layout = pilot();
+    old_style_day(&store, &layout).await?;
+    let before = at("06:00") - chrono::Duration::days(2);
+    let report = report::load(&store, &layout, date(), before, Lang::En).await?;
+    assert_ne!(report.state, DayState::NotStarted, "{}", report.status_line);
+    assert!(
+        !report.status_line.contains("not started"),
+        "{}",
+        report.status_line
+    );
+    assert_eq!(
+        report.as_of, "2026-12-01T09:46:00+08:00",
+        "as of the last thing recorded"
+    );
+    store.close().await;
     Ok(())
 }

@@ -361,13 +361,31 @@ async fn the_clock_runs_at_the_given_speed_from_the_given_start() -> Result<()> 
     let mut config = SimConfig::new(date())?;
     config.speed = 600.0;
     config.start = NaiveTime::from_hms_opt(9, 0, 0).context("time")?;
+    let started = std::time::Instant::now();
     let sim = sim::serve(config).await?;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let clock = json(sim.addr(), "/sim/clock").await?;
-    let now = chrono::DateTime::parse_from_rfc3339(clock["now"].as_str().context("now")?)?;
     let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00+08:00")?;
-    let elapsed = (now - start).num_seconds();
-    assert!((150..=600).contains(&elapsed), "{elapsed} s simulated");
+    // Wait until the backend's clock has run 150 simulated seconds (a quarter second of
+    // real time at 600x), asking it rather than sleeping.
+    let deadline = started + std::time::Duration::from_secs(20);
+    let elapsed = loop {
+        let clock = json(sim.addr(), "/sim/clock").await?;
+        let now = chrono::DateTime::parse_from_rfc3339(clock["now"].as_str().context("now")?)?;
+        let elapsed = (now - start).num_milliseconds() as f64 / 1000.0;
+        if elapsed >= 150.0 {
+            break elapsed;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clock stands at {elapsed} s"
+        );
+        tokio::task::yield_now().await;
+    };
+    // Never faster than the speed asked: at most 600 simulated seconds per real one.
+    let real = started.elapsed().as_secs_f64();
+    assert!(
+        elapsed <= real * 600.0 + 1.0,
+        "{elapsed} s simulated in {real} s"
+    );
     // Without ?at= the endpoints answer for the simulated now.
     let truth = json(sim.addr(), "/sim/truth").await?;
     assert!(

@@ -1087,7 +1087,7 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
         .alerts()
         .iter()
         .find(|a| a.source == "echo")
-        .map(|a| a.detail.clone())
+        .map(|a| a.failure.text.clone())
         .expect("the echo source alerted");
     assert!(
         echo.contains("${TOKEN}") && echo.contains("Bearer"),
@@ -1098,7 +1098,7 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
         .alerts()
         .iter()
         .find(|a| a.source == "script")
-        .map(|a| a.detail.clone());
+        .map(|a| a.failure.text.clone());
     assert!(
         script
             .as_deref()

@@ -1,77 +1,10 @@
 //! Time on the launch's own clock: where the day stands relative to its blocks.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+pub use crate::clock::{Clock, at_zone};
 use crate::layout::{Block, Layout};
-
-/// Wall-clock time, optionally shifted so that a rehearsal can start at any moment (`--now`).
-/// The shifted clock still ticks in real time.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Clock {
-    offset: Duration,
-    /// A stopped clock (tests, screenshots): always reads this instant.
-    frozen: Option<DateTime<Utc>>,
-    /// A rehearsal clock running `speed` times real time from `start` (`warroom demo --speed`).
-    scaled: Option<(DateTime<Utc>, std::time::Instant, f64)>,
-}
-
-impl Clock {
-    pub fn system() -> Self {
-        Self::default()
-    }
-
-    /// A clock that reads `start` now and runs on from there.
-    pub fn starting_at(start: DateTime<Utc>) -> Self {
-        Self {
-            offset: start - Utc::now(),
-            frozen: None,
-            scaled: None,
-        }
-    }
-
-    /// A clock that always reads `at`.
-    pub fn frozen(at: DateTime<Utc>) -> Self {
-        Self {
-            offset: Duration::zero(),
-            frozen: Some(at),
-            scaled: None,
-        }
-    }
-
-    /// A clock that reads `start` now and runs `speed` times faster than real time.
-    pub fn scaled(start: DateTime<Utc>, speed: f64) -> Self {
-        Self {
-            offset: Duration::zero(),
-            frozen: None,
-            scaled: Some((start, std::time::Instant::now(), speed)),
-        }
-    }
-
-    /// How many launch-clock seconds pass per real second.
-    pub fn speed(&self) -> f64 {
-        self.scaled.map_or(1.0, |(_, _, speed)| speed)
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        if let Some((start, started, speed)) = self.scaled {
-            let millis = (started.elapsed().as_secs_f64() * speed * 1000.0).min(1e15) as i64;
-            return start + Duration::milliseconds(millis);
-        }
-        self.frozen.unwrap_or_else(|| Utc::now() + self.offset)
-    }
-}
-
-/// Interprets a local date-time in `zone`; a time that falls into a DST gap moves forward.
-pub fn at_zone(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            zone.from_local_datetime(&(local + Duration::hours(1)))
-                .earliest()
-        })
-        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
-}
 
 /// The launch day: which date it is, and where `now` falls among its blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::sources::{Failure, Health};
 use crate::store::{Change, Event, Stored};
 
 /// Where an item stands.
@@ -32,17 +33,23 @@ pub struct ItemState {
 }
 
 /// An alert from raise to clear, as the log tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertRecord {
     pub source: String,
-    /// "warn" or "critical"; an escalation updates it.
-    pub severity: String,
-    pub detail: String,
+    /// Warn or critical, as of now: escalations and easings update it.
+    pub severity: Health,
+    /// Why, as of the raise or the latest severity change.
+    pub failure: Failure,
+    /// The severity it was raised with.
+    pub raised_severity: Health,
     pub raised_at: DateTime<Utc>,
     pub raised_by: String,
+    /// Severity changes while it was open: when, from, to.
+    pub steps: Vec<(DateTime<Utc>, Health, Health)>,
     /// Who acknowledged it, when, and why.
     pub ack: Option<(String, DateTime<Utc>, String)>,
-    pub cleared: Option<(DateTime<Utc>, String)>,
+    /// When it cleared, and after how many good polls (unknown for an older warroom's event).
+    pub cleared: Option<(DateTime<Utc>, Option<u32>)>,
 }
 
 impl AlertRecord {
@@ -51,7 +58,7 @@ impl AlertRecord {
     }
 
     pub fn is_critical(&self) -> bool {
-        self.severity == "critical"
+        self.severity == Health::Critical
     }
 }
 
@@ -176,55 +183,59 @@ impl Ledger {
     }
 
     fn apply_alert(&mut self, event: &Event) {
-        match &event.change {
-            Change::AlertRaised {
-                source,
-                severity,
-                detail,
-            } => {
-                if let Some(record) = self
-                    .alerts
-                    .iter_mut()
-                    .rev()
-                    .find(|a| &a.source == source && a.is_open())
-                {
-                    // Raised again while open: an escalation (warn → critical) or another
-                    // operator's warroom raising the same alert; one record either way.
-                    if severity == "critical" {
-                        record.severity = severity.clone();
-                        record.detail = detail.clone();
-                    }
-                } else {
-                    self.alerts.push(AlertRecord {
-                        source: source.clone(),
-                        severity: severity.clone(),
-                        detail: detail.clone(),
-                        raised_at: event.at,
-                        raised_by: event.operator.clone(),
-                        ack: None,
-                        cleared: None,
-                    });
-                }
+        let Some(source) = event.change.alert_source() else {
+            return;
+        };
+        let open = self
+            .alerts
+            .iter_mut()
+            .rev()
+            .find(|a| a.source == source && a.is_open());
+        match (&event.change, open) {
+            // Raised again while open: another operator's warroom raising the same alert (one
+            // record), or an older warroom's escalation, which it logged as a raise.
+            (
+                Change::AlertRaised {
+                    severity, failure, ..
+                },
+                Some(record),
+            ) if *severity > record.severity => {
+                record.steps.push((event.at, record.severity, *severity));
+                record.severity = *severity;
+                record.failure = (**failure).clone();
             }
-            Change::AlertAcknowledged { source, reason } => {
-                if let Some(record) = self
-                    .alerts
-                    .iter_mut()
-                    .rev()
-                    .find(|a| &a.source == source && a.is_open())
-                {
-                    record.ack = Some((event.operator.clone(), event.at, reason.clone()));
-                }
+            (
+                Change::AlertRaised {
+                    severity, failure, ..
+                },
+                None,
+            ) => self.alerts.push(AlertRecord {
+                source: source.to_string(),
+                severity: *severity,
+                failure: (**failure).clone(),
+                raised_severity: *severity,
+                raised_at: event.at,
+                raised_by: event.operator.clone(),
+                steps: Vec::new(),
+                ack: None,
+                cleared: None,
+            }),
+            // Two warrooms may both log the same step; the first one counts.
+            (
+                Change::AlertSeverity {
+                    from, to, failure, ..
+                },
+                Some(record),
+            ) if record.severity != *to => {
+                record.steps.push((event.at, *from, *to));
+                record.severity = *to;
+                record.failure = (**failure).clone();
             }
-            Change::AlertCleared { source, detail } => {
-                if let Some(record) = self
-                    .alerts
-                    .iter_mut()
-                    .rev()
-                    .find(|a| &a.source == source && a.is_open())
-                {
-                    record.cleared = Some((event.at, detail.clone()));
-                }
+            (Change::AlertAcknowledged { reason, .. }, Some(record)) => {
+                record.ack = Some((event.operator.clone(), event.at, reason.clone()));
+            }
+            (Change::AlertCleared { ok_polls, .. }, Some(record)) => {
+                record.cleared = Some((event.at, *ok_polls));
             }
             _ => {}
         }
@@ -308,7 +319,7 @@ impl Ledger {
                 && e.item.is_some()
                 && !matches!(
                     e.change,
-                    Change::Undo { .. } | Change::Unknown { .. } | Change::Evidence { .. }
+                    Change::Undo { .. } | Change::Unknown { .. } | Change::Evidence(_)
                 )
                 && !self.is_undone(&e.id)
         })

@@ -1,7 +1,7 @@
 //! What the live sources have said: the latest answer of each, its health and since when,
 //! a bounded history per series for sparklines, and poll counts for uptime since the day began.
 
-use crate::i18n::{self, Msg, t, tf};
+use crate::i18n;
 use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
@@ -34,6 +34,9 @@ pub struct SourceState {
     /// Consecutive bad and good polls, for raising and clearing alerts.
     pub bad_streak: u32,
     pub good_streak: u32,
+    /// Consecutive polls at exactly the current health: an open alert escalates or eases
+    /// only when the new level holds, like raising and clearing.
+    pub level_streak: u32,
     /// When the bell last rang for this source (reminders).
     pub rang_at: Option<DateTime<Utc>>,
 }
@@ -60,11 +63,11 @@ impl SourceState {
     /// deliveries too, which reads as failure all morning, so it is only the fallback (in
     /// percent once it has passed the source's unit).
     pub fn completion_rate(&self) -> Option<f64> {
-        match (self.field("delivered"), self.field("failed")) {
-            (Some(d), Some(f)) if d + f > 0.0 => Some(d * 100.0 / (d + f)),
-            (Some(_), Some(_)) => None,
-            _ => self.field("completion_rate"),
-        }
+        crate::judge::completion_of(
+            self.field("delivered"),
+            self.field("failed"),
+            self.field("completion_rate"),
+        )
     }
 
     pub fn uptime(&self) -> Option<f64> {
@@ -91,7 +94,9 @@ impl SourceState {
     ) {
         if self.health != Some(health) {
             self.since = Some(at);
+            self.level_streak = 0;
         }
+        self.level_streak += 1;
         self.health = Some(health);
         self.reason = reason;
         self.polls += 1;
@@ -232,6 +237,8 @@ impl Live {
             };
             let state = &mut self.sources[index];
             match sample.series.as_str() {
+                // Ticket facts, not a chart (app.tickets restores them).
+                name if crate::judge::Tickets::is_ticket_series(name) => {}
                 "_polls" => state.polls += sample.value.max(0.0) as u64,
                 "_up" => state.polls_up += sample.value.max(0.0) as u64,
                 name => {
@@ -261,115 +268,11 @@ pub fn severity(health: Health) -> &'static str {
 }
 
 /// The live state of an item's evidence: ok, degraded, critical or "no data", and a few words on
-/// why. "No data" is never ok: nothing configured, no answer yet, or an answer too old.
+/// why, in the operator's language (see [`super::evidence::fact`]).
 pub fn evidence(app: &App, evidence: &Evidence) -> (Status, String) {
-    let lang = app.lang;
-    let source_status = |id: &str| -> (Status, String) {
-        let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
-            return (Status::NoData, tf(lang, Msg::EvidenceNotDeclared, &[&id]));
-        };
-        let source = &app.layout.sources[index];
-        let title = source.title.get(lang);
-        if !source.missing_env.is_empty() {
-            return (
-                Status::NoData,
-                tf(
-                    lang,
-                    Msg::EvidenceNotConfigured,
-                    &[&title, &source.missing_env.join(", ")],
-                ),
-            );
-        }
-        let state = &app.live.sources[index];
-        let interval = source.spec.interval.mul_f64(app.clock.speed());
-        match state.status(app.now, interval) {
-            Status::NoData if state.latest.is_some() => (
-                Status::NoData,
-                tf(lang, Msg::EvidenceStale, &[&title, &age_since(app, state)]),
-            ),
-            Status::NoData => (Status::NoData, tf(lang, Msg::EvidenceNoAnswer, &[&title])),
-            status => {
-                let why = state.reason.as_ref().map_or_else(
-                    || i18n::severity(lang, status_word(status)),
-                    ToString::to_string,
-                );
-                (status, tf(lang, Msg::FlashFrom, &[&title, &why]))
-            }
-        }
-    };
-    match evidence {
-        Evidence::Source(id) => source_status(id),
-        Evidence::Panel(id) => {
-            let Some(panel) = app.layout.panels.iter().find(|p| &p.id == id) else {
-                return (Status::NoData, tf(lang, Msg::EvidenceNotDeclared, &[id]));
-            };
-            let states: Vec<(Status, String)> =
-                panel.sources.iter().map(|s| source_status(s)).collect();
-            let worst = states
-                .iter()
-                .map(|(s, _)| *s)
-                .max()
-                .unwrap_or(Status::NoData);
-            let bad: Vec<String> = states
-                .into_iter()
-                .filter(|(s, _)| *s != Status::Ok)
-                .map(|(_, w)| w)
-                .collect();
-            let why = if bad.is_empty() {
-                tf(lang, Msg::EvidenceAllOk, &[&panel.sources.len()])
-            } else {
-                bad.join("; ")
-            };
-            (worst, why)
-        }
-        Evidence::NoCriticalAlerts => {
-            let open: Vec<String> = app
-                .ledger
-                .alerts()
-                .iter()
-                .filter(|a| a.is_open() && a.is_critical())
-                .map(|a| app.source_title(&a.source))
-                .collect();
-            if !open.is_empty() {
-                return (
-                    Status::Critical,
-                    tf(lang, Msg::EvidenceCritical, &[&open.join(", ")]),
-                );
-            }
-            // "No critical alert" means something only while the sources that raise alerts
-            // are answering: with no backend, or before the first answers, it is no data.
-            let silent: Vec<String> = app
-                .layout
-                .sources
-                .iter()
-                .zip(&app.live.sources)
-                .filter(|(source, state)| {
-                    let interval = source.spec.interval.mul_f64(app.clock.speed());
-                    state.status(app.now, interval) == Status::NoData
-                })
-                .map(|(source, _)| source.title.get(lang).to_string())
-                .collect();
-            if app.layout.sources.is_empty() || !silent.is_empty() {
-                let names = if silent.is_empty() {
-                    t(lang, Msg::EvidenceNoSources).to_string()
-                } else {
-                    silent.join(", ")
-                };
-                return (
-                    Status::NoData,
-                    tf(lang, Msg::EvidenceNoCriticalNoData, &[&names]),
-                );
-            }
-            (Status::Ok, t(lang, Msg::EvidenceNoCritical).to_string())
-        }
-    }
-}
-
-/// "4 s" since the source's latest answer.
-fn age_since(app: &App, state: &SourceState) -> String {
-    state
-        .answered_at()
-        .map_or_else(String::new, |at| i18n::age(app.lang, app.now - at))
+    let fact = super::evidence::fact(app, evidence);
+    let why = crate::words::evidence(app.lang, &fact, |id| app.source_title(id));
+    (fact.status, why)
 }
 
 /// The stored word of a status ("ok", "warn", "critical", "no data").

@@ -2,8 +2,10 @@
 //! and typing. Changed only by [`crate::update`]; read by [`crate::ui`].
 
 pub mod clock;
+pub mod evidence;
 pub mod ledger;
 pub mod live;
+pub mod measures;
 pub mod outline;
 pub mod panel;
 
@@ -202,6 +204,8 @@ pub struct App {
     pub quit: bool,
     /// Live values not yet written to the store.
     pub samples: Vec<crate::store::Sample>,
+    /// The day's support tickets as seen by polls (kept with the samples).
+    pub tickets: crate::judge::Tickets,
     pub samples_flushed_at: Option<DateTime<Utc>>,
     /// Ring the terminal bell on alerts (`--no-bell` turns it off).
     pub bell: bool,
@@ -248,6 +252,7 @@ impl App {
             quit: false,
             local_offset: *chrono::Local::now().offset(),
             samples: Vec::new(),
+            tickets: crate::judge::Tickets::default(),
             samples_flushed_at: None,
             bell: true,
             report_dir: std::path::PathBuf::from("."),

@@ -253,6 +253,8 @@ pub struct SourceCommonFile {
     pub critical: Vec<Spanned<String>>,
     pub raise_after: Option<Spanned<u32>>,
     pub clear_after: Option<Spanned<u32>>,
+    /// Ring when an acknowledged alert escalates (default: it shows, quietly).
+    pub escalation_rings: Option<Spanned<bool>>,
     #[serde(default)]
     pub notify: Vec<Spanned<String>>,
 }
@@ -271,6 +273,7 @@ pub const SOURCE_COMMON_KEYS: &[&str] = &[
     "critical",
     "raise_after",
     "clear_after",
+    "escalation_rings",
     "notify",
 ];
 

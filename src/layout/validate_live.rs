@@ -154,6 +154,10 @@ impl Validator<'_> {
                 "clear_after",
                 spec::DEFAULT_CLEAR_AFTER,
             ),
+            escalation_rings: common
+                .escalation_rings
+                .as_ref()
+                .is_some_and(|v| *v.get_ref()),
             notify: common.notify.iter().map(|c| c.get_ref().clone()).collect(),
             units,
             secrets: Secrets::default(),

@@ -1,27 +1,80 @@
 //! `warroom report`: the end-of-day report (issue 7) from the event log and the stored live
 //! samples, as Markdown, self-contained HTML or JSON, in English or Traditional Chinese.
 //!
-//! - [`model`]: the [`Report`] as data, built by [`build`] (pure: the TUI can call it).
-//! - [`markdown`], [`html`], [`json`]: one renderer each. [`text`]: the report's words.
+//! - [`model`]: the [`Report`] as data, built by [`build`] (pure: the TUI can call it) from
+//!   [`day`] (as of when, the state, the headline), [`checklist`], [`alerts`] and [`measures`]
+//!   (numbers as `judge` reads them from the samples).
+//! - [`markdown`], [`html`], [`json`]: one renderer each; every word from the `i18n` catalogue.
 
+pub mod alerts;
+pub mod checklist;
+pub mod day;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod measures;
 pub mod model;
-pub mod text;
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 
-pub use model::{DayState, Inputs, Report};
-pub use text::Lang;
+pub use crate::i18n::Lang;
+pub use model::{DayState, Report};
 
 use crate::app::{Ledger, Schedule};
 use crate::cli::{Common, ReportArgs, ReportFormat};
+use crate::judge::{self, Bindings, samples::Day};
 use crate::layout::Layout;
 use crate::store::{Sample, Store, StoreError};
+
+/// What the report is built from. `samples` is `None` when they could not be read (an older
+/// database); the report then says so instead of failing.
+pub struct Inputs<'a> {
+    pub layout: &'a Layout,
+    pub ledger: &'a Ledger,
+    pub samples: Option<&'a [Sample]>,
+    pub day: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub lang: Lang,
+}
+
+/// What every part of the report reads: the inputs, the day's schedule, the instant it is as
+/// of, the judged samples.
+pub struct Context<'a> {
+    pub layout: &'a Layout,
+    pub ledger: &'a Ledger,
+    pub lang: Lang,
+    pub zone: Tz,
+    pub schedule: Schedule,
+    pub as_of: DateTime<Utc>,
+    pub bindings: Bindings,
+    pub day: Day<'a>,
+}
+
+impl Context<'_> {
+    pub fn source_title(&self, id: &str) -> String {
+        self.layout
+            .sources
+            .iter()
+            .find(|s| s.spec.id == id)
+            .map_or_else(|| id.to_string(), |s| s.title.get(self.lang).to_string())
+    }
+}
+
+/// An instant on the launch's clock, RFC 3339 to the second.
+pub fn local(zone: Tz, at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// "09:32" on the launch's clock.
+pub fn hm(zone: Tz, at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone).format("%H:%M").to_string()
+}
 
 /// Builds the report of `day` as of `now` from what is already in memory. `samples` is `None`
 /// when they could not be read; the report then says so.
@@ -33,7 +86,7 @@ pub fn build(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Report {
-    model::build(&Inputs {
+    build_from(&Inputs {
         layout,
         ledger,
         samples,
@@ -41,6 +94,76 @@ pub fn build(
         now,
         lang,
     })
+}
+
+pub fn build_from(inputs: &Inputs<'_>) -> Report {
+    let empty: [Sample; 0] = [];
+    let samples = inputs.samples.unwrap_or(&empty);
+    let schedule = Schedule::new(inputs.layout, inputs.day);
+    let as_of = day::as_of(&schedule, inputs.ledger, samples, inputs.now);
+    let cx = Context {
+        layout: inputs.layout,
+        ledger: inputs.ledger,
+        lang: inputs.lang,
+        zone: inputs.layout.launch.zone,
+        bindings: Bindings::of(inputs.layout),
+        day: Day::new(samples, as_of),
+        schedule,
+        as_of,
+    };
+    let mut warnings = Vec::new();
+    if inputs.samples.is_none() {
+        warnings.push(
+            "live samples could not be read (a database from an older warroom?): measures are not available"
+                .to_string(),
+        );
+    }
+    let mut totals = model::Totals::default();
+    let blocks = checklist::blocks(&cx, &mut totals);
+    let alerts = alerts::alerts(&cx);
+    totals.alerts = alerts.len();
+    totals.alerts_open = alerts.iter().filter(|a| a.open).count();
+    totals.events = cx.ledger.events().len();
+    totals.samples = samples.len();
+    let measures = measures::measures(&cx);
+    let criteria = measures::criteria(&cx);
+    let week = cx.bindings.week(cx.layout).map(|w| w.week).unwrap_or(1);
+    totals.on_target = judge::on_target(&judge::criteria(
+        cx.layout,
+        &Bindings {
+            week,
+            ..cx.bindings.clone()
+        },
+        &cx.day,
+        as_of,
+    ));
+    let phase = cx.schedule.phase(as_of);
+    let state = day::state(&totals, phase);
+    let value = |id: &str| measures.iter().find(|m| m.id == id).and_then(|m| m.value);
+    let headline = day::headline(cx.lang, &totals, value("uptime"), value("order_completion"));
+    let status_line = day::status_line(cx.lang, state, phase, &blocks, &hm(cx.zone, as_of));
+    model::Report {
+        launch: cx.layout.launch.id.clone(),
+        name: cx.layout.launch.name.get(cx.lang).to_string(),
+        date: inputs.day.to_string(),
+        timezone: cx.zone.name().to_string(),
+        lang: cx.lang,
+        as_of: local(cx.zone, as_of),
+        state,
+        headline,
+        status_line,
+        totals,
+        tickets: measures::tickets(&cx),
+        charts: measures::charts(&cx),
+        notes: checklist::notes(&cx),
+        signoffs: checklist::signoffs(&cx),
+        prelaunch: checklist::prelaunch(&cx),
+        blocks,
+        alerts,
+        measures,
+        criteria,
+        warnings,
+    }
 }
 
 /// Reads the day's events and samples from the store and builds the report. An unreadable

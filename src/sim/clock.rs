@@ -2,49 +2,18 @@
 //! faster than the wall clock. Only the clock looks at the wall clock; everything the backend
 //! reports is a pure function of the simulated instant it is asked about.
 
-use std::time::Instant;
-
 use anyhow::{Result, bail};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
-use crate::app::clock::at_zone;
+use crate::clock::{Clock, at_zone};
 
 /// The pilot's zone; the demo day is always on it.
 pub const ZONE: Tz = chrono_tz::Asia::Taipei;
 
-/// Simulated now = `start` + (wall time since the server started) × `speed`.
-#[derive(Debug, Clone, Copy)]
-pub struct SimClock {
-    start: DateTime<Utc>,
-    started: Instant,
-    speed: f64,
-}
-
-impl SimClock {
-    pub fn new(start: DateTime<Utc>, speed: f64) -> Self {
-        Self {
-            start,
-            started: Instant::now(),
-            speed,
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        let real = self.started.elapsed().as_secs_f64();
-        // Whole milliseconds: finer would only add noise, and chrono needs an integer.
-        let millis = (real * self.speed * 1000.0).min(i64::MAX as f64 / 2.0) as i64;
-        self.start + Duration::milliseconds(millis)
-    }
-
-    pub fn start(&self) -> DateTime<Utc> {
-        self.start
-    }
-
-    pub fn speed(&self) -> f64 {
-        self.speed
-    }
-}
+/// The demo backend's clock is the program's one clock: a rehearsal reads the same instant
+/// in the TUI and in the backend, because both hold a copy of the same [`Clock`].
+pub type SimClock = Clock;
 
 /// Midnight of `date` on the launch's clock.
 pub fn midnight(date: NaiveDate) -> DateTime<Utc> {

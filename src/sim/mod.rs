@@ -130,7 +130,7 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
     }
     let world = World::new(config.seed, config.scenario, config.date);
     let start = clock::at_zone_time(config.date, config.start);
-    let clock = SimClock::new(start, config.speed);
+    let clock = SimClock::scaled(start, config.speed);
     let sim = Arc::new(server::Sim { world, clock });
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await

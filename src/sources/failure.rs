@@ -83,9 +83,15 @@ mod tests {
         };
         let failure = Failure::from(&finding);
         assert_eq!(failure.condition.as_deref(), Some("value < 5 %"));
-        assert_eq!((failure.got, failure.unit.as_deref()), (Some(6.4), Some("%")));
+        assert_eq!(
+            (failure.got, failure.unit.as_deref()),
+            (Some(6.4), Some("%"))
+        );
         assert_eq!(failure.text, "value < 5 %: got 6.40 %");
         let error = Failure::from(&Finding::error("timed out after 3s"));
-        assert_eq!((error.got, error.text.as_str()), (None, "timed out after 3s"));
+        assert_eq!(
+            (error.got, error.text.as_str()),
+            (None, "timed out after 3s")
+        );
     }
 }

@@ -236,7 +236,10 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// How a source is doing after one poll; ordered so the worst of several is their `max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Health {
     Ok,
     Warn,
@@ -246,7 +249,10 @@ pub enum Health {
 /// What a panel, an evidence mark or a strip cell can say: the three healths, or "no data"
 /// (nothing configured, no answer yet, an answer too old to stand for now). Ordered so that the
 /// worst of several is their `max`: no data is worse than ok, better than a known fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
     NoData,

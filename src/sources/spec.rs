@@ -35,6 +35,8 @@ pub struct SourceSpec {
     /// Bad polls in a row before an alert is raised, good polls in a row before it clears.
     pub raise_after: u32,
     pub clear_after: u32,
+    /// An acknowledged alert stays quiet until it clears; `true` rings when it escalates.
+    pub escalation_rings: bool,
     /// Contact ids (from the layout's emergency contacts) to call when it alerts.
     pub notify: Vec<String>,
     /// The units of the numbers this source reads, as its backend sends them.
@@ -57,6 +59,7 @@ impl SourceSpec {
             warn: Vec::new(),
             raise_after: DEFAULT_RAISE_AFTER,
             clear_after: DEFAULT_CLEAR_AFTER,
+            escalation_rings: false,
             notify: Vec::new(),
             units,
             secrets: Secrets::default(),

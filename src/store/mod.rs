@@ -10,7 +10,9 @@
 mod event;
 mod redact;
 
-pub use event::{Author, Change, Event};
+pub use event::{
+    Author, Change, Event, Evidence, EvidenceFact, NoData, SourceSaid, WARROOM, Watched,
+};
 pub use redact::redact;
 
 use std::path::{Path, PathBuf};

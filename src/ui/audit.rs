@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use super::text::{fit, width};
 use super::{Theme, launch_time, scrolled};
 use crate::app::App;
-use crate::i18n::{self, Msg, t, tf};
+use crate::i18n::{Msg, t, tf};
+use crate::store::WARROOM;
+use crate::words;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
@@ -35,7 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 || e.item.clone().unwrap_or_default(),
                 |t| t.get(lang).to_string(),
             );
-        let (what, detail) = (i18n::verb(lang, &e.change), i18n::detail(lang, &e.change));
+        let what = words::verb(lang, &e.change);
+        let detail = words::detail(lang, &e.change, |id| app.source_title(id));
         // Alerts are about a source, not an item.
         let item = e
             .change
@@ -45,7 +48,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let style = if undone { theme.dim() } else { theme.text() };
         let mut spans = vec![
             Span::styled(format!("{} ", launch_time(app, e.at)), theme.dim()),
-            Span::styled(fit(&e.operator, who_cols), theme.key()),
+            // Alerts are the system's, also in logs an older warroom wrote under the operator.
+            Span::styled(
+                fit(
+                    if e.change.is_system() {
+                        WARROOM
+                    } else {
+                        &e.operator
+                    },
+                    who_cols,
+                ),
+                theme.key(),
+            ),
             Span::raw(" "),
         ];
         if wide {

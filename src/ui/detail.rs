@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::text::fit;
 use super::{Theme, launch_time, local_time};
 use crate::app::{App, Mark, View};
-use crate::i18n::{self, Lang, Msg, t, tf};
+use crate::i18n::{Lang, Msg, t, tf};
 use crate::layout::{Area, Layout};
 use crate::store::Change;
 
@@ -67,7 +67,7 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
     out.push(Line::styled(place(&app.layout, id, lang), theme.dim()));
     if let Some(evidence) = app.layout.item(id).and_then(|i| i.evidence.as_ref()) {
         let (status, why) = crate::app::live::evidence(app, evidence);
-        let word = i18n::severity(lang, crate::app::live::status_word(status));
+        let word = crate::words::status(lang, status);
         out.push(Line::from(vec![
             Span::styled(t(lang, Msg::DetailEvidence), theme.dim()),
             Span::styled(
@@ -173,7 +173,11 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
             Change::Skip { reason } => tf(lang, Msg::HistSkipped, &[reason]),
             Change::Note { text } => tf(lang, Msg::HistNoted, &[text]),
             Change::Undo { .. } => t(lang, Msg::HistUndid).to_string(),
-            other => format!("{} {}", i18n::verb(lang, other), i18n::detail(lang, other)),
+            other => format!(
+                "{} {}",
+                crate::words::verb(lang, other),
+                crate::words::detail(lang, other, |id| app.source_title(id))
+            ),
         };
         let undone = if app.ledger.is_undone(&event.id) {
             t(lang, Msg::HistUndone)

@@ -2,17 +2,17 @@
 //! or clear its alert — on the crossing, after `raise_after` bad polls in a row, never on every
 //! poll — so one slow answer does not flap the screen.
 
-use crate::i18n::{Msg, tf};
 use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 
-use super::{Effect, record, say};
-use crate::app::live::severity;
+use super::{Effect, persist, say, tickets};
 use crate::app::{App, Phase};
+use crate::i18n::{Msg, tf};
 use crate::poller::PollResult;
-use crate::sources::{self, Health};
-use crate::store::{Change, Sample};
+use crate::sources::{self, Failure, Health};
+use crate::store::{Author, Change, Event, Sample, WARROOM};
+use crate::words;
 
 /// An unacknowledged critical alert rings again after this long.
 pub const REMIND_AFTER_SECONDS: i64 = 600;
@@ -28,11 +28,10 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         return false;
     }
     let spec = &source.spec;
-    let (health, reason) = sources::evaluate(spec, &result.result);
-    let minute = result
-        .at
-        .duration_trunc(TimeDelta::minutes(1))
-        .unwrap_or(result.at);
+    let (health, finding) = sources::evaluate(spec, &result.result);
+    let failure = finding.as_ref().map(Failure::from);
+    let at = result.at;
+    let minute = at.duration_trunc(TimeDelta::minutes(1)).unwrap_or(at);
     if let Ok(observation) = &result.result {
         if let Some(value) = observation.value {
             app.samples.push(Sample {
@@ -63,67 +62,75 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         minute,
         value: f64::from(u8::from(health != Health::Critical)),
     });
-    let detail = reason
-        .as_ref()
-        .map_or_else(|| "ok".to_string(), ToString::to_string);
-    app.live.record(
-        &layout,
-        result.source,
-        result.at,
-        result.result,
-        health,
-        reason,
-    );
+    app.live
+        .record(&layout, result.source, at, result.result, health, finding);
     let Some(state) = app.live.sources.get(result.source) else {
         return false;
     };
-    let (bad, good) = (state.bad_streak, state.good_streak);
+    let (bad, good, level) = (state.bad_streak, state.good_streak, state.level_streak);
     let rang_at = state.rang_at;
+    tickets::observe(app, result.source, at);
 
-    let open = app.ledger.open_alert(&spec.id).cloned();
-    let in_flight = |app: &App| {
-        app.pending
-            .values()
-            .any(|e| e.change.alert_source() == Some(spec.id.as_str()))
-    };
-    match open {
-        None if health != Health::Ok && bad >= spec.raise_after && !in_flight(app) => {
+    // One alert event in flight per source: the next poll sees it committed first.
+    let in_flight = app
+        .pending
+        .values()
+        .any(|e| e.change.alert_source() == Some(spec.id.as_str()));
+    if in_flight {
+        return true;
+    }
+    let failure = failure.unwrap_or_default();
+    let id = spec.id.clone();
+    match app.ledger.open_alert(&id).cloned() {
+        None if health != Health::Ok && bad >= spec.raise_after => {
             let change = Change::AlertRaised {
-                source: spec.id.clone(),
-                severity: severity(health).into(),
-                detail,
+                source: id,
+                severity: health,
+                failure: Box::new(failure),
             };
-            record(app, None, change, effects);
-            ring(app, result.source, result.at, effects);
+            raise(app, change, at, effects);
+            ring(app, result.source, at, effects);
         }
-        Some(alert)
-            if health == Health::Critical
-                && !alert.is_critical()
-                && bad >= spec.raise_after
-                && !in_flight(app) =>
-        {
-            let change = Change::AlertRaised {
-                source: spec.id.clone(),
-                severity: "critical".into(),
-                detail,
-            };
-            record(app, None, change, effects);
-            ring(app, result.source, result.at, effects);
-        }
-        Some(_) if health == Health::Ok && good >= spec.clear_after && !in_flight(app) => {
+        Some(_) if health == Health::Ok && good >= spec.clear_after => {
             let change = Change::AlertCleared {
-                source: spec.id.clone(),
-                detail: format!("ok for {good} polls in a row"),
+                source: id,
+                ok_polls: Some(good),
             };
-            record(app, None, change, effects);
+            raise(app, change, at, effects);
+        }
+        // Escalated or eased: the new level held as long as a raise (or a clear) must.
+        Some(alert)
+            if health != Health::Ok
+                && health != alert.severity
+                && level
+                    >= if health > alert.severity {
+                        spec.raise_after
+                    } else {
+                        spec.clear_after
+                    } =>
+        {
+            let escalated = health > alert.severity;
+            let change = Change::AlertSeverity {
+                source: id,
+                from: alert.severity,
+                to: health,
+                failure: Box::new(failure),
+            };
+            raise(app, change, at, effects);
+            // Acknowledged: someone is on it, so the escalation shows without ringing
+            // (unless the layout asks for it). Easing never rings.
+            if escalated && (alert.ack.is_none() || spec.escalation_rings) {
+                ring(app, result.source, at, effects);
+            }
         }
         Some(alert)
             if health == Health::Critical
+                && alert.is_critical()
                 && alert.ack.is_none()
-                && rang_at
-                    .is_none_or(|t| (result.at - t).num_seconds() >= REMIND_AFTER_SECONDS) =>
+                && rang_at.is_none_or(|t| (at - t).num_seconds() >= REMIND_AFTER_SECONDS) =>
         {
-            ring(app, result.source, result.at, effects);
+            ring(app, result.source, at, effects);
+            let detail = words::failure(app.lang, &failure);
             say(
                 app,
                 tf(
@@ -137,6 +144,16 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         _ => {}
     }
     true
+}
+
+/// Records an alert's step as warroom's own, at the instant of the poll that caused it.
+fn raise(app: &mut App, change: Change, at: DateTime<Utc>, effects: &mut Vec<Effect>) {
+    let author = Author {
+        operator: WARROOM.to_string(),
+        origin: app.author.origin.clone(),
+    };
+    let event = Event::new(&author, &app.layout.launch.id, app.day(), at, None, change);
+    persist(app, event, effects);
 }
 
 /// Rings the terminal bell once, unless switched off or the current block is a quiet one.

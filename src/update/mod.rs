@@ -2,8 +2,10 @@
 //! persist) out. No I/O happens here, which keeps every behaviour testable without a terminal.
 
 mod live;
+mod tickets;
 
-use crate::i18n::{self, Msg as UiMsg, t, tf};
+use crate::i18n::{Msg as UiMsg, t, tf};
+use crate::words;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -13,7 +15,7 @@ use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
 use crate::poller::PollResult;
 use crate::sources::Status;
 use crate::store::worker::Reply;
-use crate::store::{Change, Event, Sample, Stored};
+use crate::store::{Change, Event, Evidence, EvidenceFact, Sample, Stored};
 
 /// Everything the main loop feeds into the app.
 #[derive(Debug)]
@@ -47,6 +49,10 @@ const PAGE: usize = 10;
 /// Applies one message; returns the effects and whether the screen needs redrawing.
 pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     let mut effects = Vec::new();
+    let before = app.now.timestamp();
+    // Whatever happens is stamped with the instant it happens at: a key press, a reply, a poll
+    // (whose own instant, taken when it answered, stamps what it raises).
+    app.now = app.clock.now();
     let redraw = match msg {
         Msg::Key(key) => match action::from_key(&app.mode, key) {
             Some(action) => {
@@ -57,8 +63,6 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         },
         Msg::Resize => true,
         Msg::Tick => {
-            let before = app.now.timestamp();
-            app.now = app.clock.now();
             expire_flash(app);
             live::flush_samples(app, &mut effects, false);
             app.now.timestamp() != before
@@ -98,7 +102,11 @@ fn say(app: &mut App, text: impl Into<String>, error: bool) {
 
 fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     match action {
-        Action::Quit => app.quit = true,
+        Action::Quit => {
+            // The live values of the last seconds are the day's too: the report reads them.
+            live::flush_samples(app, effects, true);
+            app.quit = true;
+        }
         Action::ToggleHelp => {
             app.mode = if app.mode == Mode::Help {
                 Mode::Normal
@@ -139,9 +147,10 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Confirm => {
-            if let Mode::Confirm { item, why } = std::mem::replace(&mut app.mode, Mode::Normal) {
-                let status = item_evidence(app, &item).map_or(Status::NoData, |(s, _)| s);
-                tick(app, item, Some((status, why)), effects);
+            if let Mode::Confirm { item, .. } = std::mem::replace(&mut app.mode, Mode::Normal) {
+                // What the evidence says now, as the key is pressed: that is what was overruled.
+                let evidence = item_evidence(app, &item);
+                tick(app, item, evidence, effects);
             }
         }
         Action::Search => {
@@ -247,7 +256,7 @@ fn describe(app: &App, item: &str) -> String {
         .map_or_else(|| item.to_string(), |t| t.get(app.lang).to_string())
 }
 
-/// Queues a change for the store. Nothing on screen changes until it is committed.
+/// Queues the operator's change, made now, for the store.
 fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec<Effect>) {
     let event = Event::new(
         &app.author,
@@ -257,6 +266,11 @@ fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec
         item,
         change,
     );
+    persist(app, event, effects);
+}
+
+/// Queues an event for the store. Nothing on screen changes until it is committed.
+fn persist(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     app.pending.insert(event.id, event.clone());
     effects.push(Effect::Persist(event));
 }
@@ -275,37 +289,31 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
     }
     // Failing evidence and evidence with no data both ask first: neither proves the item.
     match item_evidence(app, &item) {
-        Some((status, why)) if status != Status::Ok => {
+        Some(fact) if fact.status != Status::Ok => {
+            let why = words::evidence(app.lang, &fact, |id| app.source_title(id));
             app.mode = Mode::Confirm { item, why };
         }
         found => tick(app, item, found, effects),
     }
 }
 
-/// The live evidence of an item that names one: what it says and why.
-fn item_evidence(app: &App, item: &str) -> Option<(Status, String)> {
-    let layout = &app.layout;
-    let evidence = layout
-        .blocks
-        .iter()
-        .flat_map(|b| b.items())
-        .find(|i| i.id == item)
-        .and_then(|i| i.evidence.as_ref())?;
-    Some(crate::app::live::evidence(app, evidence))
+/// What the live evidence of an item that names one says now.
+fn item_evidence(app: &App, item: &str) -> Option<EvidenceFact> {
+    let evidence = app.layout.item(item).and_then(|i| i.evidence.as_ref())?;
+    Some(crate::app::evidence::fact(app, evidence))
 }
 
-/// Ticks an item, recording what its evidence said at that moment alongside.
-fn tick(
-    app: &mut App,
-    item: String,
-    evidence: Option<(Status, String)>,
-    effects: &mut Vec<Effect>,
-) {
+/// Ticks an item, recording what its evidence said at that moment alongside (the event's
+/// time is the moment; the fact is the levels, sources and values, not a sentence).
+fn tick(app: &mut App, item: String, evidence: Option<EvidenceFact>, effects: &mut Vec<Effect>) {
     record(app, Some(item.clone()), Change::Tick, effects);
-    if let Some((status, why)) = evidence {
-        let level = crate::app::live::status_word(status);
-        let text = format!("{level} at {}: {why}", crate::ui::launch_time(app, app.now));
-        record(app, Some(item), Change::Evidence { text }, effects);
+    if let Some(fact) = evidence {
+        record(
+            app,
+            Some(item),
+            Change::Evidence(Evidence::Fact(fact)),
+            effects,
+        );
     }
 }
 
@@ -465,8 +473,9 @@ fn store_reply(app: &mut App, reply: Reply) {
         }
         Reply::Outage { since } => {
             // `since` is wall-clock; the header counts on the app's clock (which a rehearsal
-            // may have moved), so keep the same distance from now.
-            app.outage = Some(app.now - (Utc::now() - since));
+            // may run faster), so keep the same distance from now, on that clock.
+            let real = (Utc::now() - since).to_std().unwrap_or_default();
+            app.outage = Some(app.now - app.clock.over(real));
             say(app, t(app.lang, UiMsg::FlashOutage), true);
         }
         Reply::Reconnected { saved } => {
@@ -523,12 +532,12 @@ pub fn summary(app: &App, event: &Event) -> String {
                 lang,
                 UiMsg::SumAlert,
                 &[
-                    &i18n::verb(lang, other),
+                    &words::verb(lang, other),
                     &app.source_title(source),
-                    &i18n::detail(lang, other),
+                    &words::detail(lang, other, |id| app.source_title(id)),
                 ],
             ),
-            None => tf(lang, UiMsg::SumOther, &[&i18n::verb(lang, other), &item]),
+            None => tf(lang, UiMsg::SumOther, &[&words::verb(lang, other), &item]),
         },
     }
 }

@@ -4,10 +4,12 @@
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
-use crate::i18n::{self, Msg, age, t, tf};
-use crate::store::Change;
+use crate::i18n::{Msg, age, t, tf};
+use crate::sources::Health;
+use crate::store::{Change, WARROOM};
 use crate::ui::text::truncate;
 use crate::ui::{Theme, launch_hm};
+use crate::words;
 
 /// "DevOps Lead +886-9XX-XXX-XXX" for the contacts a source names.
 fn whom_to_call(app: &App, source: &str) -> Option<String> {
@@ -52,14 +54,25 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
             Some((who, _, why)) => tf(lang, Msg::AlertAck, &[who, why]),
             None => t(lang, Msg::AlertPressA).into(),
         };
+        // The value now, as the latest poll read it; the logged one while the source is ok
+        // again (about to clear) or has not answered since a restart.
+        let now = app
+            .layout
+            .sources
+            .iter()
+            .position(|s| s.spec.id == alert.source)
+            .and_then(|i| app.live.sources.get(i))
+            .filter(|s| s.health.is_some_and(|h| h != Health::Ok))
+            .and_then(|s| s.reason.as_ref())
+            .map_or_else(|| alert.failure.clone(), crate::sources::Failure::from);
         let head = format!(
             "{} {} {} {} · {} · {}",
             theme.symbols.overdue,
             launch_hm(app, alert.raised_at),
-            i18n::severity(lang, &alert.severity),
+            words::health(lang, Some(alert.severity)),
             title,
             age(lang, app.now - alert.raised_at),
-            alert.detail
+            words::failure(lang, &now)
         );
         lines.push(Line::styled(truncate(&head, cols), style));
         lines.push(Line::styled(
@@ -85,7 +98,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         }
         let e = &stored.event;
         let about = match (&e.change, e.change.alert_source(), e.item.as_deref()) {
-            (Change::Evidence { .. } | Change::Undo { .. }, _, _) => continue,
+            (Change::Evidence(_) | Change::Undo { .. }, _, _) => continue,
             (_, Some(source), _) => app.source_title(source),
             (_, None, Some(item)) => app
                 .item_text(item)
@@ -94,18 +107,24 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         };
         let style = match &e.change {
             Change::AlertRaised { .. } => theme.overdue(),
-            Change::AlertCleared { .. } => theme.done(),
+            Change::AlertSeverity { from, to, .. } if to > from => theme.overdue(),
+            Change::AlertCleared { .. } | Change::AlertSeverity { .. } => theme.done(),
             _ => theme.dim(),
         };
-        let detail = i18n::detail(lang, &e.change);
-        let verb = i18n::verb(lang, &e.change);
+        let detail = words::detail(lang, &e.change, |id| app.source_title(id));
+        // Alerts are the system's, also in logs an older warroom wrote under the operator.
+        let who = if e.change.is_system() {
+            WARROOM
+        } else {
+            &e.operator
+        };
+        let verb = words::verb(lang, &e.change);
         let text = if detail.is_empty() {
-            format!("{} {} {} {}", launch_hm(app, e.at), e.operator, verb, about)
+            format!("{} {who} {} {}", launch_hm(app, e.at), verb, about)
         } else {
             format!(
-                "{} {} {} {} — {detail}",
+                "{} {who} {} {} — {detail}",
                 launch_hm(app, e.at),
-                e.operator,
                 verb,
                 about
             )

@@ -1,46 +1,16 @@
 //! Success criteria, live: each target of the chosen week with the measured value, the target
-//! and pass / fail. Targets with no live measure say so rather than guess.
+//! and pass / fail, as `judge` says; a target with no reading says "no data", one that nothing
+//! measures says "not live", and a reading older than its source's freshness shows its age.
 
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
+use crate::app::measures::Live;
 use crate::i18n::{self, Msg, tf};
-use crate::layout::{Comparison, Panel, PanelKind, Target, TargetValue, ValueRef};
+use crate::judge::{self, Bindings, Verdict};
+use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
 use crate::ui::text::{fit, fit_right};
-
-/// The live number a binding points at, in the target's unit.
-pub fn measure(app: &App, r: &ValueRef) -> Option<f64> {
-    let index = app
-        .layout
-        .sources
-        .iter()
-        .position(|s| s.spec.id == r.source)?;
-    let state = &app.live.sources[index];
-    let raw = if r.uptime {
-        state.uptime()
-    } else {
-        match r.field.as_deref() {
-            Some("completion_rate") => state.completion_rate(),
-            Some(f) => state.field(f),
-            None => state.value(),
-        }
-    }?;
-    Some(raw * r.scale)
-}
-
-pub fn passes(target: &Target, value: f64) -> Option<bool> {
-    let TargetValue::Number(goal) = target.value else {
-        return None;
-    };
-    Some(match target.comparison {
-        Comparison::Greater => value > goal,
-        Comparison::GreaterOrEqual => value >= goal,
-        Comparison::Less => value < goal,
-        Comparison::LessOrEqual => value <= goal,
-        Comparison::Equal => (value - goal).abs() < f64::EPSILON,
-    })
-}
 
 pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Line<'a>> {
     let PanelKind::Criteria { week, bind } = &panel.kind else {
@@ -52,37 +22,55 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
             theme.dim(),
         )];
     };
+    // This panel's own week and bindings, judged as the report judges them.
+    let bindings = Bindings {
+        week: *week,
+        criteria: bind.clone(),
+        ..Bindings::of(&app.layout)
+    };
+    let measures = Live(app);
     let name_cols = cols.saturating_sub(22).clamp(8, 26);
     targets
         .targets
         .iter()
         .map(|t| {
-            let binding = bind
-                .iter()
-                .find(|(metric, _)| metric == &t.metric)
-                .map(|(_, r)| r);
-            let value = binding.and_then(|r| measure(app, r));
+            let judged = judge::judge(t, &bindings, &measures, app.now);
             let unit = t.unit.as_deref().unwrap_or("");
-            let (shown, verdict, style) = match (binding, value) {
-                (None, _) => (
+            let value = judged.reading.value;
+            let stale = judged.reading.source.as_deref().is_some_and(|s| {
+                app.layout
+                    .sources
+                    .iter()
+                    .position(|d| d.spec.id == s)
+                    .and_then(|i| Some((app.live.sources.get(i)?, &app.layout.sources[i])))
+                    .is_some_and(|(state, d)| state.is_stale(app.now, d.spec.interval))
+            });
+            let shown = |v: f64| format!("{v:.1}{unit}");
+            let (shown, verdict, style) = match (judged.verdict, value) {
+                (Verdict::NotMeasured, _) => (
                     i18n::t(app.lang, Msg::ScoreNotLive).to_string(),
                     String::new(),
                     theme.dim(),
                 ),
-                (Some(_), None) => ("–".to_string(), String::new(), theme.dim()),
-                (Some(_), Some(v)) => match passes(t, v) {
-                    Some(true) => (
-                        format!("{v:.1}{unit}"),
-                        format!(" {}", theme.symbols.done),
-                        theme.done(),
-                    ),
-                    Some(false) => (
-                        format!("{v:.1}{unit}"),
-                        format!(" {}", theme.symbols.overdue),
-                        theme.overdue(),
-                    ),
-                    None => (format!("{v:.1}"), String::new(), theme.text()),
-                },
+                (Verdict::NoData, _) | (_, None) => (
+                    i18n::t(app.lang, Msg::NoData).to_string(),
+                    String::new(),
+                    theme.dim(),
+                ),
+                // An old reading is shown as such, never judged as current.
+                (_, Some(v)) if stale => (
+                    shown(v),
+                    format!(" {}", i18n::t(app.lang, Msg::ScoreStale)),
+                    theme.dim(),
+                ),
+                (Verdict::Pass, Some(v)) => {
+                    (shown(v), format!(" {}", theme.symbols.done), theme.done())
+                }
+                (Verdict::Fail, Some(v)) => (
+                    shown(v),
+                    format!(" {}", theme.symbols.overdue),
+                    theme.overdue(),
+                ),
             };
             Line::from(vec![
                 Span::styled(fit(t.text.get(app.lang), name_cols), theme.text()),
