@@ -167,6 +167,21 @@ pub fn age(lang: Lang, d: chrono::Duration) -> String {
     }
 }
 
+/// Why the database cannot be written, in the header's words ("disk full", "DB unreachable").
+pub fn outage(lang: Lang, cause: &crate::store::Outage) -> String {
+    use crate::store::Outage;
+    let words = match cause {
+        Outage::Unreachable => t(lang, Msg::DbUnreachable).to_string(),
+        Outage::Refused(why) => tf(lang, Msg::OutageRefused, &[why]),
+        Outage::DiskFull => t(lang, Msg::OutageDiskFull).to_string(),
+        Outage::ReadOnly => t(lang, Msg::OutageReadOnly).to_string(),
+        Outage::Io => t(lang, Msg::OutageIo).to_string(),
+        Outage::Locked => t(lang, Msg::OutageLocked).to_string(),
+    };
+    // The header entries end in a space before the running time; a message does not.
+    words.trim_end().to_string()
+}
+
 /// A layout's period label ("Week 1", "Week 2-3", "Day 1-2") in the language: the layout
 /// writes these in English only, and they follow one pattern. Anything else is shown as is.
 pub fn period(lang: Lang, text: &str) -> String {
@@ -248,6 +263,11 @@ catalogue! {
     HereCount => "{0} here", "{0} 人在線";
     Here => "here: {0}", "在線：{0}";
     DbUnreachable => "DB unreachable ", "資料庫無法連線 ";
+    OutageRefused => "PostgreSQL refused: {0} ", "PostgreSQL 拒絕連線：{0} ";
+    OutageDiskFull => "disk full ", "磁碟已滿 ";
+    OutageReadOnly => "database read-only ", "資料庫唯讀 ";
+    OutageIo => "disk I/O error ", "磁碟讀寫錯誤 ";
+    OutageLocked => "database locked ", "資料庫被鎖定 ";
     OneUnsaved => " · 1 change not yet saved", " · 1 筆變更未儲存";
     ManyUnsaved => " · {0} changes not yet saved", " · {0} 筆變更未儲存";
     SavingEllipsis => "Saving…", "儲存中…";
@@ -471,7 +491,10 @@ catalogue! {
     FlashNotSaved => "NOT SAVED ({0}): {1}", "未儲存（{0}）：{1}";
     FlashReadFailed => "Cannot read the log: {0}", "無法讀取紀錄：{0}";
     FlashKept => "Kept on this machine, not yet saved: {0}", "已暫存在本機，尚未儲存：{0}";
-    FlashOutage => "Database unreachable: changes are kept on this machine", "資料庫無法連線：變更先暫存在本機";
+    FlashOutage => "{0}: changes are kept on this machine", "{0}：變更先暫存在本機";
+    FlashJoined => "Database reachable: the day so far is loaded", "資料庫已連線：已載入今日紀錄";
+    FlashUnreadable => "{0} unreadable rows in the log skipped ({1}); see the audit log", "紀錄中有 {0} 筆無法讀取，已略過（{1}）；詳見稽核紀錄";
+    AuditUnreadable => "skipped: {0}", "已略過：{0}";
     FlashReconnected => "Database reachable again", "資料庫已恢復連線";
     FlashReconnectedSaved => "Database reachable again: {0} kept changes saved", "資料庫已恢復連線：已儲存 {0} 筆暫存變更";
     FlashFrom => "{0}: {1}", "{0}：{1}";

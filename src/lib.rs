@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backoff;
 pub mod cli;
 pub mod clock;
 pub mod i18n;

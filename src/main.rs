@@ -21,6 +21,11 @@ use warroom::{BUILTIN_LAYOUT, BUILTIN_LAYOUT_NAME, operator, paths, status};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, None | Some(Command::Demo(_))) {
+        // `warroom status | head -1`: when the reader goes away, end as any Unix filter does
+        // (SIGPIPE), quietly, instead of panicking on the failed print.
+        restore_sigpipe();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -28,45 +33,81 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("warroom: cannot start: {e}");
+            say(&format!("warroom: cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let code = match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
             // Layout problems print exactly as `warroom check` prints them: file:line:col first.
             match e.downcast_ref::<layout::LayoutError>() {
-                Some(layout_error) => eprintln!(
+                Some(layout_error) => say(&format!(
                     "{layout_error}\nwarroom: the layout has problems; `warroom check FILE` lists them"
-                ),
+                )),
                 None => match e.downcast_ref::<sim::ScenarioError>() {
-                    Some(scenario_error) => {
-                        eprintln!("{scenario_error}\nwarroom: the demo scenario has problems")
-                    }
-                    None => eprintln!("warroom: {e:#}"),
+                    Some(scenario_error) => say(&format!(
+                        "{scenario_error}\nwarroom: the demo scenario has problems"
+                    )),
+                    None => say(&format!("warroom: {e:#}")),
                 },
             }
             ExitCode::FAILURE
         }
+    };
+    // Tasks still running (a listener waiting on a dead server) must not hold up the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
+}
+
+/// One line to stderr. Written, not printed: after a hangup stderr may be a terminal that is
+/// gone, and a failed print would panic on the way out.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: setting a signal's disposition to the default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Some(Command::Check { file }) => Ok(check(file, &layout::Env::process())),
         Some(Command::Status { json }) => {
-            let (layout, store, clock) = open(&cli.common, &layout::Env::process()).await?;
+            let layout = load_layout(&cli.common, &layout::Env::process())?;
+            let clock = match &cli.common.now {
+                Some(text) => parse_now(text, &layout)?,
+                None => Clock::system(),
+            };
             let now = clock.now();
             let day = Schedule::launch_day(&layout, now);
-            let ledger = Ledger::from_events(store.day_events(&layout.launch.id, day).await?);
+            let events = match open_for_reading(&cli.common).await? {
+                Some(store) => {
+                    let read = store.read(&layout.launch.id, day, 0).await;
+                    store.close().await;
+                    let read = read?;
+                    for bad in &read.unreadable {
+                        say(&format!("warroom: {}: {bad}; skipped", store.location()));
+                    }
+                    read.events
+                }
+                None => Vec::new(),
+            };
+            let ledger = Ledger::from_events(events);
             let report = status::status(&layout, &ledger, &Schedule::new(&layout, day), now);
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!("{}", report.render(cli.language()));
             }
-            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Report(args)) => {
@@ -90,12 +131,19 @@ async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
     let config = sim_config(args)?;
     let mut signals = StopSignals::install()?;
     let handle = sim::serve(config).await?;
-    println!(
-        "warroom demo backend on {} (seed {}, speed {}) — Ctrl-C to stop",
-        handle.base_url(),
-        args.seed,
-        args.speed
-    );
+    {
+        use std::io::Write;
+        // A supervisor that closed our stdout must not make the announcement panic.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
+            "warroom demo backend on {} (seed {}, speed {}) — Ctrl-C to stop",
+            handle.base_url(),
+            args.seed,
+            args.speed
+        )
+        .and_then(|()| out.flush());
+    }
     let signal = signals.wait().await;
     handle.shutdown().await?;
     Ok(ExitCode::from(128 + signal))
@@ -364,21 +412,52 @@ fn parse_now(text: &str, layout: &Layout) -> Result<Clock> {
     bail!("--now {text:?}: expected a time on the launch's clock such as 2026-12-01T09:30 or 09:30")
 }
 
-async fn open(common: &Common, env: &layout::Env) -> Result<(Layout, Store, Clock)> {
-    let layout = load_layout(common, env)?;
-    let clock = match &common.now {
-        Some(text) => parse_now(text, &layout)?,
-        None => Clock::system(),
-    };
-    let store = match &common.database_url {
-        // The error names the database by its redacted URL: no password reaches the terminal.
-        Some(url) => Store::connect(url).await?,
-        None => Store::open(&common.db.clone().unwrap_or_else(paths::default_db)).await?,
-    };
-    Ok((layout, store, clock))
+/// The database for a command that only reads (`status`): never created, never migrated,
+/// never written. `None`: there is no SQLite file yet, so nothing has been recorded.
+async fn open_for_reading(common: &Common) -> Result<Option<Store>> {
+    if let Some(url) = &common.database_url {
+        return Ok(Some(Store::connect(url).await?));
+    }
+    let path = common.db.clone().unwrap_or_else(paths::default_db);
+    if !path.exists() {
+        say(&format!(
+            "warroom: no database at {} yet: nothing has been recorded there",
+            path.display()
+        ));
+        return Ok(None);
+    }
+    Ok(Some(Store::open_read_only(&path).await?))
 }
 
-fn init_logging(path: &Path) -> Result<()> {
+/// How the TUI found its database at start.
+enum Opened {
+    /// It answered; the day so far is read.
+    Ready(Store),
+    /// It did not (a PostgreSQL server down or out of connections): the TUI opens anyway,
+    /// in outage mode, and joins the database when it answers.
+    Outage(Store, warroom::store::StoreError),
+}
+
+/// The TUI's database. A SQLite file that cannot be opened, or a PostgreSQL server that
+/// refuses warroom for good (a wrong password, no such database), stops warroom before the
+/// terminal is touched; a server that is only out of reach does not.
+async fn open_store(common: &Common) -> Result<Opened> {
+    let Some(url) = &common.database_url else {
+        let path = common.db.clone().unwrap_or_else(paths::default_db);
+        return Ok(Opened::Ready(Store::open(&path).await?));
+    };
+    // The error names the database by its redacted URL: no password reaches the terminal.
+    let store = Store::postgres_url(url)?;
+    match store.ping().await {
+        Ok(()) => Ok(Opened::Ready(store)),
+        Err(e) if e.outage().is_some() => Ok(Opened::Outage(store, e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Logs to `path` through a writer thread, so that a slow disk never stalls the UI; the guard
+/// flushes what is left when dropped at the end.
+fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the log folder {}", parent.display()))?;
@@ -390,17 +469,18 @@ fn init_logging(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot open the log file {}", path.display()))?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG_LEVEL")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warroom=info"));
+    let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(writer)
         .with_ansi(false)
         .with_env_filter(filter)
         .init();
-    Ok(())
+    Ok(guard)
 }
 
 async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let log_path: PathBuf = cli.common.log.clone().unwrap_or_else(paths::log_file);
-    init_logging(&log_path)?;
+    let _log = init_logging(&log_path)?;
     // The demo starts its backend first, so that the layout's ${LUCKYGAS_API} points at it,
     // and keeps its ticks in a database of its own, apart from the real launch's.
     let (sim, demo_clock, env) = match demo {
@@ -417,19 +497,33 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     }
     // Everything that can fail on bad input happens before the terminal is touched, so a bad
     // layout or database prints a plain message instead of a half-drawn screen.
-    let (layout, store, clock) = open(&common, &env).await?;
-    let clock = demo_clock.unwrap_or(clock);
+    let layout = load_layout(&common, &env)?;
+    let clock = match (demo_clock, &common.now) {
+        (Some(clock), _) => clock,
+        (None, Some(text)) => parse_now(text, &layout)?,
+        (None, None) => Clock::system(),
+    };
     let author = operator::identify(cli.operator.as_deref());
     let day = Schedule::launch_day(&layout, clock.now());
-    let events = store.day_events(&layout.launch.id, day).await?;
-    let ledger = Ledger::from_events(events);
-    let last_seq = ledger.last_seq();
+    let (store, read, samples, load_day) = match open_store(&common).await? {
+        Opened::Ready(store) => {
+            let read = store.read(&layout.launch.id, day, 0).await?;
+            let samples = store.day_samples(&layout.launch.id, day).await?;
+            (store, read, samples, false)
+        }
+        Opened::Outage(store, why) => {
+            tracing::warn!(error = %why, "the database does not answer; starting in outage mode");
+            (store, warroom::store::Read::default(), Vec::new(), true)
+        }
+    };
+    let ledger = Ledger::from_events(read.events);
+    let last_seq = read.last_seq;
     tracing::info!(operator = %author.operator, origin = %author.origin, layout = %layout.source, db = %store.location(), %day, "starting");
 
-    let samples = store.day_samples(&layout.launch.id, day).await?;
     let mut app = App::new(Arc::new(layout), clock, author, ledger);
     app.live.restore(&app.layout, &samples);
     app.tickets.restore(&samples);
+    app.unreadable = read.unreadable;
     app.bell = !cli.no_bell;
     app.lang = cli.language();
     app.db_path = store.location().to_string();
@@ -465,6 +559,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
             origin: app.author.origin.clone(),
             view: app.view.title().to_string(),
         }),
+        load_day,
         ..worker::Options::default()
     };
     let writer = tokio::spawn(worker::run_with(
@@ -473,7 +568,15 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
 
     tui::install_panic_hook(app.log_path.clone());
     let exit = {
-        let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+        let mut guard = match TerminalGuard::enter() {
+            Ok(guard) => guard,
+            Err(e) => {
+                // Nothing was written yet; the store still stops in order.
+                drop(request_tx);
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(15), writer).await;
+                return Err(e).context("cannot set up the terminal");
+            }
+        };
         tui::run(
             app,
             theme,
@@ -489,13 +592,14 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         let _ = sim.shutdown().await;
     }
     // The request channel is closed now: the writer commits what is queued, then stops.
+    // Whatever it did not get to is in the journal, for the next start.
     if tokio::time::timeout(std::time::Duration::from_secs(15), writer)
         .await
         .is_err()
     {
         tracing::error!("the store did not finish its queued writes within 15 s");
     }
-    let exit = exit.context("terminal failed")?;
+    let exit = exit.context("cannot watch for signals")?;
     tracing::info!(?exit, "stopped");
     Ok(match exit {
         Exit::Quit => ExitCode::SUCCESS,

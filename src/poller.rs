@@ -82,11 +82,8 @@ fn jitter(seed: u64) -> f64 {
 /// The delay before the next poll: the interval, doubled per consecutive failure up to
 /// `MAX_BACKOFF_FACTOR` (and never beyond a minute unless the interval itself is longer).
 pub fn next_delay(interval: Duration, failures: u32) -> Duration {
-    if failures == 0 {
-        return interval;
-    }
-    let factor = 2u32.saturating_pow(failures - 1).min(MAX_BACKOFF_FACTOR);
-    (interval * factor).min(interval.max(Duration::from_secs(60)))
+    let ceiling = (interval * MAX_BACKOFF_FACTOR).min(interval.max(Duration::from_secs(60)));
+    crate::backoff::delay(interval, ceiling, failures).max(interval)
 }
 
 async fn run_source(

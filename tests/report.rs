@@ -824,13 +824,14 @@ async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
         Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
     );
     assert_eq!(effects, vec![Effect::WriteReport]);
-    tx.send(Request::Report {
-        layout: app.layout.clone(),
+    let job = warroom::report::job(
+        app.layout.clone(),
+        app.day(),
         now,
-        lang: app.lang,
-        dir: app.report_dir.clone(),
-    })
-    .await?;
+        app.lang,
+        app.report_dir.clone(),
+    );
+    tx.send(Request::Run(job)).await?;
     let reply = tokio::time::timeout(std::time::Duration::from_secs(10), async {
         loop {
             match rx.recv().await {

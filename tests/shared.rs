@@ -358,6 +358,8 @@ impl Client {
             Reply::Reconnected { .. } => "reconnected",
             Reply::Present(_) => "present",
             Reply::Notice(_) => "notice",
+            Reply::Joined { .. } => "joined",
+            Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
         });
         update(&mut self.app, Msg::Store(reply));
     }
@@ -916,7 +918,13 @@ fn the_header_shows_the_outage_and_who_is_here() {
     };
     let (a, b) = (event("first-order-created"), event("x"));
     let since = chrono::Utc::now() - chrono::Duration::seconds(42);
-    update(&mut ann, Msg::Store(Reply::Outage { since }));
+    update(
+        &mut ann,
+        Msg::Store(Reply::Outage {
+            since,
+            cause: warroom::store::Outage::Unreachable,
+        }),
+    );
     update(&mut ann, Msg::Store(Reply::Journaled(a.clone())));
     update(&mut ann, Msg::Store(Reply::Journaled(b)));
     assert_eq!(

@@ -745,3 +745,525 @@ async fn worker_delivers_other_handles_events() {
         .expect("worker task panicked");
     other.close().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Faults: a full disk, a read-only file, a lock held by another process, a foreign file, a
+// malformed row. "Saved" must mean committed through all of them.
+
+/// How many pages the file has now, read by a connection of its own.
+async fn page_count(path: &Path) -> i64 {
+    let mut conn = raw_connection(path).await;
+    let n: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&mut conn)
+        .await
+        .expect("page_count");
+    conn.close().await.expect("close raw connection");
+    n
+}
+
+/// Another process's bulk on the same disk: fills the file up to `pages`, or frees it all.
+struct Filler {
+    conn: SqliteConnection,
+}
+
+impl Filler {
+    async fn new(path: &Path) -> Self {
+        let mut conn = raw_connection(path).await;
+        sqlx::query("CREATE TABLE IF NOT EXISTS filler (b BLOB)")
+            .execute(&mut conn)
+            .await
+            .expect("create filler");
+        Self { conn }
+    }
+
+    async fn fill(&mut self, path: &Path, pages: i64) {
+        while page_count(path).await < pages {
+            sqlx::query("INSERT INTO filler VALUES (zeroblob(16000))")
+                .execute(&mut self.conn)
+                .await
+                .expect("fill");
+        }
+    }
+
+    /// Space comes back (the pages go to SQLite's free list, to be reused).
+    async fn free(&mut self) {
+        sqlx::query("DELETE FROM filler")
+            .execute(&mut self.conn)
+            .await
+            .expect("free");
+    }
+}
+
+async fn ids_in_file(path: &Path) -> HashMap<Uuid, i64> {
+    let mut conn = raw_connection(path).await;
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, COUNT(*) FROM events GROUP BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read ids");
+    conn.close().await.expect("close");
+    rows.into_iter()
+        .map(|(id, n)| (Uuid::parse_str(&id).expect("uuid"), n))
+        .collect()
+}
+
+#[tokio::test]
+async fn after_a_full_disk_every_append_that_returned_ok_is_in_the_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    open(&path).await.close().await;
+    let cap = page_count(&path).await + 20;
+    let store = Store::open_capped(&path, cap as u32)
+        .await
+        .expect("open capped");
+    let mut filler = Filler::new(&path).await;
+    let mut ok = Vec::new();
+    let mut failed = 0;
+    for cycle in 0..3 {
+        filler.fill(&path, cap).await;
+        for n in 0..30 {
+            let e = event(
+                "ann",
+                cycle * 1000 + n,
+                ITEMS[n as usize % 5],
+                Change::Note {
+                    text: "x".repeat(3000),
+                },
+            );
+            match store.append(&e).await {
+                Ok(_) => ok.push(e.id),
+                Err(err) => {
+                    assert_eq!(
+                        err.outage(),
+                        Some(warroom::store::Outage::DiskFull),
+                        "{err}"
+                    );
+                    failed += 1;
+                }
+            }
+        }
+        filler.free().await;
+        for n in 0..10 {
+            let e = event("ann", cycle * 1000 + 500 + n, ITEMS[0], Change::Tick);
+            ok.push(e.id);
+            append(&store, &e).await;
+        }
+    }
+    assert!(failed > 0, "the disk never filled");
+    let stored = ids_in_file(&path).await;
+    let lost: Vec<&Uuid> = ok.iter().filter(|id| !stored.contains_key(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} appends returned Ok and are not in the file ({failed} failed)",
+        lost.len()
+    );
+    store.close().await;
+}
+
+/// A warroom's store task with a journal, driven like the UI drives it.
+struct Warroom {
+    tx: Option<mpsc::Sender<Request>>,
+    rx: mpsc::Receiver<Reply>,
+    worker: tokio::task::JoinHandle<()>,
+    /// Every id shown saved, shown kept (not yet saved), and refused.
+    committed: Vec<Uuid>,
+    journaled: Vec<Uuid>,
+    refused: Vec<Uuid>,
+    /// Kept and not yet confirmed committed.
+    unsaved: std::collections::HashSet<Uuid>,
+    outage: Option<warroom::store::Outage>,
+    outages: usize,
+}
+
+impl Warroom {
+    fn start(store: Store, journal_dir: &Path) -> Self {
+        let (journal, _) =
+            warroom::store::journal::Journal::open(journal_dir, store.location(), Uuid::now_v7())
+                .expect("journal");
+        let (tx, requests) = mpsc::channel(256);
+        let (replies, rx) = mpsc::channel(256);
+        let options = worker::Options {
+            journal: Some(journal),
+            ..worker::Options::default()
+        };
+        let worker = tokio::spawn(worker::run_with(
+            store,
+            LAUNCH.to_string(),
+            day(),
+            0,
+            requests,
+            replies,
+            options,
+        ));
+        Self {
+            tx: Some(tx),
+            rx,
+            worker,
+            committed: Vec::new(),
+            journaled: Vec::new(),
+            refused: Vec::new(),
+            unsaved: Default::default(),
+            outage: None,
+            outages: 0,
+        }
+    }
+
+    fn take(&mut self, reply: Reply) {
+        match reply {
+            Reply::Committed(s) => {
+                self.unsaved.remove(&s.event.id);
+                self.committed.push(s.event.id);
+            }
+            Reply::Journaled(e) => {
+                self.unsaved.insert(e.id);
+                self.journaled.push(e.id);
+            }
+            Reply::Failed { event, .. } => self.refused.push(event.id),
+            Reply::Outage { cause, .. } => {
+                self.outage = Some(cause);
+                self.outages += 1;
+            }
+            Reply::Reconnected { .. } => self.outage = None,
+            _ => {}
+        }
+    }
+
+    async fn next(&mut self, limit: Duration) {
+        match tokio::time::timeout(limit, self.rx.recv()).await {
+            Ok(Some(reply)) => self.take(reply),
+            Ok(None) => panic!("the store stopped"),
+            Err(_) => panic!(
+                "no reply within {limit:?} ({} unsaved, outage {:?})",
+                self.unsaved.len(),
+                self.outage
+            ),
+        }
+    }
+
+    /// Sends one change and waits for what the screen would show of it.
+    async fn change(&mut self, e: Event) {
+        let id = e.id;
+        self.tx
+            .as_ref()
+            .expect("running")
+            .send(Request::Append(e))
+            .await
+            .expect("send");
+        while !(self.committed.contains(&id)
+            || self.journaled.contains(&id)
+            || self.refused.contains(&id))
+        {
+            self.next(Duration::from_secs(20)).await;
+        }
+    }
+
+    async fn settle(&mut self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !self.unsaved.is_empty() || self.outage.is_some() {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            self.next(left).await;
+        }
+    }
+
+    async fn stop(mut self) {
+        self.tx = None;
+        let mut rx = self.rx;
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        tokio::time::timeout(Duration::from_secs(20), self.worker)
+            .await
+            .expect("store stops")
+            .expect("no panic");
+        let _ = drain.await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_loses_nothing_and_doubles_nothing_over_fill_free_cycles() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    open(&path).await.close().await;
+    let cap = page_count(&path).await + 20;
+    let store = Store::open_capped(&path, cap as u32)
+        .await
+        .expect("open capped");
+    let mut filler = Filler::new(&path).await;
+    let journals = dir.path().join("journals");
+    let mut room = Warroom::start(store, &journals);
+    let mut sent = 0i64;
+    for _cycle in 0..4 {
+        filler.fill(&path, cap).await;
+        let before = room.journaled.len();
+        for n in 0..55 {
+            let change = if n % 3 == 0 {
+                Change::Tick
+            } else {
+                Change::Note {
+                    text: format!("note {sent}: {}", "x".repeat(2000)),
+                }
+            };
+            room.change(event("ann", sent, ITEMS[n % 5], change)).await;
+            sent += 1;
+        }
+        assert!(
+            room.journaled.len() > before,
+            "this cycle never found the disk full"
+        );
+        assert_eq!(room.outage, Some(warroom::store::Outage::DiskFull));
+        filler.free().await;
+        room.settle(Duration::from_secs(30)).await;
+    }
+    assert!(sent >= 200);
+    assert!(
+        room.refused.is_empty(),
+        "the journal's disk had room: nothing refused"
+    );
+    let stored = ids_in_file(&path).await;
+    for id in room.committed.iter().chain(&room.journaled) {
+        assert_eq!(stored.get(id), Some(&1), "{id}: in the file exactly once");
+    }
+    assert_eq!(
+        stored.len() as i64,
+        sent,
+        "every change sent is in the file, once"
+    );
+    assert!(room.outages >= 4);
+    room.stop().await;
+    let left: Vec<_> = std::fs::read_dir(&journals)
+        .map(|d| d.flatten().collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "no journal left once all is saved: {left:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_by_another_process_is_an_outage_not_a_loss() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let mut room = Warroom::start(store, dir.path());
+    room.change(event("ann", 0, ITEMS[0], Change::Tick)).await;
+    assert_eq!(room.committed.len(), 1);
+
+    let mut other = raw_connection(&path).await;
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .expect("take the write lock");
+    let held = event("ann", 1, ITEMS[1], Change::Tick);
+    let held_id = held.id;
+    room.change(held).await;
+    assert!(
+        room.journaled.contains(&held_id),
+        "kept, not lost, not shown saved"
+    );
+    assert_eq!(room.outage, Some(warroom::store::Outage::Locked));
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("release");
+    other.close().await.expect("close");
+    room.settle(Duration::from_secs(20)).await;
+    assert!(room.committed.contains(&held_id));
+    assert_eq!(ids_in_file(&path).await.get(&held_id), Some(&1));
+    room.stop().await;
+}
+
+const AS_NOBODY: &str = "WARROOM_TEST_AS_NOBODY";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_database_keeps_changes_in_the_journal_until_it_can_be_written() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        // File modes do not stop root: the test runs again as nobody, in a child process.
+        let exe = std::env::current_exe().expect("test binary");
+        let out = std::process::Command::new("runuser")
+            .args(["-u", "nobody", "--"])
+            .arg(exe)
+            .args([
+                "--exact",
+                "a_read_only_database_keeps_changes_in_the_journal_until_it_can_be_written",
+                "--nocapture",
+            ])
+            .env(AS_NOBODY, "1")
+            .env("TMPDIR", "/tmp")
+            .output()
+            .expect("run the test as nobody");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "as nobody: {text}");
+        assert!(text.contains("1 passed"), "the child ran the test: {text}");
+        return;
+    }
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    append(&store, &event("ann", 0, ITEMS[0], Change::Tick)).await;
+    store.close().await;
+    // Write-protected while no warroom has it open: SQLite then opens it read-only.
+    chmod(dir.path(), 0o444);
+    let store = open(&path).await;
+    let mut room = Warroom::start(store, &dir.path().join("journals"));
+    let kept = event("ann", 1, ITEMS[1], Change::Tick);
+    let kept_id = kept.id;
+    room.change(kept).await;
+    assert!(room.journaled.contains(&kept_id), "{:?}", room.refused);
+    assert!(
+        matches!(
+            room.outage,
+            Some(warroom::store::Outage::ReadOnly | warroom::store::Outage::Io)
+        ),
+        "{:?}",
+        room.outage
+    );
+    chmod(dir.path(), 0o644);
+    room.settle(Duration::from_secs(20)).await;
+    assert_eq!(ids_in_file(&path).await.get(&kept_id), Some(&1));
+    room.stop().await;
+}
+
+/// Sets the mode of every file directly in `dir` (the database, its WAL and shared memory).
+fn chmod(dir: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        if entry.path().is_file() {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+                .expect("chmod");
+        }
+    }
+}
+
+#[tokio::test]
+async fn another_applications_file_is_refused_and_left_unchanged() {
+    let dir = temp_dir();
+    let path = dir.path().join("crm.db");
+    {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .expect("options")
+            .filename(&path)
+            .create_if_missing(true);
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .expect("create");
+        sqlx::query("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+            .execute(&mut conn)
+            .await
+            .expect("table");
+        sqlx::query("INSERT INTO customers (name) VALUES ('LuckyGas')")
+            .execute(&mut conn)
+            .await
+            .expect("row");
+        conn.close().await.expect("close");
+    }
+    let before = std::fs::read(&path).expect("read");
+    let err = Store::open(&path)
+        .await
+        .expect_err("another application's database is refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("not a warroom database") && message.contains("customers"),
+        "{message}"
+    );
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "not one byte changed"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["crm.db"], "no WAL, no journal, nothing beside it");
+    assert!(Store::open_read_only(&path).await.is_err());
+}
+
+#[tokio::test]
+async fn a_malformed_row_is_reported_and_skipped_and_the_day_still_loads() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let good = event("ann", 0, ITEMS[0], Change::Tick);
+    append(&store, &good).await;
+    let mut conn = raw_connection(&path).await;
+    for (id, at) in [
+        ("not-a-uuid", "2026-11-30T22:00:01.000Z"),
+        ("0190aa00-0000-7000-8000-000000000001", "yesterday-ish"),
+    ] {
+        sqlx::query(
+            "INSERT INTO events (id, at, launch, day, operator, origin, kind, item, payload)
+             VALUES (?, ?, ?, '2026-12-01', 'mallory', 'x', 'tick', ?, '{}')",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(LAUNCH)
+        .bind(ITEMS[1])
+        .execute(&mut conn)
+        .await
+        .expect("insert by hand");
+    }
+    conn.close().await.expect("close");
+    let later = event("bob", 10, ITEMS[2], Change::Tick);
+    append(&store, &later).await;
+
+    let read = store.read(LAUNCH, day(), 0).await.expect("the day loads");
+    assert_eq!(
+        read.events.iter().map(|s| s.event.id).collect::<Vec<_>>(),
+        vec![good.id, later.id]
+    );
+    let said: Vec<String> = read.unreadable.iter().map(|u| u.to_string()).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].ends_with("unreadable: bad id \"not-a-uuid\""),
+        "{said:?}"
+    );
+    assert!(said[1].contains("unreadable: bad at"), "{said:?}");
+    assert_eq!(
+        read.last_seq, read.events[1].seq,
+        "a follower moves past them"
+    );
+    let ledger = Ledger::from_events(read.events);
+    assert_eq!(
+        ledger.mark(ITEMS[1]),
+        &Mark::Open,
+        "the unreadable ticks do not count"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn samples_sent_before_the_store_is_told_to_stop_are_saved() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let (tx, requests) = mpsc::channel(16);
+    let (replies, mut rx) = mpsc::channel(16);
+    let worker = tokio::spawn(worker::run(
+        store,
+        LAUNCH.to_string(),
+        day(),
+        0,
+        requests,
+        replies,
+    ));
+    let minute = at(0);
+    let samples: Vec<warroom::store::Sample> = (0..3)
+        .map(|n| warroom::store::Sample {
+            source: "api".into(),
+            series: "value".into(),
+            minute: minute + chrono::Duration::minutes(n),
+            value: n as f64,
+        })
+        .collect();
+    tx.send(Request::Samples(samples.clone()))
+        .await
+        .expect("send");
+    drop(tx);
+    tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    worker.await.expect("worker");
+    let reopened = open(&path).await;
+    let stored = reopened.day_samples(LAUNCH, day()).await.expect("samples");
+    assert_eq!(stored, samples, "the last samples, up to the quit");
+    reopened.close().await;
+}

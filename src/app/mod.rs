@@ -191,8 +191,12 @@ pub struct App {
     /// Kept in the outage journal, not yet in the log: applied provisionally to the ledger
     /// and shown as "not yet saved".
     pub unsaved: HashMap<Uuid, Event>,
-    /// Since when (on the app's clock) the database has been unreachable.
+    /// Since when (on the app's clock) the database cannot be written.
     pub outage: Option<DateTime<Utc>>,
+    /// Why ("disk full", "PostgreSQL refused: too many clients"); with `outage`.
+    pub outage_cause: Option<crate::store::Outage>,
+    /// Rows of the log that could not be read back, skipped (shown in the audit view).
+    pub unreadable: Vec<crate::store::Unreadable>,
     /// Who else is in the war room (presence).
     pub peers: Vec<Peer>,
     pub flash: Option<Flash>,
@@ -244,6 +248,8 @@ impl App {
             panel_focus: 0,
             unsaved: HashMap::new(),
             outage: None,
+            outage_cause: None,
+            unreadable: Vec::new(),
             peers: Vec::new(),
             flash: None,
             flash_at: None,

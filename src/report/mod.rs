@@ -281,6 +281,26 @@ pub async fn run(
     Ok(())
 }
 
+/// The TUI's `R` as work for the store to run on a task of its own: writes the day's report
+/// (see [`write_day`]) and answers with the paths written, or why not.
+pub fn job(
+    layout: std::sync::Arc<Layout>,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+    lang: Lang,
+    dir: std::path::PathBuf,
+) -> crate::store::worker::Job {
+    use crate::store::worker::Reply;
+    Box::new(move |store| {
+        Box::pin(async move {
+            match write_day(&store, &layout, day, now, lang, &dir).await {
+                Ok(paths) => Reply::Notice(paths.join(", ")),
+                Err(e) => Reply::ReadFailed(format!("{e:#}")),
+            }
+        })
+    })
+}
+
 /// The TUI's `R`: the day's report as Markdown and HTML in `dir`; returns the paths written.
 pub async fn write_day(
     store: &Store,

@@ -5,6 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Value, json};
@@ -29,15 +30,15 @@ pub enum JournalError {
 }
 
 /// One warroom's journal. Each process writes only its own file and holds an exclusive lock
-/// on it while it runs: two warrooms of one user on one database never truncate each other's
-/// unsaved changes, and a file nobody holds belongs to a warroom that is gone and is adopted.
+/// on it while it has changes in it: two warrooms of one user on one database never truncate
+/// each other's unsaved changes, and a file nobody holds belongs to a warroom that is gone and
+/// is adopted. The file exists only while it holds something: it is created by the first
+/// write and removed once everything in it is saved, so a kill -9 never leaves an empty one.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    /// Open for appending, and locked, for the life of the process.
-    file: File,
-    /// Ours (deleted on drop when empty), not another warroom's being looked at for adoption.
-    own: bool,
+    /// Open for appending, and locked, while the journal has a file.
+    file: Mutex<Option<File>>,
 }
 
 /// The journals of one database start with this; `location` must already be redacted.
@@ -64,40 +65,68 @@ fn io_error(path: &Path, source: std::io::Error) -> JournalError {
     }
 }
 
+impl JournalError {
+    /// The disk (or the user's quota) is full: the words an operator needs.
+    pub fn is_full(&self) -> bool {
+        matches!(self, Self::Io { source, .. }
+            if matches!(source.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT)))
+    }
+}
+
+/// Opens (creating) and locks the file at `path`; an error if another running warroom holds it.
+fn lock(path: &Path) -> Result<File, JournalError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(path, e))?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| io_error(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(io_error(
+            path,
+            std::io::Error::other("in use by another running warroom"),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, e)),
+    }
+}
+
 impl Journal {
-    /// Opens (creating) this process's journal for the database at `location` in `dir`, and
-    /// takes over the journals of warrooms on the same database that are no longer running.
+    /// This process's journal for the database at `location` in `dir` (no file yet), after
+    /// taking over the journals of warrooms on the same database that are no longer running.
     /// Returns the journal and how many changes it adopted.
     pub fn open(dir: &Path, location: &str, session: Uuid) -> Result<(Self, usize), JournalError> {
-        let journal = Self::at(dir.join(file_name(location, session)))?;
+        let journal = Self::new(dir.join(file_name(location, session)));
         let adopted = journal.adopt(dir, &prefix(location))?;
         Ok((journal, adopted))
     }
 
-    /// Opens (creating) and locks the journal at `path`; an error if another running warroom
-    /// holds it.
+    /// The journal at `path`, taking it over (and its changes) if it exists; an error if
+    /// another running warroom holds it.
     pub fn at(path: PathBuf) -> Result<Self, JournalError> {
-        Self::lock(path, true)
+        let journal = Self::new(path);
+        if journal.path.exists() {
+            let file = lock(&journal.path)?;
+            *journal.guard() = Some(file);
+        }
+        Ok(journal)
     }
 
-    fn lock(path: PathBuf, own: bool) -> Result<Self, JournalError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(&path, e))?;
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            file: Mutex::new(None),
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| io_error(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self { path, file, own }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(io_error(
-                &path,
-                std::io::Error::other("in use by another running warroom"),
-            )),
-            Err(std::fs::TryLockError::Error(e)) => Err(io_error(&path, e)),
-        }
+    }
+
+    fn guard(&self) -> std::sync::MutexGuard<'_, Option<File>> {
+        // A panic while holding it cannot leave the file half-known: every write is checked.
+        self.file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Moves the changes of every unlocked journal with `prefix` in `dir` (their warroom is
@@ -117,15 +146,19 @@ impl Journal {
                 continue;
             }
             // Held by a running warroom (WouldBlock), or unreadable: not ours to take.
-            let Ok(orphan) = Self::lock(path, false) else {
+            let Ok(orphan) = lock(&path) else {
                 continue;
             };
-            let events = orphan.read()?;
+            // Locked only after its warroom removed it (all saved) and maybe made a new one:
+            // this is not the file at the path any more.
+            if !same_file(&orphan, &path) {
+                continue;
+            }
+            let events = read_file(&path)?;
             // An empty one may be a starting warroom's, created but not yet locked: deleting
             // it would leave that warroom writing to a file nobody can find. A crashed one's
             // goes once it is clearly old.
             let fresh = orphan
-                .file
                 .metadata()
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() < 60));
@@ -136,8 +169,9 @@ impl Journal {
                 self.write(event)?;
             }
             adopted += events.len();
-            std::fs::remove_file(&orphan.path).map_err(|e| io_error(&orphan.path, e))?;
-            tracing::info!(from = %orphan.path.display(), count = events.len(), "adopted a journal left behind");
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
+            drop(orphan);
+            tracing::info!(from = %path.display(), count = events.len(), "adopted a journal left behind");
         }
         Ok(adopted)
     }
@@ -146,64 +180,69 @@ impl Journal {
         &self.path
     }
 
-    fn io(&self, source: std::io::Error) -> JournalError {
-        io_error(&self.path, source)
-    }
-
     /// Appends one change and fsyncs, so it survives kill -9 and power loss like a commit.
+    /// A write that fails part-way (a full disk) is cut back off, so that the next one does
+    /// not follow a torn line.
     pub fn write(&self, event: &Event) -> Result<(), JournalError> {
         let mut line = encode(event).to_string();
         line.push('\n');
-        (&self.file)
+        let mut slot = self.guard();
+        if slot.is_none() {
+            *slot = Some(lock(&self.path)?);
+        }
+        let Some(file) = slot.as_mut() else {
+            return Err(io_error(&self.path, std::io::Error::other("not open")));
+        };
+        let before = file.metadata().map_err(|e| io_error(&self.path, e))?.len();
+        let written = file
             .write_all(line.as_bytes())
-            .map_err(|e| self.io(e))?;
-        self.file.sync_all().map_err(|e| self.io(e))
+            .and_then(|()| file.sync_all());
+        if let Err(e) = written {
+            if file.set_len(before).and_then(|()| file.sync_all()).is_err() {
+                tracing::warn!(path = %self.path.display(), "could not cut back a failed journal write");
+            }
+            return Err(io_error(&self.path, e));
+        }
+        Ok(())
     }
 
     /// Everything journaled, oldest first. A torn last line (a crash mid-write, before the
     /// fsync returned, so never shown as kept) is dropped; a bad line elsewhere is an error.
     pub fn read(&self) -> Result<Vec<Event>, JournalError> {
-        let file = match File::open(&self.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io(e)),
-        };
-        let lines: Vec<String> = BufReader::new(file)
-            .lines()
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.io(e))?;
-        let last = lines.len();
-        let mut events = Vec::new();
-        for (n, line) in lines.iter().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match decode(line) {
-                Ok(event) => events.push(event),
-                Err(_) if n + 1 == last => {
-                    tracing::warn!(path = %self.path.display(), "dropping a torn last journal line");
-                }
-                Err(why) => {
-                    return Err(JournalError::Corrupt {
-                        path: self.path.display().to_string(),
-                        line: n + 1,
-                        why,
-                    });
-                }
-            }
-        }
-        Ok(events)
+        let _slot = self.guard();
+        read_file(&self.path)
     }
 
-    /// Empties the journal once everything in it is committed. Truncated, not deleted: the
-    /// lock lives on this file.
+    /// Removes the journal once everything in it is committed (its lock goes with it).
     pub fn clear(&self) -> Result<(), JournalError> {
-        self.file.set_len(0).map_err(|e| self.io(e))?;
-        self.file.sync_all().map_err(|e| self.io(e))
+        let mut slot = self.guard();
+        let Some(file) = slot.take() else {
+            return Ok(());
+        };
+        // Emptied first: a warroom that opened it to adopt it finds nothing to take.
+        let emptied = file.set_len(0).and_then(|()| file.sync_all());
+        if let Err(e) = emptied {
+            *slot = Some(file);
+            return Err(io_error(&self.path, e));
+        }
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => {
+                // Cannot unlink (a read-only folder): it stays, empty, and held.
+                tracing::debug!(path = %self.path.display(), error = %e, "cannot remove the empty journal");
+                *slot = Some(file);
+                Ok(())
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.file.metadata().map(|m| m.len() == 0).unwrap_or(false)
+        let slot = self.guard();
+        match slot.as_ref() {
+            Some(file) => file.metadata().map(|m| m.len() == 0).unwrap_or(false),
+            None => true,
+        }
     }
 }
 
@@ -211,10 +250,53 @@ impl Drop for Journal {
     /// An empty journal goes with its warroom; one with unsaved changes stays for the next
     /// start to adopt and replay.
     fn drop(&mut self) {
-        if self.own && self.is_empty() {
-            let _ = std::fs::remove_file(&self.path);
+        if self.is_empty() {
+            let _ = self.clear();
         }
     }
+}
+
+/// Is `file` the one at `path` (not one unlinked since it was opened)?
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// The events in a journal file (see [`Journal::read`]).
+fn read_file(path: &Path) -> Result<Vec<Event>, JournalError> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(path, e)),
+    };
+    let lines: Vec<String> = BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| io_error(path, e))?;
+    let last = lines.len();
+    let mut events = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match decode(line) {
+            Ok(event) => events.push(event),
+            Err(_) if n + 1 == last => {
+                tracing::warn!(path = %path.display(), "dropping a torn last journal line");
+            }
+            Err(why) => {
+                return Err(JournalError::Corrupt {
+                    path: path.display().to_string(),
+                    line: n + 1,
+                    why,
+                });
+            }
+        }
+    }
+    Ok(events)
 }
 
 fn encode(event: &Event) -> Value {
@@ -298,13 +380,16 @@ mod tests {
             ok(journal.write(e));
         }
         // A crash mid-write leaves a torn last line; it is dropped, not fatal.
-        ok((&journal.file).write_all(b"{\"id\":"));
+        let mut raw = ok(OpenOptions::new().append(true).open(journal.path()));
+        ok(raw.write_all(b"{\"id\":"));
         assert_eq!(ok(journal.read()), events);
         ok(journal.clear());
         assert!(ok(journal.read()).is_empty());
         let path = journal.path().to_path_buf();
+        assert!(!path.exists(), "a journal with nothing to save has no file");
+        ok(journal.write(&events[0]));
         drop(journal);
-        assert!(!path.exists(), "an empty journal goes with its warroom");
+        assert!(path.exists(), "unsaved changes stay for the next start");
     }
 
     #[test]

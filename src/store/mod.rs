@@ -1,30 +1,36 @@
 //! Persistence: the append-only event log in SQLite or PostgreSQL (sqlx), behind a small API.
 //!
-//! A change is durable before anyone sees it: `append` returns only after the transaction
-//! committed — with `synchronous = FULL` in WAL mode on SQLite (the WAL was fsynced), or
-//! acknowledged by the PostgreSQL server.
+//! A change is durable before anyone sees it: `append` returns only after its COMMIT returned
+//! success on that connection — with `synchronous = FULL` in WAL mode on SQLite (the WAL was
+//! fsynced), or acknowledged by the PostgreSQL server. Any error on the way rolls back and
+//! drops the connection, so that no later write can land in a transaction that will never
+//! commit.
 //!
 //! Both backends share one schema and, where the SQL is the same, one query: `$N` placeholders
 //! work on both.
 
 mod event;
+mod outage;
+mod pg;
 mod redact;
+mod sqlite;
 
 pub use event::{
     Author, Change, Event, Evidence, EvidenceFact, NoData, SourceSaid, WARROOM, Watched,
 };
+pub use outage::Outage;
 pub use redact::redact;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqlitePool;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -32,6 +38,11 @@ static PG_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The `LISTEN` channel the events table's insert trigger notifies (migrations/postgres).
 pub const CHANNEL: &str = "warroom_events";
+
+/// Past this a query on PostgreSQL counts as unanswered: a connection that died without a
+/// word (a cable pulled, a VPN dropped) can otherwise wait through minutes of TCP retries.
+/// A write that timed out may still have committed: its replay from the journal is a no-op.
+pub const DB_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,13 +66,11 @@ pub enum StoreError {
     },
     #[error("database {path}: no answer within {} s", after.as_secs())]
     TimedOut { path: String, after: Duration },
-    #[error("database {path}: event {id} has an unreadable {field}: {value:?}")]
-    Corrupt {
-        path: String,
-        id: String,
-        field: &'static str,
-        value: String,
-    },
+    #[error(
+        "{path} is not a warroom database (it holds {}); warroom left it unchanged — name another file with --db",
+        tables.join(", ")
+    )]
+    NotWarroom { path: String, tables: Vec<String> },
 }
 
 /// One downsampled live value: the last value of a series in a minute, or a counter's sum.
@@ -80,32 +89,6 @@ impl Sample {
     }
 }
 
-impl StoreError {
-    /// Is the database out of reach (network, server restart, terminated connection) rather
-    /// than refusing this particular write? Only then is a change worth keeping and retrying.
-    pub fn is_unreachable(&self) -> bool {
-        let source = match self {
-            Self::Sql { source, .. } => source,
-            Self::TimedOut { .. } => return true,
-            _ => return false,
-        };
-        match source {
-            sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::Protocol(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => true,
-            // SQLSTATE class 08 (connection exception) and 57P (operator intervention: admin
-            // shutdown, terminated backend, cannot connect now).
-            sqlx::Error::Database(e) => e
-                .code()
-                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
-            _ => false,
-        }
-    }
-}
-
 /// An event together with its position in the log.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -113,19 +96,81 @@ pub struct Stored {
     pub event: Event,
 }
 
+/// A row of the log that cannot be read back (written by hand, or by a broken tool): skipped,
+/// and said so, so that the rest of the day still loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub seq: i64,
+    /// The column at fault: "id", "at" or "day".
+    pub field: &'static str,
+    pub value: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "event {} unreadable: bad {} {:?}",
+            self.seq, self.field, self.value
+        )
+    }
+}
+
+/// What a read of the log found: the events in commit order, the rows it had to skip, and the
+/// highest position it saw (so that a follower moves past skipped rows too).
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    pub events: Vec<Stored>,
+    pub unreadable: Vec<Unreadable>,
+    pub last_seq: i64,
+}
+
+/// Whether the database answers: shared by every task using one store. On SQLite it is always
+/// `Up` (a file does not go away); writes that fail say why through their own errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Up,
+    Down { since: DateTime<Utc>, cause: Outage },
+}
+
 #[derive(Debug, Clone)]
 enum Backend {
     Sqlite(SqlitePool),
-    Pg(PgPool),
+    Pg(Arc<pg::Link>),
 }
 
-/// Runs `$body` with `$pool` bound to whichever pool the store has: the same SQL, compiled
-/// once per database type.
-macro_rules! with_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
+/// Runs `$body` (an async block) with `$conn` bound to one connection of the store — a
+/// `&mut SqliteConnection` or `&mut PgConnection` — and its `BEGIN` statement in `$begin`:
+/// the same SQL, compiled once per database type. A connection whose work failed is closed,
+/// never handed to the next caller (it may be inside a transaction that will never commit).
+macro_rules! with_conn {
+    ($store:expr, ($conn:ident, $begin:ident) => $body:expr) => {
         match &$store.backend {
-            Backend::Sqlite($pool) => $body,
-            Backend::Pg($pool) => $body,
+            $crate::store::Backend::Sqlite(pool) => {
+                let $begin = "BEGIN IMMEDIATE";
+                match pool.acquire().await {
+                    Ok(mut pooled) => {
+                        let result = {
+                            let $conn: &mut sqlx::SqliteConnection = &mut pooled;
+                            $body.await
+                        };
+                        if result.is_err() {
+                            $crate::store::sqlite::discard(pooled).await;
+                        }
+                        result.map_err(|e| $store.sql_error(e))
+                    }
+                    Err(e) => Err($store.sql_error(e)),
+                }
+            }
+            $crate::store::Backend::Pg(link) => {
+                let $begin = "BEGIN";
+                let mut session = link.session().await?;
+                let result = match sqlx::Acquire::acquire(session.listener()).await {
+                    Ok($conn) => tokio::time::timeout($crate::store::DB_TIMEOUT, $body).await,
+                    Err(e) => Ok(Err(e)),
+                };
+                link.settle(session, result).await
+            }
         }
     };
 }
@@ -135,18 +180,19 @@ pub mod journal;
 pub mod presence;
 pub mod worker;
 
-/// The columns of `events` as read back, in SELECT order.
+/// The columns of `events` as read back, in SELECT order, all as text so that a row with a
+/// value of the wrong type is reported, not fatal to the whole read.
 type Row = (
     i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
     Option<String>,
-    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 #[derive(Debug, Clone)]
@@ -155,6 +201,7 @@ pub struct Store {
     /// The SQLite file, or the PostgreSQL URL without its password.
     location: String,
     path: PathBuf,
+    reach: watch::Receiver<Reach>,
 }
 
 /// Does this look like a PostgreSQL URL rather than a file name?
@@ -163,30 +210,69 @@ pub fn is_postgres_url(target: &str) -> bool {
 }
 
 impl Store {
-    /// A `postgres://` URL opens PostgreSQL; anything else is a SQLite file path.
+    /// A `postgres://` URL opens PostgreSQL (and waits for it to answer); anything else is a
+    /// SQLite file path.
     pub async fn connect(url_or_path: &str) -> Result<Self, StoreError> {
         if is_postgres_url(url_or_path) {
-            let shown = redact(url_or_path);
-            let options =
-                PgConnectOptions::from_str(url_or_path).map_err(|source| StoreError::Sql {
-                    path: shown.clone(),
-                    source,
-                })?;
-            // Named so that an administrator can tell warrooms apart in pg_stat_activity,
-            // unless the URL names itself.
-            let options = if url_or_path.contains("application_name=") {
-                options
-            } else {
-                options.application_name("warroom")
-            };
-            Self::open_postgres(options, &shown).await
+            let store = Self::postgres_url(url_or_path)?;
+            store.ping().await?;
+            Ok(store)
         } else {
             Self::open(Path::new(url_or_path)).await
         }
     }
 
-    /// Opens (creating if needed) the SQLite database at `path` and brings its schema up to date.
+    /// A PostgreSQL store that has not connected yet: it connects on first use, and again
+    /// whenever its connection is lost. For starting while the database is down.
+    pub fn postgres_url(url: &str) -> Result<Self, StoreError> {
+        let shown = redact(url);
+        let options = PgConnectOptions::from_str(url).map_err(|source| StoreError::Sql {
+            path: shown.clone(),
+            source,
+        })?;
+        // Named so that an administrator can tell warrooms apart in pg_stat_activity, unless
+        // the URL names itself.
+        let options = if url.contains("application_name=") {
+            options
+        } else {
+            options.application_name("warroom")
+        };
+        Ok(Self::postgres(options, &shown))
+    }
+
+    /// Like [`Self::postgres_url`] with explicit options (tests set `search_path` and
+    /// `application_name` here); `shown` names the database and must not carry a password.
+    pub fn postgres(options: PgConnectOptions, shown: &str) -> Self {
+        let (link, reach) = pg::Link::new(options, shown);
+        Self {
+            backend: Backend::Pg(Arc::new(link)),
+            location: shown.to_string(),
+            path: PathBuf::from(shown),
+            reach,
+        }
+    }
+
+    /// Opens PostgreSQL now: connects, brings the schema up to date and LISTENs.
+    pub async fn open_postgres(options: PgConnectOptions, shown: &str) -> Result<Self, StoreError> {
+        let store = Self::postgres(options, shown);
+        store.ping().await?;
+        Ok(store)
+    }
+
+    /// Opens (creating if needed) the SQLite database at `path` and brings its schema up to
+    /// date. A file that holds another application's tables is refused, unchanged.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_sqlite(path, None).await
+    }
+
+    /// Like [`Self::open`], with the file capped at `max_pages` pages (SQLite's
+    /// `PRAGMA max_page_count`), as a full disk would cap it: for drills and tests of what
+    /// warroom does when the disk fills, without filling one.
+    pub async fn open_capped(path: &Path, max_pages: u32) -> Result<Self, StoreError> {
+        Self::open_sqlite(path, Some(max_pages)).await
+    }
+
+    async fn open_sqlite(path: &Path, max_pages: Option<u32>) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
@@ -194,43 +280,31 @@ impl Store {
                 source,
             })?;
         }
-        let sql = |source| StoreError::Sql {
-            path: shown.clone(),
-            source,
-        };
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(sql)?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL in WAL mode fsyncs the WAL on every commit: a committed tick survives power loss.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // The day's log is small; SQLite's default 2 MiB page cache per connection is most
-            // of warroom's memory otherwise.
-            .pragma("cache_size", "-512");
-        // One connection writes, one follows the log: more would only hold more page cache.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
+        sqlite::refuse_foreign(path).await?;
+        let pool = sqlite::open_pool(path, true, max_pages)
             .await
-            .map_err(sql)?;
-        SQLITE_MIGRATIONS
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate {
+            .map_err(|source| StoreError::Sql {
                 path: shown.clone(),
                 source,
             })?;
+        if let Err(source) = SQLITE_MIGRATIONS.run(&pool).await {
+            pool.close().await;
+            return Err(StoreError::Migrate {
+                path: shown,
+                source,
+            });
+        }
         Ok(Self::sqlite(pool, path))
     }
 
     fn sqlite(pool: SqlitePool, path: &Path) -> Self {
+        // A file does not go away: never `Down`. Writes that fail say why in their errors.
+        let (_, reach) = watch::channel(Reach::Up);
         Self {
             backend: Backend::Sqlite(pool),
             location: path.display().to_string(),
             path: path.to_path_buf(),
+            reach,
         }
     }
 
@@ -239,51 +313,14 @@ impl Store {
     /// rather than refuse a database an older warroom wrote); tables it lacks fail their reads.
     pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
-        let sql = |source| StoreError::Sql {
-            path: shown.clone(),
-            source,
-        };
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(sql)?
-            .filename(path)
-            .read_only(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
+        sqlite::refuse_foreign(path).await?;
+        let pool = sqlite::open_pool(path, false, None)
             .await
-            .map_err(sql)?;
-        Ok(Self::sqlite(pool, path))
-    }
-
-    /// Opens PostgreSQL with explicit options (tests set `search_path` and `application_name`
-    /// here); `shown` names the database in errors and must not carry a password.
-    pub async fn open_postgres(options: PgConnectOptions, shown: &str) -> Result<Self, StoreError> {
-        let sql = |source| StoreError::Sql {
-            path: shown.to_string(),
-            source,
-        };
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            // Short, so that an unreachable server turns into an outage quickly instead of
-            // holding writes for the pool's default 30 s. The worker is the pool's only user,
-            // so this is in effect a connect timeout.
-            .acquire_timeout(Duration::from_secs(2))
-            .connect_with(options)
-            .await
-            .map_err(sql)?;
-        PG_MIGRATIONS
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate {
-                path: shown.to_string(),
+            .map_err(|source| StoreError::Sql {
+                path: shown,
                 source,
             })?;
-        Ok(Self {
-            backend: Backend::Pg(pool),
-            location: shown.to_string(),
-            path: PathBuf::from(shown),
-        })
+        Ok(Self::sqlite(pool, path))
     }
 
     /// The SQLite file (for PostgreSQL: the redacted URL as a path, for display only).
@@ -296,12 +333,13 @@ impl Store {
         &self.location
     }
 
-    /// The PostgreSQL pool, for LISTEN; `None` on SQLite.
-    pub fn pg_pool(&self) -> Option<&PgPool> {
-        match &self.backend {
-            Backend::Pg(pool) => Some(pool),
-            Backend::Sqlite(_) => None,
-        }
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Pg(_))
+    }
+
+    /// Whether the database answers, as the last use of it found; changes as it does.
+    pub fn reach(&self) -> watch::Receiver<Reach> {
+        self.reach.clone()
     }
 
     fn sql_error(&self, source: sqlx::Error) -> StoreError {
@@ -311,18 +349,40 @@ impl Store {
         }
     }
 
+    /// Connects if need be and asks the database something trivial: is it there?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_conn!(self, (conn, _begin) => async {
+            sqlx::query("SELECT 1").execute(&mut *conn).await.map(|_| ())
+        })
+    }
+
+    /// On PostgreSQL, waits until another warroom's commit is announced (NOTIFY), or the
+    /// connection was (re)established, when notifications may have been missed. Gives the
+    /// connection up to anyone else who needs it meanwhile. On SQLite it never returns.
+    pub async fn wait_news(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Pg(link) => link.wait_news().await,
+            Backend::Sqlite(_) => std::future::pending().await,
+        }
+    }
+
     /// Appends one event in its own transaction. Appending an event whose id is already in the
-    /// log is a no-op, so a retried write never doubles an event. Returns its sequence number.
+    /// log is a no-op, so a retried write never doubles an event. Returns its sequence number,
+    /// only once the COMMIT returned success.
     pub async fn append(&self, event: &Event) -> Result<i64, StoreError> {
         // PostgreSQL hands out identity values at insert but makes rows visible at commit, so
         // two concurrent appends could commit out of seq order and a follower reading
         // `seq > last` would skip one for good. The lock (self-conflicting, readers unaffected)
         // makes seq order and commit order the same. SQLite's single writer already does that.
-        let lock = matches!(self.backend, Backend::Pg(_))
+        let lock = self
+            .is_postgres()
             .then_some("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE");
         let id = event.id.to_string();
-        let result: Result<i64, sqlx::Error> = with_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+        let at = event.at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let day = event.day.to_string();
+        let payload = event.change.payload();
+        with_conn!(self, (conn, begin) => async {
+            let mut tx = sqlx::Connection::begin_with(conn, begin).await?;
             if let Some(lock) = lock {
                 sqlx::query(lock).execute(&mut *tx).await?;
             }
@@ -332,14 +392,14 @@ impl Store {
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&id)
-            .bind(event.at.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .bind(&at)
             .bind(&event.launch)
-            .bind(event.day.to_string())
+            .bind(&day)
             .bind(&event.operator)
             .bind(&event.origin)
             .bind(event.change.kind())
             .bind(&event.item)
-            .bind(event.change.payload())
+            .bind(&payload)
             .execute(&mut *tx)
             .await?;
             let seq: i64 = sqlx::query_scalar("SELECT seq FROM events WHERE id = $1")
@@ -348,11 +408,11 @@ impl Store {
                 .await?;
             tx.commit().await?;
             Ok::<i64, sqlx::Error>(seq)
-        }.await);
-        result.map_err(|e| self.sql_error(e))
+        })
     }
 
-    /// Every event of one launch day, in commit order.
+    /// Every readable event of one launch day, in commit order; unreadable rows are logged
+    /// and skipped ([`Self::read`] says which).
     pub async fn day_events(
         &self,
         launch: &str,
@@ -361,55 +421,46 @@ impl Store {
         self.events_after(launch, day, 0).await
     }
 
-    /// The day's events committed after `seq` (by this or any other process on the database).
+    /// The day's readable events committed after `seq` (by this or any other process).
     pub async fn events_after(
         &self,
         launch: &str,
         day: NaiveDate,
         seq: i64,
     ) -> Result<Vec<Stored>, StoreError> {
-        const SQL: &str = "SELECT seq, id, at, launch, day, operator, origin, kind, item, payload
+        Ok(self.read(launch, day, seq).await?.events)
+    }
+
+    /// The day's events committed after `seq`, with the rows that could not be read.
+    pub async fn read(&self, launch: &str, day: NaiveDate, seq: i64) -> Result<Read, StoreError> {
+        const SQL: &str = "SELECT seq, CAST(id AS TEXT), CAST(at AS TEXT), CAST(launch AS TEXT),
+                    CAST(day AS TEXT), CAST(operator AS TEXT), CAST(origin AS TEXT),
+                    CAST(kind AS TEXT), CAST(item AS TEXT), CAST(payload AS TEXT)
              FROM events WHERE launch = $1 AND day = $2 AND seq > $3 ORDER BY seq";
         let day_text = day.to_string();
-        let rows: Result<Vec<Row>, sqlx::Error> = with_pool!(self, pool => {
+        let rows: Vec<Row> = with_conn!(self, (conn, _begin) => async {
             sqlx::query_as(SQL)
                 .bind(launch)
                 .bind(&day_text)
                 .bind(seq)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await
-        });
-        let rows = rows.map_err(|e| self.sql_error(e))?;
-        rows.into_iter().map(|row| self.decode(row)).collect()
-    }
-
-    fn decode(&self, row: Row) -> Result<Stored, StoreError> {
-        let (seq, id_text, at_text, launch, day_text, operator, origin, kind, item, payload) = row;
-        let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
-            path: self.location.clone(),
-            id: id_text.clone(),
-            field,
-            value: value.to_string(),
+        })?;
+        let mut read = Read {
+            last_seq: seq,
+            ..Read::default()
         };
-        let id = Uuid::parse_str(&id_text).map_err(|_| corrupt("id", &id_text))?;
-        let at = DateTime::parse_from_rfc3339(&at_text)
-            .map_err(|_| corrupt("at", &at_text))?
-            .with_timezone(&Utc);
-        let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d")
-            .map_err(|_| corrupt("day", &day_text))?;
-        Ok(Stored {
-            seq,
-            event: Event {
-                id,
-                at,
-                launch,
-                day,
-                operator,
-                origin,
-                item,
-                change: Change::from_stored(&kind, &payload),
-            },
-        })
+        for row in rows {
+            read.last_seq = read.last_seq.max(row.0);
+            match decode(row) {
+                Ok(stored) => read.events.push(stored),
+                Err(bad) => {
+                    tracing::warn!(db = %self.location, "{bad}; skipped");
+                    read.unreadable.push(bad);
+                }
+            }
+        }
+        Ok(read)
     }
 
     /// Saves a batch of samples in one transaction.
@@ -420,8 +471,8 @@ impl Store {
         samples: &[Sample],
     ) -> Result<(), StoreError> {
         let day = day.to_string();
-        let result: Result<(), sqlx::Error> = with_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+        with_conn!(self, (conn, begin) => async {
+            let mut tx = sqlx::Connection::begin_with(conn, begin).await?;
             for s in samples {
                 sqlx::query(
                     "INSERT INTO samples (launch, day, source, series, minute, value)
@@ -440,8 +491,7 @@ impl Store {
                 .await?;
             }
             tx.commit().await
-        }.await);
-        result.map_err(|e| self.sql_error(e))
+        })
     }
 
     /// The day's samples, oldest first.
@@ -451,17 +501,16 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<Sample>, StoreError> {
         let day = day.to_string();
-        let rows: Result<Vec<(String, String, String, f64)>, sqlx::Error> = with_pool!(self, pool => {
+        let rows: Vec<(String, String, String, f64)> = with_conn!(self, (conn, _begin) => async {
             sqlx::query_as(
                 "SELECT source, series, minute, value FROM samples
                  WHERE launch = $1 AND day = $2 ORDER BY minute",
             )
             .bind(launch)
             .bind(&day)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
-        });
-        let rows = rows.map_err(|e| self.sql_error(e))?;
+        })?;
         Ok(rows
             .into_iter()
             .filter_map(|(source, series, minute, value)| {
@@ -480,6 +529,45 @@ impl Store {
 
     /// Waits for in-flight work and closes the database cleanly (checkpointing the WAL).
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await)
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Pg(link) => link.close().await,
+        }
     }
+}
+
+fn decode(row: Row) -> Result<Stored, Unreadable> {
+    let (seq, id, at, launch, day, operator, origin, kind, item, payload) = row;
+    let bad = |field: &'static str, value: &Option<String>| Unreadable {
+        seq,
+        field,
+        value: value.clone().unwrap_or_default(),
+    };
+    let parsed_id = id
+        .as_deref()
+        .and_then(|t| Uuid::parse_str(t).ok())
+        .ok_or_else(|| bad("id", &id))?;
+    let parsed_at = at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .ok_or_else(|| bad("at", &at))?
+        .with_timezone(&Utc);
+    let parsed_day = day
+        .as_deref()
+        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+        .ok_or_else(|| bad("day", &day))?;
+    let kind = kind.ok_or_else(|| bad("kind", &None))?;
+    Ok(Stored {
+        seq,
+        event: Event {
+            id: parsed_id,
+            at: parsed_at,
+            launch: launch.unwrap_or_default(),
+            day: parsed_day,
+            operator: operator.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            item,
+            change: Change::from_stored(&kind, payload.as_deref().unwrap_or("{}")),
+        },
+    })
 }

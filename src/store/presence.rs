@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Backend, Store, StoreError};
+use super::{Store, StoreError};
 
 /// How often a running warroom refreshes its row.
 pub const REFRESH: Duration = Duration::from_secs(3);
@@ -49,10 +49,10 @@ impl Store {
         let session = me.session.to_string();
         let seen = now_ms();
         let long_gone = seen - 3_600_000;
-        let result: Result<_, sqlx::Error> = with_pool!(self, pool => async {
+        with_conn!(self, (conn, _begin) => async {
             sqlx::query("DELETE FROM presence WHERE seen_ms < $1")
                 .bind(long_gone)
-                .execute(pool)
+                .execute(&mut *conn)
                 .await?;
             sqlx::query(
                 "INSERT INTO presence (session, launch, operator, origin, view, seen_ms)
@@ -67,28 +67,26 @@ impl Store {
             .bind(&me.origin)
             .bind(&me.view)
             .bind(seen)
-            .execute(pool)
+            .execute(&mut *conn)
             .await
             .map(|_| ())
-        }.await);
-        result.map_err(|e| self.sql_error(e))
+        })
     }
 
     /// Everyone on this launch seen within `expiry`, this process included, oldest session
     /// first so that the list on screen does not reshuffle on every refresh.
     pub async fn present(&self, launch: &str, expiry: Duration) -> Result<Vec<Peer>, StoreError> {
         let since = now_ms() - i64::try_from(expiry.as_millis()).unwrap_or(i64::MAX);
-        let rows: Result<Vec<PeerRow>, sqlx::Error> = with_pool!(self, pool => {
+        let rows: Vec<PeerRow> = with_conn!(self, (conn, _begin) => async {
             sqlx::query_as(
                 "SELECT session, operator, origin, view, seen_ms FROM presence
                  WHERE launch = $1 AND seen_ms > $2 ORDER BY session",
             )
             .bind(launch)
             .bind(since)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
-        });
-        let rows = rows.map_err(|e| self.sql_error(e))?;
+        })?;
         Ok(rows
             .into_iter()
             // A row with a mangled session id is someone else's bug; it is left out, not fatal.
@@ -108,14 +106,13 @@ impl Store {
     /// the expiry.
     pub async fn leave(&self, session: Uuid) -> Result<(), StoreError> {
         let session = session.to_string();
-        let result: Result<_, sqlx::Error> = with_pool!(self, pool => {
+        with_conn!(self, (conn, _begin) => async {
             sqlx::query("DELETE FROM presence WHERE session = $1")
                 .bind(&session)
-                .execute(pool)
+                .execute(&mut *conn)
                 .await
                 .map(|_| ())
-        });
-        result.map_err(|e| self.sql_error(e))
+        })
     }
 }
 

@@ -1,60 +1,83 @@
-//! The store's task: takes writes from the UI over a channel, commits them one at a time in
-//! order, and reports each outcome back, so the UI never awaits the database.
+//! The store's tasks, behind one request channel so that the UI never awaits the database:
 //!
-//! It also picks up events other warrooms committed: on PostgreSQL when the insert trigger's
-//! NOTIFY arrives (with a slow poll as a safety net), on SQLite by polling the file.
+//! - the writer commits changes one at a time, in order, and journals them: each change goes
+//!   to the fsynced journal first, then to the database; while the database cannot be written
+//!   (unreachable, refusing connections, disk full, read-only, locked) changes stay in the
+//!   journal, shown as "not yet saved", and are replayed once each when writing works again;
+//! - the follower picks up what other warrooms committed: on PostgreSQL when the insert
+//!   trigger's NOTIFY arrives (with a slow poll as a safety net), on SQLite by polling;
+//! - presence announces this warroom and reports who else is here;
+//! - each report is written by a task of its own, never inside the commit loop.
 //!
-//! With a journal configured, an unreachable database does not lose changes: they are written
-//! to the journal, reported as `Journaled`, and replayed (idempotently) once it answers again.
+//! On PostgreSQL they all take turns on the store's one connection.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::{PgListener, PgPool};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::journal::Journal;
+use super::journal::{Journal, JournalError};
 use super::presence::{self, Peer, Presence};
-use super::{CHANNEL, Event, Store, StoreError, Stored};
+use super::{Event, Outage, Reach, Read, Sample, Store, StoreError, Stored, Unreadable};
+use crate::backoff::Backoff;
 
-#[derive(Debug)]
+/// See [`Request::Run`].
+pub type Job = Box<dyn FnOnce(Store) -> futures::future::BoxFuture<'static, Reply> + Send + Sync>;
+
 pub enum Request {
     Append(Event),
-    /// Downsampled live values; a failure is logged and reported, never retried forever
-    /// (live history is a convenience, the event log is what must not be lost).
-    Samples(Vec<super::Sample>),
-    /// Write the day's report (Markdown and HTML) into `dir`; the reply names the files.
-    Report {
-        layout: std::sync::Arc<crate::layout::Layout>,
-        now: DateTime<Utc>,
-        lang: crate::i18n::Lang,
-        dir: std::path::PathBuf,
-    },
+    /// Downsampled live values. Kept in memory while the database cannot be written, and
+    /// written once it can (live history is a convenience; the event log must not be lost).
+    Samples(Vec<Sample>),
+    /// Reading work (the day's report) to run on a task of its own with the store; what it
+    /// returns goes to the UI.
+    Run(Job),
     /// The operator switched views; announced with the next presence refresh.
     View(String),
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Append(event) => f.debug_tuple("Append").field(event).finish(),
+            Self::Samples(samples) => write!(f, "Samples({} values)", samples.len()),
+            Self::Run(_) => f.write_str("Run(..)"),
+            Self::View(view) => f.debug_tuple("View").field(view).finish(),
+        }
+    }
 }
 
 #[derive(Debug)]
 pub enum Reply {
     /// Something done on request, to tell the operator (the report's file names).
     Notice(String),
-    /// The event is durable in the database.
+    /// The event is durable in the database: its COMMIT returned success.
     Committed(Stored),
-    /// The write failed; the event is not in the log.
+    /// The change is in neither the database nor the journal: refused, not done.
     Failed { event: Event, error: String },
     /// Events committed by someone else (another warroom on the same database).
     Arrived(Vec<Stored>),
+    /// The database answered for the first time (it was unreachable at start): the day so far.
+    Joined {
+        events: Vec<Stored>,
+        samples: Vec<Sample>,
+    },
+    /// Rows of the log that cannot be read back; skipped.
+    Unreadable(Vec<Unreadable>),
     /// Reading others' events failed (shown once, retried on the next poll).
     ReadFailed(String),
-    /// The database is out of reach: the event is in the local journal (fsynced), not yet in
-    /// the log. It comes back as `Committed` once the journal is replayed.
+    /// The change is in the local journal (fsynced), not yet in the log: the database cannot
+    /// be written. It comes back as `Committed` once the journal is replayed.
     Journaled(Event),
-    /// The database stopped answering at `since`; writes go to the journal until it answers.
-    Outage { since: DateTime<Utc> },
-    /// The database answers again and the journal is replayed: `saved` changes, each already
+    /// The database cannot be written since `since`, for `cause`; changes go to the journal
+    /// until it can. Sent again when the cause changes.
+    Outage { since: DateTime<Utc>, cause: Outage },
+    /// The database is written again and the journal replayed: `saved` changes, each already
     /// reported as `Committed`.
     Reconnected { saved: usize },
     /// Who else is in the war room (other warrooms), refreshed every few seconds.
@@ -64,24 +87,28 @@ pub enum Reply {
 /// How often to look for events written by other processes on SQLite.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// On PostgreSQL notifications do the work; this poll only covers a notification lost while
-/// the listener reconnected.
+/// the listener reconnected, and a server that cannot be listened to.
 const SAFETY_POLL: Duration = Duration::from_secs(5);
 const FIRST_RETRY: Duration = Duration::from_millis(250);
-/// A connection that died without a word (a cable pulled, a VPN dropped) can leave a query
-/// waiting through minutes of TCP retries; past this the database counts as unreachable.
-/// A write that timed out may still have committed: its replay from the journal is a no-op.
-const DB_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_RETRY: Duration = Duration::from_secs(4);
+/// A safety net around every use of the database: the store's own timeouts come first.
+const OP_TIMEOUT: Duration = Duration::from_secs(15);
+/// Samples held while the database cannot be written: about a day of a large layout.
+const MAX_HELD_SAMPLES: usize = 50_000;
 
-/// What the worker does beyond committing writes.
+/// What the store's tasks do beyond committing writes.
 #[derive(Debug)]
 pub struct Options {
-    /// Keep changes here while the database is unreachable (none: such writes fail).
+    /// Keep changes here first, and while the database cannot be written (none: such writes
+    /// fail).
     pub journal: Option<Journal>,
     /// Announce this warroom and report who else is here.
     pub presence: Option<Presence>,
     pub presence_refresh: Duration,
     pub presence_expiry: Duration,
+    /// The day was not read at start (the database was unreachable): the first read sends it
+    /// all as `Joined`.
+    pub load_day: bool,
 }
 
 impl Default for Options {
@@ -91,6 +118,7 @@ impl Default for Options {
             presence: None,
             presence_refresh: presence::REFRESH,
             presence_expiry: presence::EXPIRY,
+            load_day: false,
         }
     }
 }
@@ -116,27 +144,6 @@ pub async fn run(
     .await;
 }
 
-/// The UI has gone; nothing more to report to.
-struct Gone;
-
-struct Worker {
-    store: Store,
-    launch: String,
-    day: NaiveDate,
-    last_seq: i64,
-    replies: mpsc::Sender<Reply>,
-    journal: Option<Journal>,
-    /// Our own commits were already reported as `Committed`; following skips them.
-    own: HashSet<Uuid>,
-    read_failing: bool,
-    /// Since when the database has been unreachable.
-    outage: Option<DateTime<Utc>>,
-    /// The journal holds changes to replay (after an outage, or left by a crash).
-    unsaved: bool,
-    retry_at: Instant,
-    backoff: Duration,
-}
-
 /// Like [`run`], with a journal for outages and presence.
 pub async fn run_with(
     store: Store,
@@ -147,108 +154,153 @@ pub async fn run_with(
     replies: mpsc::Sender<Reply>,
     options: Options,
 ) {
-    let (wake_tx, mut wake_rx) = mpsc::channel::<()>(1);
-    let listener = store
-        .pg_pool()
-        .cloned()
-        .map(|pool| tokio::spawn(listen(pool, wake_tx)));
-    let mut follow = tokio::time::interval(if listener.is_some() {
-        SAFETY_POLL
-    } else {
-        FOLLOW_INTERVAL
-    });
-    follow.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut refresh = tokio::time::interval(options.presence_refresh);
-    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut me = options.presence;
-    let expiry = options.presence_expiry;
-    let mut w = Worker {
-        store,
-        launch,
+    let own = Arc::new(Mutex::new(HashSet::new()));
+    let (write_tx, write_rx) = mpsc::channel(1024);
+    let writer = Writer {
+        store: store.clone(),
+        launch: launch.clone(),
         day,
-        last_seq,
-        replies,
-        journal: options.journal,
-        own: HashSet::new(),
-        read_failing: false,
+        replies: replies.clone(),
+        journal: options.journal.map(Arc::new),
+        own: Arc::clone(&own),
         outage: None,
         unsaved: false,
         retry_at: Instant::now(),
-        backoff: FIRST_RETRY,
+        backoff: Backoff::new(FIRST_RETRY, MAX_RETRY),
+        held: HashMap::new(),
     };
-    if w.recover().await.is_ok() {
-        loop {
-            let step = tokio::select! {
-                request = requests.recv() => match request {
-                    Some(Request::Append(event)) => w.append(event).await,
-                    Some(Request::Samples(samples)) => w.samples(&samples).await,
-                    Some(Request::Report { layout, now, lang, dir }) => {
-                        let reply = match crate::report::write_day(&w.store, &layout, w.day, now, lang, &dir).await {
-                            Ok(paths) => Reply::Notice(paths.join(", ")),
-                            Err(e) => Reply::ReadFailed(format!("{e:#}")),
-                        };
-                        w.send(reply).await
-                    }
-                    Some(Request::View(view)) => {
-                        if let Some(me) = &mut me {
-                            me.view = view;
-                        }
-                        Ok(())
-                    }
-                    None => break,
-                },
-                Some(()) = wake_rx.recv() => w.follow().await,
-                _ = follow.tick() => w.follow().await,
-                _ = tokio::time::sleep_until(w.retry_at), if w.unsaved || w.outage.is_some() => {
-                    w.retry().await
+    let writer = tokio::spawn(writer.run(write_rx));
+    let follower = Follower {
+        store: store.clone(),
+        launch: launch.clone(),
+        day,
+        last_seq,
+        replies: replies.clone(),
+        own,
+        read_failing: false,
+        load_day: options.load_day,
+    };
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    let (wake_tx, wake_rx) = mpsc::channel(1);
+    if store.is_postgres() {
+        tasks.push(tokio::spawn(listen(store.clone(), wake_tx)));
+    }
+    tasks.push(tokio::spawn(follower.run(wake_rx)));
+    let (view_tx, view_rx) = watch::channel(String::new());
+    let me = options.presence.clone();
+    if let Some(me) = options.presence {
+        tasks.push(tokio::spawn(announce(
+            store.clone(),
+            me,
+            view_rx,
+            options.presence_refresh,
+            options.presence_expiry,
+            replies.clone(),
+        )));
+    }
+    while let Some(request) = requests.recv().await {
+        match request {
+            Request::Append(_) | Request::Samples(_) => {
+                if write_tx.send(request).await.is_err() {
+                    break;
                 }
-                _ = refresh.tick(), if me.is_some() => match &me {
-                    Some(me) => w.presence(me, expiry).await,
-                    None => Ok(()),
-                },
-            };
-            if step.is_err() {
-                break;
+            }
+            Request::Run(job) => {
+                let (store, replies) = (store.clone(), replies.clone());
+                tokio::spawn(async move {
+                    let reply = job(store).await;
+                    let _ = replies.send(reply).await;
+                });
+            }
+            Request::View(view) => {
+                let _ = view_tx.send(view);
             }
         }
     }
-    // Changes still waiting (the UI quit during an outage, or right after start-up): one last
-    // try, so the journal is left behind only if the database really is out of reach.
-    if w.unsaved && w.replay().await.is_ok() {
-        w.unsaved = false;
-        w.outage = None;
+    // The UI has quit: the writer finishes what is queued (and tries the journal once more).
+    drop(write_tx);
+    let clean = writer.await.unwrap_or(false);
+    for task in tasks {
+        task.abort();
+        let _ = task.await;
     }
-    if let Some(listener) = listener {
-        // It holds a pooled connection, which `close` would otherwise wait for forever.
-        listener.abort();
-    }
-    if let Some(me) = &me
-        && w.outage.is_none()
-        && !w.unsaved
-        && let Err(e) = timed(&w.store, w.store.leave(me.session)).await
+    if let Some(me) = me
+        && clean
+        && let Err(e) = timed(&store, store.leave(me.session)).await
     {
         tracing::debug!(error = %e, "could not remove the presence row; it expires");
     }
-    w.store.close().await;
+    store.close().await;
 }
 
-impl Worker {
-    async fn samples(&mut self, samples: &[super::Sample]) -> Result<(), Gone> {
-        if self.outage.is_some() {
-            return Ok(());
-        }
-        match timed(
-            &self.store,
-            self.store.save_samples(&self.launch, self.day, samples),
-        )
-        .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                tracing::warn!(error = %e, count = samples.len(), "saving live samples failed");
-                Ok(())
+/// The UI has gone; nothing more to report to.
+struct Gone;
+
+struct Writer {
+    store: Store,
+    launch: String,
+    day: NaiveDate,
+    replies: mpsc::Sender<Reply>,
+    journal: Option<Arc<Journal>>,
+    /// Our own commits are reported as `Committed`; the follower skips them.
+    own: Arc<Mutex<HashSet<Uuid>>>,
+    /// Since when, and why, the database cannot be written.
+    outage: Option<(DateTime<Utc>, Outage)>,
+    /// The journal holds changes not known to be committed (an outage, or left by a crash).
+    unsaved: bool,
+    retry_at: Instant,
+    backoff: Backoff,
+    /// Samples waiting for the database to be written again, by (source, series, minute).
+    held: HashMap<(String, String, DateTime<Utc>), Sample>,
+}
+
+impl Writer {
+    /// Returns whether everything was saved (no journal left behind).
+    async fn run(mut self, mut requests: mpsc::Receiver<Request>) -> bool {
+        let mut reach = self.store.reach();
+        // SQLite's never changes (its sender is gone at once).
+        let mut reach_open = self.store.is_postgres();
+        if self.recover().await.is_ok() {
+            loop {
+                let waiting = self.unsaved || self.outage.is_some();
+                let step = tokio::select! {
+                    request = requests.recv() => match request {
+                        Some(Request::Append(event)) => self.append(event).await,
+                        Some(Request::Samples(samples)) => self.samples(samples).await,
+                        Some(_) => Ok(()),
+                        None => break,
+                    },
+                    _ = tokio::time::sleep_until(self.retry_at), if waiting => self.retry().await,
+                    changed = reach.changed(), if reach_open => match changed {
+                        Ok(()) => {
+                            let now = reach.borrow_and_update().clone();
+                            self.reach(now).await
+                        }
+                        Err(_) => {
+                            reach_open = false;
+                            Ok(())
+                        }
+                    },
+                };
+                if step.is_err() {
+                    break;
+                }
             }
         }
+        // Changes still waiting (the UI quit during an outage, or right after start-up): one
+        // last try, so the journal is left behind only if the database really cannot be
+        // written.
+        if self.unsaved && self.replay().await.is_ok() {
+            self.unsaved = false;
+            self.outage = None;
+        }
+        if !self.held.is_empty() && self.outage.is_none() {
+            let held: Vec<Sample> = std::mem::take(&mut self.held).into_values().collect();
+            if let Err(e) = self.save(&held).await {
+                tracing::warn!(error = %e, count = held.len(), "live samples not saved at quit");
+            }
+        }
+        !self.unsaved
     }
 
     async fn send(&self, reply: Reply) -> Result<(), Gone> {
@@ -262,13 +314,13 @@ impl Worker {
     /// A journal left by a crash or an earlier outage: show its changes provisionally and
     /// replay them before anything else is written.
     async fn recover(&mut self) -> Result<(), Gone> {
-        let Some(journal) = &self.journal else {
+        let Some(journal) = self.journal.clone() else {
             return Ok(());
         };
-        match journal.read() {
+        match blocking(move || journal.read()).await {
             Ok(events) if events.is_empty() => Ok(()),
             Ok(events) => {
-                tracing::info!(count = events.len(), journal = %journal.path().display(), "replaying the outage journal");
+                tracing::info!(count = events.len(), "replaying the outage journal");
                 self.unsaved = true;
                 for event in events.into_iter().filter(|e| self.is_today(e)) {
                     self.send(Reply::Journaled(event)).await?;
@@ -284,93 +336,297 @@ impl Worker {
     }
 
     async fn append(&mut self, event: Event) -> Result<(), Gone> {
+        // First the journal: from here on the change survives a crash, a kill -9, an outage.
+        let journaled = match self.journal.clone() {
+            Some(journal) => {
+                let copy = event.clone();
+                Some(blocking(move || journal.write(&copy)).await)
+            }
+            None => None,
+        };
+        if let Some(Err(e)) = &journaled {
+            tracing::error!(event = %event.id, error = %e, "journal write failed");
+        }
         // While changes wait in the journal, new ones queue behind them to keep their order.
         if self.unsaved || self.outage.is_some() {
-            return self.journal_write(event, None).await;
+            let cause = self
+                .outage
+                .as_ref()
+                .map_or(Outage::Unreachable, |(_, c)| c.clone());
+            return self.kept_or_refused(event, journaled, cause).await;
+        }
+        if let Ok(mut own) = self.own.lock() {
+            own.insert(event.id);
         }
         match timed(&self.store, self.store.append(&event)).await {
             Ok(seq) => {
-                self.own.insert(event.id);
+                if matches!(journaled, Some(Ok(()))) {
+                    self.forget_journal().await;
+                }
                 self.send(Reply::Committed(Stored { seq, event })).await
             }
-            Err(e) if e.is_unreachable() && self.journal.is_some() => {
-                tracing::warn!(event = %event.id, error = %e, "database unreachable; journaling");
-                self.journal_write(event, Some(e.to_string())).await
-            }
-            Err(e) => {
-                tracing::error!(event = %event.id, item = ?event.item, error = %e, "write failed");
-                let error = e.to_string();
-                self.send(Reply::Failed { event, error }).await
-            }
+            Err(e) => match e.outage() {
+                Some(cause) => {
+                    tracing::warn!(event = %event.id, error = %e, "cannot write the database; outage");
+                    self.start_outage(cause.clone()).await?;
+                    self.kept_or_refused(event, journaled, cause).await
+                }
+                None => {
+                    tracing::error!(event = %event.id, item = ?event.item, error = %e, "write refused");
+                    // It was alone in the journal (nothing else waited): it goes again.
+                    if matches!(journaled, Some(Ok(()))) {
+                        self.forget_journal().await;
+                    }
+                    let error = e.to_string();
+                    self.send(Reply::Failed { event, error }).await
+                }
+            },
         }
     }
 
-    async fn journal_write(&mut self, event: Event, why: Option<String>) -> Result<(), Gone> {
-        let Some(journal) = &self.journal else {
-            let error = why.unwrap_or_else(|| "the database is unreachable".into());
-            return self.send(Reply::Failed { event, error }).await;
-        };
-        match journal.write(&event) {
-            Ok(()) => {
+    /// The database cannot take `event`: it is kept if the journal took it, else refused.
+    async fn kept_or_refused(
+        &mut self,
+        event: Event,
+        journaled: Option<Result<(), JournalError>>,
+        cause: Outage,
+    ) -> Result<(), Gone> {
+        match journaled {
+            Some(Ok(())) => {
                 self.unsaved = true;
-                self.start_outage().await?;
                 self.send(Reply::Journaled(event)).await
             }
-            Err(e) => {
-                tracing::error!(event = %event.id, error = %e, "journal write failed");
-                let error = match why {
-                    Some(why) => format!("{why}; and {e}"),
-                    None => e.to_string(),
+            Some(Err(e)) => {
+                let error = if e.is_full() && cause == Outage::DiskFull {
+                    cause.to_string()
+                } else if e.is_full() {
+                    format!("{cause}; and the disk of the journal is full")
+                } else {
+                    format!("{cause}; and {e}")
                 };
                 self.send(Reply::Failed { event, error }).await
             }
+            None => {
+                let error = cause.to_string();
+                self.send(Reply::Failed { event, error }).await
+            }
         }
     }
 
-    async fn start_outage(&mut self) -> Result<(), Gone> {
+    /// Everything journaled is committed: the journal goes.
+    async fn forget_journal(&mut self) {
+        if let Some(journal) = self.journal.clone()
+            && let Err(e) = blocking(move || journal.clear()).await
+        {
+            // Committed all the same; a journal we cannot empty only replays as no-ops.
+            tracing::error!(error = %e, "cannot empty the journal");
+            self.unsaved = true;
+        }
+    }
+
+    async fn samples(&mut self, samples: Vec<Sample>) -> Result<(), Gone> {
         if self.outage.is_some() {
+            self.hold(samples);
             return Ok(());
         }
-        let since = Utc::now();
-        self.outage = Some(since);
-        self.backoff = FIRST_RETRY;
-        self.retry_at = Instant::now() + self.backoff;
-        self.send(Reply::Outage { since }).await
+        match self.save(&samples).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, count = samples.len(), "saving live samples failed");
+                if let Some(cause) = e.outage() {
+                    self.hold(samples);
+                    self.start_outage(cause).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn save(&self, samples: &[Sample]) -> Result<(), StoreError> {
+        timed(
+            &self.store,
+            self.store.save_samples(&self.launch, self.day, samples),
+        )
+        .await
+    }
+
+    /// Keeps samples for later, merged as the database would merge them.
+    fn hold(&mut self, samples: Vec<Sample>) {
+        for sample in samples {
+            let key = (sample.source.clone(), sample.series.clone(), sample.minute);
+            let room = self.held.len() < MAX_HELD_SAMPLES;
+            match self.held.get_mut(&key) {
+                Some(kept) if sample.is_counter() => kept.value += sample.value,
+                Some(kept) => kept.value = sample.value,
+                None if room => {
+                    self.held.insert(key, sample);
+                }
+                None => {}
+            }
+        }
+    }
+
+    async fn start_outage(&mut self, cause: Outage) -> Result<(), Gone> {
+        let since = match &self.outage {
+            Some((_, was)) if *was == cause => return Ok(()),
+            Some((since, _)) => *since,
+            None => {
+                self.backoff.reset();
+                self.retry_at = Instant::now() + self.backoff.fail();
+                Utc::now()
+            }
+        };
+        self.outage = Some((since, cause.clone()));
+        self.send(Reply::Outage { since, cause }).await
+    }
+
+    /// The store found the database down, or back.
+    async fn reach(&mut self, reach: Reach) -> Result<(), Gone> {
+        match reach {
+            Reach::Down { cause, .. } => self.start_outage(cause).await,
+            Reach::Up => {
+                // Back: try at once rather than at the end of the backoff.
+                self.retry_at = Instant::now();
+                Ok(())
+            }
+        }
+    }
+
+    /// Replays the journal and writes held samples; on failure tries again later, backing off.
+    async fn retry(&mut self) -> Result<(), Gone> {
+        let outcome = match self.replay().await {
+            Ok(saved) => self.flush_held().await.map(|()| saved),
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(saved) => {
+                self.unsaved = false;
+                self.backoff.reset();
+                let was_out = self.outage.take().is_some();
+                let count = saved.len();
+                for stored in saved.into_iter().filter(|s| self.is_today(&s.event)) {
+                    self.send(Reply::Committed(stored)).await?;
+                }
+                if was_out || count > 0 {
+                    tracing::info!(saved = count, "database written again; journal replayed");
+                    self.send(Reply::Reconnected { saved: count }).await?;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "still cannot write");
+                match e.outage() {
+                    Some(cause) => self.start_outage(cause).await?,
+                    None if self.outage.is_none() => {
+                        self.start_outage(Outage::Unreachable).await?;
+                    }
+                    None => {}
+                }
+                self.retry_at = Instant::now() + self.backoff.fail();
+                Ok(())
+            }
+        }
+    }
+
+    /// Appends every journaled change (a no-op for any already committed before a crash or a
+    /// lost acknowledgement), then removes the journal; returns what it committed, or why it
+    /// stopped. Reports nothing itself, so that a replay at shutdown, with the UI gone, still
+    /// empties the journal. With nothing to replay, a read shows whether the database answers.
+    async fn replay(&mut self) -> Result<Vec<Stored>, StoreError> {
+        let events = match self.journal.clone() {
+            Some(journal) => match blocking(move || journal.read()).await {
+                Ok(events) => events,
+                Err(e) => {
+                    // Not the database's fault, and not one to retry into: say it and stop.
+                    tracing::error!(error = %e, "cannot read the journal to replay it");
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
+        };
+        if events.is_empty() {
+            return timed(&self.store, self.store.ping())
+                .await
+                .map(|()| Vec::new());
+        }
+        let mut saved = Vec::with_capacity(events.len());
+        for event in events {
+            if let Ok(mut own) = self.own.lock() {
+                own.insert(event.id);
+            }
+            match timed(&self.store, self.store.append(&event)).await {
+                Ok(seq) => saved.push(Stored { seq, event }),
+                Err(e) if e.outage().is_some() => return Err(e),
+                Err(e) => {
+                    // This one change is refused (not the database being out): it cannot
+                    // ever be saved, and must not hold up the ones after it.
+                    tracing::error!(event = %event.id, error = %e, "a journaled change is refused");
+                    let error = e.to_string();
+                    if self.is_today(&event) {
+                        let _ = self.replies.send(Reply::Failed { event, error }).await;
+                    }
+                }
+            }
+        }
+        self.forget_journal().await;
+        Ok(saved)
+    }
+
+    async fn flush_held(&mut self) -> Result<(), StoreError> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let held: Vec<Sample> = self.held.values().cloned().collect();
+        self.save(&held).await?;
+        self.held.clear();
+        Ok(())
+    }
+}
+
+struct Follower {
+    store: Store,
+    launch: String,
+    day: NaiveDate,
+    last_seq: i64,
+    replies: mpsc::Sender<Reply>,
+    own: Arc<Mutex<HashSet<Uuid>>>,
+    read_failing: bool,
+    load_day: bool,
+}
+
+impl Follower {
+    async fn run(mut self, mut wake: mpsc::Receiver<()>) {
+        let mut poll = tokio::time::interval(if self.store.is_postgres() {
+            SAFETY_POLL
+        } else {
+            FOLLOW_INTERVAL
+        });
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                Some(()) = wake.recv() => {}
+                _ = poll.tick() => {}
+            }
+            if self.follow().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    async fn send(&self, reply: Reply) -> Result<(), Gone> {
+        self.replies.send(reply).await.map_err(|_| Gone)
     }
 
     /// Fetches what others committed since we last looked.
     async fn follow(&mut self) -> Result<(), Gone> {
-        if self.outage.is_some() || self.unsaved {
-            // The retry catches up once the journal is replayed.
-            return Ok(());
-        }
-        match timed(
-            &self.store,
-            self.store
-                .events_after(&self.launch, self.day, self.last_seq),
-        )
-        .await
-        {
-            Ok(events) => {
+        let read = self.store.read(&self.launch, self.day, self.last_seq);
+        match timed(&self.store, read).await {
+            Ok(read) => {
                 self.read_failing = false;
-                let Some(last) = events.last() else {
-                    return Ok(());
-                };
-                self.last_seq = last.seq;
-                let others: Vec<Stored> = events
-                    .into_iter()
-                    .filter(|s| !self.own.remove(&s.event.id))
-                    .collect();
-                if others.is_empty() {
-                    Ok(())
-                } else {
-                    self.send(Reply::Arrived(others)).await
-                }
+                self.arrived(read).await
             }
-            Err(e) if e.is_unreachable() && self.journal.is_some() => {
-                tracing::warn!(error = %e, "database unreachable");
-                self.start_outage().await
-            }
+            // The writer shows the outage; the next poll tries again.
+            Err(e) if e.outage().is_some() => Ok(()),
             Err(e) if !self.read_failing => {
                 self.read_failing = true;
                 tracing::warn!(error = %e, "reading new events failed");
@@ -380,88 +636,99 @@ impl Worker {
         }
     }
 
-    /// Replays the journal, then catches up; on failure tries again later, backing off.
-    async fn retry(&mut self) -> Result<(), Gone> {
-        match self.replay().await {
-            Ok(saved) => {
-                self.unsaved = false;
-                let was_out = self.outage.take().is_some();
-                let count = saved.len();
-                for stored in saved.into_iter().filter(|s| self.is_today(&s.event)) {
-                    self.send(Reply::Committed(stored)).await?;
-                }
-                self.follow().await?;
-                if was_out || count > 0 {
-                    tracing::info!(saved = count, "database reachable again; journal replayed");
-                    self.send(Reply::Reconnected { saved: count }).await?;
-                }
-                Ok(())
-            }
-            Err(why) => {
-                tracing::debug!(error = %why, "still unreachable");
-                if self.outage.is_none() {
-                    self.start_outage().await?;
-                }
-                self.backoff = (self.backoff * 2).min(MAX_RETRY);
-                self.retry_at = Instant::now() + self.backoff;
-                Ok(())
-            }
+    async fn arrived(&mut self, read: Read) -> Result<(), Gone> {
+        let Read {
+            events,
+            unreadable,
+            last_seq,
+        } = read;
+        self.last_seq = last_seq;
+        if !unreadable.is_empty() {
+            self.send(Reply::Unreadable(unreadable)).await?;
         }
-    }
-
-    /// Appends every journaled change (a no-op for any already committed before a crash or a
-    /// lost acknowledgement), then empties the journal; returns what it committed, or why it
-    /// stopped. Reports nothing itself, so that a replay at shutdown, with the UI gone, still
-    /// empties the journal.
-    async fn replay(&mut self) -> Result<Vec<Stored>, String> {
-        let Some(journal) = &self.journal else {
-            return Ok(Vec::new());
+        if std::mem::take(&mut self.load_day) {
+            let samples = timed(&self.store, self.store.day_samples(&self.launch, self.day))
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "live history not loaded");
+                    Vec::new()
+                });
+            return self.send(Reply::Joined { events, samples }).await;
+        }
+        let others: Vec<Stored> = match self.own.lock() {
+            Ok(mut own) => events
+                .into_iter()
+                .filter(|s| !own.remove(&s.event.id))
+                .collect(),
+            Err(_) => events,
         };
-        let events = journal.read().map_err(|e| e.to_string())?;
-        if events.is_empty() {
-            // Nothing to write: reachable again once a read succeeds.
-            let read = self
-                .store
-                .events_after(&self.launch, self.day, self.last_seq);
-            return timed(&self.store, read)
-                .await
-                .map(|_| Vec::new())
-                .map_err(|e| e.to_string());
+        if others.is_empty() {
+            Ok(())
+        } else {
+            self.send(Reply::Arrived(others)).await
         }
-        let mut saved = Vec::with_capacity(events.len());
-        for event in events {
-            let seq = timed(&self.store, self.store.append(&event))
-                .await
-                .map_err(|e| e.to_string())?;
-            if self.is_today(&event) {
-                self.own.insert(event.id);
-            }
-            saved.push(Stored { seq, event });
-        }
-        if let Err(e) = journal.clear() {
-            // Everything is committed; a journal we cannot empty only replays as no-ops.
-            tracing::error!(error = %e, "cannot empty the replayed journal");
-        }
-        Ok(saved)
     }
+}
 
-    async fn presence(&mut self, me: &Presence, expiry: Duration) -> Result<(), Gone> {
-        if self.outage.is_some() {
-            return Ok(());
+/// PostgreSQL: wakes the follower on every NOTIFY on the events channel, and after each
+/// (re)connection, since notifications sent while not listening are lost. Backs off while the
+/// server cannot be reached (the store says so: "DB unreachable").
+async fn listen(store: Store, wake: mpsc::Sender<()>) {
+    let mut backoff = Backoff::new(FIRST_RETRY, MAX_RETRY);
+    loop {
+        match store.wait_news().await {
+            Ok(()) => {
+                backoff.reset();
+                // Full channel: a wake is already pending, which fetches this too.
+                let _ = wake.try_send(());
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot listen");
+                tokio::time::sleep(backoff.fail()).await;
+            }
         }
-        let peers = match timed(&self.store, self.store.announce(me)).await {
-            Ok(()) => timed(&self.store, self.store.present(&self.launch, expiry)).await,
+    }
+}
+
+/// Presence: refreshes this warroom's row and reports the others, while the database answers.
+async fn announce(
+    store: Store,
+    mut me: Presence,
+    mut view: watch::Receiver<String>,
+    refresh: Duration,
+    expiry: Duration,
+    replies: mpsc::Sender<Reply>,
+) {
+    let mut tick = tokio::time::interval(refresh);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let reach = store.reach();
+    loop {
+        tick.tick().await;
+        if view.has_changed().unwrap_or(false) {
+            let now = view.borrow_and_update().clone();
+            if !now.is_empty() {
+                me.view = now;
+            }
+        }
+        if *reach.borrow() != Reach::Up {
+            continue;
+        }
+        let peers = match timed(&store, store.announce(&me)).await {
+            Ok(()) => timed(&store, store.present(&me.launch, expiry)).await,
             Err(e) => Err(e),
         };
         match peers {
             Ok(peers) => {
                 let others = peers.into_iter().filter(|p| p.session != me.session);
-                self.send(Reply::Present(others.collect())).await
+                if replies
+                    .send(Reply::Present(others.collect()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
             }
-            Err(e) => {
-                tracing::debug!(error = %e, "presence refresh failed");
-                Ok(())
-            }
+            Err(e) => tracing::debug!(error = %e, "presence refresh failed"),
         }
     }
 }
@@ -470,44 +737,25 @@ async fn timed<T>(
     store: &Store,
     op: impl Future<Output = Result<T, StoreError>>,
 ) -> Result<T, StoreError> {
-    tokio::time::timeout(DB_TIMEOUT, op)
+    tokio::time::timeout(OP_TIMEOUT, op)
         .await
         .unwrap_or_else(|_| {
             Err(StoreError::TimedOut {
                 path: store.location().to_string(),
-                after: DB_TIMEOUT,
+                after: OP_TIMEOUT,
             })
         })
 }
 
-/// Wakes the worker on every NOTIFY on the events channel, and after each (re)connection,
-/// since notifications sent while not listening are lost.
-async fn listen(pool: PgPool, wake: mpsc::Sender<()>) {
-    let mut backoff = FIRST_RETRY;
-    loop {
-        match PgListener::connect_with(&pool).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => {
-                    backoff = FIRST_RETRY;
-                    let _ = wake.try_send(());
-                    loop {
-                        match listener.try_recv().await {
-                            // Full channel: a wake is already pending, which fetches this too.
-                            Ok(Some(_)) | Ok(None) => {
-                                let _ = wake.try_send(());
-                            }
-                            Err(e) => {
-                                tracing::debug!(error = %e, "listener lost its connection");
-                                break;
-                            }
-                        }
-                    }
-                }
-                Err(e) => tracing::debug!(error = %e, "LISTEN failed"),
-            },
-            Err(e) => tracing::debug!(error = %e, "listener cannot connect"),
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_RETRY);
+/// Runs journal file I/O (fsync included) on the blocking pool, off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, JournalError> + Send + 'static,
+) -> Result<T, JournalError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) => Err(JournalError::Io {
+            path: String::new(),
+            source: std::io::Error::other(format!("journal task failed: {e}")),
+        }),
     }
 }

@@ -59,14 +59,18 @@ pub fn restore() {
 }
 
 /// On panic: restore the terminal first so the message is readable, log it, and say where the
-/// log is. Everything the operator did is already committed, so nothing is lost.
+/// log is. Everything the operator did is already committed or journaled, so nothing is lost.
 pub fn install_panic_hook(log_path: String) {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         tracing::error!(%info, "panic");
-        eprintln!("\nwarroom stopped on an internal error. Every change you saw saved is on disk.");
-        eprintln!("Details are in the log: {log_path}\n");
+        // Written, not printed: on a terminal that hung up, printing would panic again.
+        let _ = write!(
+            io::stderr(),
+            "\nwarroom stopped on an internal error. Every change you saw saved is on disk.\n\
+             Details are in the log: {log_path}\n\n"
+        );
         default(info);
     }));
 }
@@ -105,13 +109,10 @@ fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
             let _ = stdout.write_all(b"\x07").and_then(|()| stdout.flush());
         }
         Effect::WriteReport => {
-            let request = Request::Report {
-                layout: std::sync::Arc::clone(&app.layout),
-                now: app.now,
-                lang: app.lang,
-                dir: app.report_dir.clone(),
-            };
-            if store.try_send(request).is_err() {
+            let layout = std::sync::Arc::clone(&app.layout);
+            let dir = app.report_dir.clone();
+            let job = crate::report::job(layout, app.day(), app.now, app.lang, dir);
+            if store.try_send(Request::Run(job)).is_err() {
                 tracing::warn!("store queue full: the report was not written");
             }
         }
@@ -131,55 +132,89 @@ pub async fn run(
     mut replies: mpsc::Receiver<Reply>,
     mut polls: mpsc::Receiver<crate::poller::PollResult>,
 ) -> io::Result<Exit> {
-    let mut keys = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
+    let exit = main_loop(
+        &mut app,
+        &theme,
+        term,
+        &store,
+        &mut replies,
+        &mut polls,
+        [&mut sigterm, &mut sighup, &mut sigint],
+    )
+    .await;
+    // However it ends, what is buffered goes to the store before the store is told to stop:
+    // the last live samples, up to the quit.
+    let (_, effects) = update(&mut app, Msg::Shutdown);
+    for effect in effects {
+        execute(&mut app, effect, &store);
+    }
+    Ok(exit)
+}
 
+/// Runs until the operator quits, a signal arrives or the terminal goes away. A terminal that
+/// cannot be drawn on any more (a dropped SSH session) ends it like a hangup, not an error.
+async fn main_loop(
+    app: &mut App,
+    theme: &Theme,
+    term: &mut Term,
+    store: &mpsc::Sender<Request>,
+    replies: &mut mpsc::Receiver<Reply>,
+    polls: &mut mpsc::Receiver<crate::poller::PollResult>,
+    [sigterm, sighup, sigint]: [&mut tokio::signal::unix::Signal; 3],
+) -> Exit {
+    let mut keys = EventStream::new();
     // Tick on the clock's second boundaries so the countdown changes exactly once a second.
     let subsec = u64::from(app.clock.now().timestamp_subsec_millis());
     let start = tokio::time::Instant::now() + Duration::from_millis(1000 - subsec.min(999));
     let mut ticks = tokio::time::interval_at(start, Duration::from_secs(1));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    term.draw(|f| ui::draw(f, &app, &theme))?;
+    if let Err(e) = term.draw(|f| ui::draw(f, app, theme)) {
+        return terminal_gone(&e);
+    }
     loop {
         let msg = tokio::select! {
             event = keys.next() => match event {
                 Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
                 Some(Ok(TermEvent::Resize(..))) => Msg::Resize,
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => {
-                    tracing::warn!(error = %e, "terminal input failed");
-                    return Ok(Exit::TerminalClosed);
-                }
-                None => return Ok(Exit::TerminalClosed),
+                Some(Err(e)) => return terminal_gone(&e),
+                None => return Exit::TerminalClosed,
             },
             _ = ticks.tick() => Msg::Tick,
             Some(reply) = replies.recv() => Msg::Store(reply),
             Some(result) = polls.recv() => Msg::Poll(result),
-            _ = sigterm.recv() => return Ok(Exit::Signal(15)),
-            _ = sighup.recv() => return Ok(Exit::Signal(1)),
-            _ = sigint.recv() => return Ok(Exit::Signal(2)),
+            _ = sigterm.recv() => return Exit::Signal(15),
+            _ = sighup.recv() => return Exit::Signal(1),
+            _ = sigint.recv() => return Exit::Signal(2),
         };
         let resized = matches!(msg, Msg::Resize);
         let view = app.view;
-        let (redraw, effects) = update(&mut app, msg);
+        let (redraw, effects) = update(app, msg);
         if app.view != view {
             // For presence only: a full channel just delays it to the next switch.
             let _ = store.try_send(Request::View(app.view.title().to_string()));
         }
         for effect in effects {
-            execute(&mut app, effect, &store);
+            execute(app, effect, store);
         }
         if app.quit {
-            return Ok(Exit::Quit);
+            return Exit::Quit;
         }
-        if resized {
-            term.autoresize()?;
+        if resized && let Err(e) = term.autoresize() {
+            return terminal_gone(&e);
         }
-        if redraw {
-            term.draw(|f| ui::draw(f, &app, &theme))?;
+        if redraw && let Err(e) = term.draw(|f| ui::draw(f, app, theme)) {
+            return terminal_gone(&e);
         }
     }
+}
+
+/// The terminal failed under us: logged (never printed: there is no one to print to).
+fn terminal_gone(error: &io::Error) -> Exit {
+    tracing::warn!(%error, "the terminal is gone");
+    Exit::TerminalClosed
 }

@@ -24,7 +24,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .clamp(8, 24);
     let wide = cols >= 120;
     let mut lines = Vec::new();
-    if events.is_empty() {
+    // Rows that could not be read are said first: the day below is without them.
+    for bad in &app.unreadable {
+        lines.push(Line::styled(
+            fit(&tf(lang, Msg::AuditUnreadable, &[bad]), cols),
+            theme.error(),
+        ));
+    }
+    if events.is_empty() && app.unreadable.is_empty() {
         lines.push(Line::styled(t(lang, Msg::AuditEmpty), theme.dim()));
     }
     for stored in events.iter().rev() {

@@ -16,7 +16,10 @@ pub fn outage_text(app: &App) -> Option<(String, String)> {
     };
     match app.outage {
         Some(since) => Some((
-            t(app.lang, Msg::DbUnreachable).to_string(),
+            match &app.outage_cause {
+                Some(cause) => format!("{} ", crate::i18n::outage(app.lang, cause)),
+                None => t(app.lang, Msg::DbUnreachable).to_string(),
+            },
             format!("{}{waiting}", countdown(app.now - since)),
         )),
         None if !waiting.is_empty() => {

@@ -27,6 +27,8 @@ pub enum Msg {
     Store(Reply),
     /// A live source answered (or failed to).
     Poll(PollResult),
+    /// warroom is stopping (quit, signal, hangup): hand over whatever is still buffered.
+    Shutdown,
 }
 
 /// What the main loop must do after an update.
@@ -72,6 +74,10 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             true
         }
         Msg::Poll(result) => live::poll(app, result, &mut effects),
+        Msg::Shutdown => {
+            live::flush_samples(app, &mut effects, true);
+            false
+        }
     };
     (redraw, effects)
 }
@@ -471,15 +477,36 @@ fn store_reply(app: &mut App, reply: Reply) {
             app.unsaved.insert(event.id, event);
             say(app, tf(app.lang, UiMsg::FlashKept, &[&message]), false);
         }
-        Reply::Outage { since } => {
+        Reply::Outage { since, cause } => {
             // `since` is wall-clock; the header counts on the app's clock (which a rehearsal
             // may run faster), so keep the same distance from now, on that clock.
             let real = (Utc::now() - since).to_std().unwrap_or_default();
             app.outage = Some(app.now - app.clock.over(real));
-            say(app, t(app.lang, UiMsg::FlashOutage), true);
+            let words = crate::i18n::outage(app.lang, &cause);
+            app.outage_cause = Some(cause);
+            say(app, tf(app.lang, UiMsg::FlashOutage, &[&words]), true);
+        }
+        Reply::Joined { events, samples } => {
+            for stored in events {
+                app.pending.remove(&stored.event.id);
+                app.unsaved.remove(&stored.event.id);
+                app.ledger.apply(stored);
+            }
+            let layout = std::sync::Arc::clone(&app.layout);
+            app.live.restore(&layout, &samples);
+            app.tickets.restore(&samples);
+            say(app, t(app.lang, UiMsg::FlashJoined), false);
+        }
+        Reply::Unreadable(rows) => {
+            if let Some(first) = rows.first() {
+                let text = tf(app.lang, UiMsg::FlashUnreadable, &[&rows.len(), first]);
+                say(app, text, true);
+            }
+            app.unreadable.extend(rows);
         }
         Reply::Reconnected { saved } => {
             app.outage = None;
+            app.outage_cause = None;
             let text = match saved {
                 0 => t(app.lang, UiMsg::FlashReconnected).to_string(),
                 n => tf(app.lang, UiMsg::FlashReconnectedSaved, &[&n]),

@@ -149,3 +149,4 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     }
     out
 }
+pub mod db;
