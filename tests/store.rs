@@ -776,12 +776,26 @@ impl Filler {
         Self { conn }
     }
 
-    async fn fill(&mut self, path: &Path, pages: i64) {
-        while page_count(path).await < pages {
-            sqlx::query("INSERT INTO filler VALUES (zeroblob(16000))")
-                .execute(&mut self.conn)
-                .await
-                .expect("fill");
+    /// Fills the file up to exactly `pages` (the cap the warroom has), not a page beyond.
+    async fn fill(&mut self, pages: i64) {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {pages}"
+        )))
+        .execute(&mut self.conn)
+        .await
+        .expect("cap the filler");
+        for size in [16000, 1000, 100] {
+            loop {
+                let sql = format!("INSERT INTO filler VALUES (zeroblob({size}))");
+                match sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut self.conn)
+                    .await
+                {
+                    Ok(_) => continue,
+                    Err(e) if e.to_string().contains("full") => break,
+                    Err(e) => panic!("fill: {e}"),
+                }
+            }
         }
     }
 
@@ -819,7 +833,7 @@ async fn after_a_full_disk_every_append_that_returned_ok_is_in_the_file() {
     let mut ok = Vec::new();
     let mut failed = 0;
     for cycle in 0..3 {
-        filler.fill(&path, cap).await;
+        filler.fill(cap).await;
         for n in 0..30 {
             let e = event(
                 "ann",
@@ -981,7 +995,8 @@ async fn a_full_disk_loses_nothing_and_doubles_nothing_over_fill_free_cycles() {
     let dir = temp_dir();
     let path = dir.path().join("warroom.db");
     open(&path).await.close().await;
-    let cap = page_count(&path).await + 20;
+    // Room for the whole test's changes once the filler's pages are freed.
+    let cap = page_count(&path).await + 300;
     let store = Store::open_capped(&path, cap as u32)
         .await
         .expect("open capped");
@@ -990,7 +1005,7 @@ async fn a_full_disk_loses_nothing_and_doubles_nothing_over_fill_free_cycles() {
     let mut room = Warroom::start(store, &journals);
     let mut sent = 0i64;
     for _cycle in 0..4 {
-        filler.fill(&path, cap).await;
+        filler.fill(cap).await;
         let before = room.journaled.len();
         for n in 0..55 {
             let change = if n % 3 == 0 {

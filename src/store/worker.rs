@@ -168,6 +168,7 @@ pub async fn run_with(
         retry_at: Instant::now(),
         backoff: Backoff::new(FIRST_RETRY, MAX_RETRY),
         held: HashMap::new(),
+        confirmed: HashSet::new(),
     };
     let writer = tokio::spawn(writer.run(write_rx));
     let follower = Follower {
@@ -252,6 +253,8 @@ struct Writer {
     backoff: Backoff,
     /// Samples waiting for the database to be written again, by (source, series, minute).
     held: HashMap<(String, String, DateTime<Utc>), Sample>,
+    /// Journaled changes already reported committed by a replay that stopped part-way.
+    confirmed: HashSet<Uuid>,
 }
 
 impl Writer {
@@ -290,7 +293,7 @@ impl Writer {
         // Changes still waiting (the UI quit during an outage, or right after start-up): one
         // last try, so the journal is left behind only if the database really cannot be
         // written.
-        if self.unsaved && self.replay().await.is_ok() {
+        if self.unsaved && self.replay().await.1.is_ok() {
             self.unsaved = false;
             self.outage = None;
         }
@@ -494,19 +497,26 @@ impl Writer {
 
     /// Replays the journal and writes held samples; on failure tries again later, backing off.
     async fn retry(&mut self) -> Result<(), Gone> {
-        let outcome = match self.replay().await {
-            Ok(saved) => self.flush_held().await.map(|()| saved),
+        let (saved, outcome) = self.replay().await;
+        // What did commit is shown saved at once, even if the replay stopped part-way (the
+        // disk had room for some): only the rest stays "not yet saved".
+        let mut count = 0;
+        for stored in saved {
+            count += 1;
+            if self.is_today(&stored.event) && self.confirmed.insert(stored.event.id) {
+                self.send(Reply::Committed(stored)).await?;
+            }
+        }
+        let outcome = match outcome {
+            Ok(()) => self.flush_held().await,
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(saved) => {
+            Ok(()) => {
                 self.unsaved = false;
+                self.confirmed.clear();
                 self.backoff.reset();
                 let was_out = self.outage.take().is_some();
-                let count = saved.len();
-                for stored in saved.into_iter().filter(|s| self.is_today(&s.event)) {
-                    self.send(Reply::Committed(stored)).await?;
-                }
                 if was_out || count > 0 {
                     tracing::info!(saved = count, "database written again; journal replayed");
                     self.send(Reply::Reconnected { saved: count }).await?;
@@ -529,10 +539,11 @@ impl Writer {
     }
 
     /// Appends every journaled change (a no-op for any already committed before a crash or a
-    /// lost acknowledgement), then removes the journal; returns what it committed, or why it
-    /// stopped. Reports nothing itself, so that a replay at shutdown, with the UI gone, still
-    /// empties the journal. With nothing to replay, a read shows whether the database answers.
-    async fn replay(&mut self) -> Result<Vec<Stored>, StoreError> {
+    /// lost acknowledgement), then removes the journal; returns what it committed, and why it
+    /// stopped if it did. Reports no commits itself, so that a replay at shutdown, with the UI
+    /// gone, still empties the journal. With nothing to replay, a read shows whether the
+    /// database answers.
+    async fn replay(&mut self) -> (Vec<Stored>, Result<(), StoreError>) {
         let events = match self.journal.clone() {
             Some(journal) => match blocking(move || journal.read()).await {
                 Ok(events) => events,
@@ -545,9 +556,8 @@ impl Writer {
             None => Vec::new(),
         };
         if events.is_empty() {
-            return timed(&self.store, self.store.ping())
-                .await
-                .map(|()| Vec::new());
+            let ping = timed(&self.store, self.store.ping()).await;
+            return (Vec::new(), ping);
         }
         let mut saved = Vec::with_capacity(events.len());
         for event in events {
@@ -556,7 +566,7 @@ impl Writer {
             }
             match timed(&self.store, self.store.append(&event)).await {
                 Ok(seq) => saved.push(Stored { seq, event }),
-                Err(e) if e.outage().is_some() => return Err(e),
+                Err(e) if e.outage().is_some() => return (saved, Err(e)),
                 Err(e) => {
                     // This one change is refused (not the database being out): it cannot
                     // ever be saved, and must not hold up the ones after it.
@@ -569,7 +579,7 @@ impl Writer {
             }
         }
         self.forget_journal().await;
-        Ok(saved)
+        (saved, Ok(()))
     }
 
     async fn flush_held(&mut self) -> Result<(), StoreError> {
