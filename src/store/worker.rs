@@ -170,7 +170,7 @@ pub async fn run_with(
         held: HashMap::new(),
         confirmed: HashSet::new(),
     };
-    let writer = tokio::spawn(writer.run(write_rx));
+    let mut writer = Owned(tokio::spawn(writer.run(write_rx)));
     let follower = Follower {
         store: store.clone(),
         launch: launch.clone(),
@@ -181,23 +181,24 @@ pub async fn run_with(
         read_failing: false,
         load_day: options.load_day,
     };
-    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    // Owned: if this task is dropped or aborted, they stop with it, as in a process that died.
+    let mut tasks: Vec<Owned<()>> = Vec::new();
     let (wake_tx, wake_rx) = mpsc::channel(1);
     if store.is_postgres() {
-        tasks.push(tokio::spawn(listen(store.clone(), wake_tx)));
+        tasks.push(Owned(tokio::spawn(listen(store.clone(), wake_tx))));
     }
-    tasks.push(tokio::spawn(follower.run(wake_rx)));
+    tasks.push(Owned(tokio::spawn(follower.run(wake_rx))));
     let (view_tx, view_rx) = watch::channel(String::new());
     let me = options.presence.clone();
     if let Some(me) = options.presence {
-        tasks.push(tokio::spawn(announce(
+        tasks.push(Owned(tokio::spawn(announce(
             store.clone(),
             me,
             view_rx,
             options.presence_refresh,
             options.presence_expiry,
             replies.clone(),
-        )));
+        ))));
     }
     while let Some(request) = requests.recv().await {
         match request {
@@ -220,10 +221,10 @@ pub async fn run_with(
     }
     // The UI has quit: the writer finishes what is queued (and tries the journal once more).
     drop(write_tx);
-    let clean = writer.await.unwrap_or(false);
-    for task in tasks {
-        task.abort();
-        let _ = task.await;
+    let clean = (&mut writer.0).await.unwrap_or(false);
+    for mut task in tasks {
+        task.0.abort();
+        let _ = (&mut task.0).await;
     }
     if let Some(me) = me
         && clean
@@ -232,6 +233,15 @@ pub async fn run_with(
         tracing::debug!(error = %e, "could not remove the presence row; it expires");
     }
     store.close().await;
+}
+
+/// A task that ends with its owner.
+struct Owned<T>(JoinHandle<T>);
+
+impl<T> Drop for Owned<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The UI has gone; nothing more to report to.
