@@ -784,7 +784,7 @@ fn wide_200x60_tick_shows_in_the_detail_pane() {
 }
 
 /// A signal ends the TUI promptly, restores the terminal and loses nothing saved.
-fn signal_exits_cleanly(signal: &str) {
+fn signal_exits_cleanly(signal: &str, code: u32) {
     let dir = temp();
     let mut term = Term::tui(dir.path(), 80, 24);
     term.wait_started();
@@ -792,8 +792,14 @@ fn signal_exits_cleanly(signal: &str) {
     term.signal(signal);
     let status = term.wait_exit(STEP);
     assert!(
-        !status.success() && status.signal().is_none(),
-        "{signal}: expected a handled exit with a failure code, got {status:?}"
+        status.exit_code() == code && status.signal().is_none(),
+        "{signal}: expected a handled exit with code {code} (128 + the signal), got {status:?}"
+    );
+    let raw = term.raw();
+    assert!(
+        !raw.contains("panicked") && !raw.contains("internal error"),
+        "{signal}: quiet exit, got {:?}",
+        tail(&raw, 300)
     );
     term.assert_restored();
     drop(term);
@@ -806,12 +812,12 @@ fn signal_exits_cleanly(signal: &str) {
 
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_the_tick() {
-    signal_exits_cleanly("TERM");
+    signal_exits_cleanly("TERM", 143);
 }
 
 #[test]
 fn sighup_restores_the_terminal_and_keeps_the_tick() {
-    signal_exits_cleanly("HUP");
+    signal_exits_cleanly("HUP", 129);
 }
 
 #[test]
@@ -964,4 +970,42 @@ fn tui_in_chinese_with_lang_flag() {
         status.success(),
         "q should exit with status 0, got {status:?}"
     );
+}
+
+/// `warroom status | head -1` and `warroom check FILE | head -1`: the reader goes away; warroom
+/// ends quietly, as any Unix filter does, without a panic.
+#[test]
+fn a_closed_pipe_ends_status_and_check_quietly() {
+    let dir = temp();
+    let db = db_path(dir.path());
+    for args in [
+        format!("status --db {} --layout {LAYOUT} --now {NOW}", s(&db)),
+        format!("check {LAYOUT}"),
+        format!(
+            "report --db {} --layout {LAYOUT} --now {NOW} --format html",
+            s(&db)
+        ),
+    ] {
+        if args.starts_with("report") && !db.exists() {
+            // The report needs a database: let status's sibling, the TUI, make one.
+            let mut term = Term::tui(dir.path(), 80, 24);
+            term.wait_started();
+            term.send("q");
+            term.wait_exit(STEP);
+        }
+        let out = std::process::Command::new("sh")
+            .current_dir(MANIFEST_DIR)
+            .arg("-c")
+            // Slow reader: head exits after one line, long before warroom has written all.
+            .arg(format!("'{BIN}' {args} | head -c 1 >/dev/null; exit 0"))
+            .env_remove("WARROOM_DB")
+            .env_remove("WARROOM_LAYOUT")
+            .output()
+            .expect("run through a pipe");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args}: {stderr}"
+        );
+    }
 }

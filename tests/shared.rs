@@ -1,5 +1,7 @@
 //! Several warrooms on one database, live: against the machine's real PostgreSQL
-//! (127.0.0.1:5432, database `test`, user `postgres`) and on one SQLite file.
+//! (`WARROOM_TEST_DATABASE_URL`, default 127.0.0.1:5432, database `test`, user `postgres`;
+//! see tests/common/db.rs), private clusters for outages and connection limits, and one
+//! SQLite file.
 //!
 //! Each PostgreSQL test works in its own schema (`warroom_test_<uuid>`, dropped at the end even
 //! when the test fails) so the tests run in parallel and leave nothing behind. They fail, not
@@ -27,8 +29,13 @@ use warroom::store::worker::{self, Options, Reply, Request};
 use warroom::store::{Author, Change, Event, Store};
 use warroom::update::{Msg, update};
 
-const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-const PG_ADDR: &str = "127.0.0.1:5432";
+mod common;
+
+use common::db::{self, Cluster};
+
+fn admin_url() -> String {
+    db::admin_url()
+}
 
 // ---------------------------------------------------------------------------------------------
 // A schema per test
@@ -41,7 +48,8 @@ struct Schema {
 }
 
 async fn admin() -> PgPool {
-    let options = PgConnectOptions::from_str(ADMIN_URL).expect("admin URL parses");
+    let url = admin_url();
+    let options = PgConnectOptions::from_str(&url).expect("admin URL parses");
     match tokio::time::timeout(
         Duration::from_secs(5),
         PgPoolOptions::new()
@@ -51,8 +59,8 @@ async fn admin() -> PgPool {
     .await
     {
         Ok(Ok(pool)) => pool,
-        Ok(Err(e)) => panic!("PostgreSQL at {ADMIN_URL} is unreachable: {e}"),
-        Err(_) => panic!("PostgreSQL at {ADMIN_URL} did not answer within 5 s"),
+        Ok(Err(e)) => panic!("PostgreSQL at {url} is unreachable: {e}"),
+        Err(_) => panic!("PostgreSQL at {url} did not answer within 5 s"),
     }
 }
 
@@ -73,7 +81,7 @@ impl Schema {
 
     /// Connection options inside the schema, tagged so the test can find its backends.
     fn options(&self, client: &str) -> PgConnectOptions {
-        PgConnectOptions::from_str(ADMIN_URL)
+        PgConnectOptions::from_str(&admin_url())
             .expect("URL parses")
             .options([("search_path", self.name.as_str())])
             .application_name(&self.app_name(client))
@@ -208,7 +216,7 @@ impl Proxy {
                         cut.await;
                         return;
                     }
-                    let Ok(mut server) = TcpStream::connect(PG_ADDR).await else {
+                    let Ok(mut server) = TcpStream::connect(db::address(&admin_url())).await else {
                         return;
                     };
                     tokio::pin!(cut);
@@ -861,17 +869,16 @@ async fn presence_appears_and_expires_on_sqlite() {
 #[tokio::test]
 async fn connect_by_url_and_never_show_the_password() {
     let schema = Schema::create().await;
-    let url = format!(
-        "postgres://postgres:hunter2@127.0.0.1:5432/test?options[search_path]={}",
-        schema.name
-    );
+    let base = admin_url();
+    let with_password = base.replacen("://postgres@", "://postgres:hunter2@", 1);
+    assert_ne!(with_password, base, "the test URL names user postgres");
+    let url = format!("{with_password}?options[search_path]={}", schema.name);
     let store = Store::connect(&url)
         .await
         .expect("trust auth ignores the password");
+    let shown = base.replacen("://postgres@", "://postgres:***@", 1);
     assert!(
-        store
-            .location()
-            .starts_with("postgres://postgres:***@127.0.0.1:5432/test?"),
+        store.location().starts_with(&format!("{shown}?")),
         "{}",
         store.location()
     );
@@ -1005,5 +1012,182 @@ async fn the_postgres_log_is_append_only_and_a_repeated_append_is_a_no_op() {
     assert_eq!(log.events().len(), 1);
     assert_eq!(log.events()[0].event, event, "round-trips unchanged");
     store.close().await;
+    drop(schema);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A database down at start, a server out of connections
+
+impl Client {
+    /// Starts without reading the day first, as warroom does when the database does not
+    /// answer at start: the store joins (and sends the day) when it does.
+    fn start_unread(store: Store, operator: &str, mut options: Options) -> Self {
+        let app = app(operator);
+        let launch = app.layout.launch.id.clone();
+        let day = app.day();
+        options.load_day = true;
+        let (tx, requests) = mpsc::channel(1024);
+        let (replies, rx) = mpsc::channel(1024);
+        let worker = tokio::spawn(worker::run_with(
+            store, launch, day, 0, requests, replies, options,
+        ));
+        Self {
+            app,
+            tx: Some(tx),
+            rx,
+            worker,
+            seen: HashSet::new(),
+        }
+    }
+}
+
+fn journal_in(dir: &Path, store: &Store) -> Options {
+    let (journal, _) = Journal::open(dir, store.location(), Uuid::now_v7()).expect("journal");
+    Options {
+        journal: Some(journal),
+        ..Options::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_down_at_start_then_up_everything_lands_once() {
+    let cluster = Cluster::start(&[]);
+    let url = cluster.url("postgres");
+    // Someone else's change, made before the outage: the warroom that starts blind must
+    // join it later.
+    let before = Store::connect(&url).await.expect("cluster up");
+    let template = app("bob");
+    let theirs = Event::new(
+        &template.author,
+        &template.layout.launch.id,
+        template.day(),
+        template.now,
+        Some("earlier".into()),
+        Change::Tick,
+    );
+    before.append(&theirs).await.expect("append");
+    before.close().await;
+    cluster.stop();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::postgres_url(&url).expect("URL parses");
+    let err = store.ping().await.expect_err("the server is down");
+    assert!(err.outage().is_some(), "an outage, not a refusal: {err}");
+    let options = journal_in(dir.path(), &store);
+    let mut ann = Client::start_unread(store, "ann", options);
+    ann.until(Duration::from_secs(10), |a| a.outage.is_some())
+        .await;
+    let mut sent = Vec::new();
+    for n in 0..10 {
+        let event = ann.change(&format!("kept-{n}"), Change::Tick).await;
+        sent.push(event.id);
+    }
+    ann.until(Duration::from_secs(10), |a| a.unsaved.len() == 10)
+        .await;
+    assert_eq!(
+        ann.app.ledger.mark("kept-3"),
+        &Mark::Done,
+        "shown, provisionally"
+    );
+
+    cluster.start_again();
+    ann.until(Duration::from_secs(20), |a| {
+        a.unsaved.is_empty() && a.outage.is_none() && a.ledger.mark("earlier") == &Mark::Done
+    })
+    .await;
+    assert!(ann.seen.contains("joined"), "the day was loaded on joining");
+    let app = ann.stop().await;
+    let probe = Store::connect(&url).await.expect("probe");
+    let log = replay(&probe, &app).await;
+    probe.close().await;
+    let ids: Vec<Uuid> = log.events().iter().map(|s| s.event.id).collect();
+    assert_eq!(
+        ids.len(),
+        11,
+        "bob's tick and ann's ten, once each: {ids:?}"
+    );
+    for id in &sent {
+        assert!(ids.contains(id));
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "no journal left: {left:?}");
+}
+
+/// A role allowed one connection: one warroom runs live on it, a second says why it cannot
+/// and keeps working in outage mode, and catches up once the first quits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_warroom_on_a_one_connection_role_says_so_and_catches_up() {
+    let schema = Schema::create().await;
+    let role = format!("{}_role", schema.tag);
+    let admin = admin().await;
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN CONNECTION LIMIT 1"),
+        format!("GRANT ALL ON SCHEMA {} TO {role}", schema.name),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&admin)
+            .await
+            .expect("role");
+    }
+    let options = |client: &str| schema.options(client).username(&role);
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let first = Store::open_postgres(options("ann"), "postgres://role@db/test")
+        .await
+        .expect("the role's one connection");
+    let mut ann = Client::start(first, "ann", Options::default()).await;
+    let tick = ann.change("ann-first", Change::Tick).await;
+    ann.until(Duration::from_secs(5), |a| {
+        !a.pending.contains_key(&tick.id)
+    })
+    .await;
+
+    let second = Store::postgres(options("bob"), "postgres://role@db/test");
+    let refused = second.ping().await.expect_err("only one connection");
+    assert!(
+        refused
+            .to_string()
+            .contains("too many connections for role"),
+        "the server's words: {refused}"
+    );
+    let bob_options = journal_in(dir.path(), &second);
+    let mut bob = Client::start_unread(second, "bob", bob_options);
+    bob.until(Duration::from_secs(10), |b| b.outage_cause.is_some())
+        .await;
+    let cause = bob.app.outage_cause.clone().expect("a cause");
+    assert!(
+        matches!(&cause, warroom::store::Outage::Refused(why) if why.contains("too many connections for role")),
+        "{cause:?}"
+    );
+    let lines = header(&bob.app, 200);
+    assert!(
+        lines[0].contains("PostgreSQL refused: too many connections for role"),
+        "{lines:#?}"
+    );
+    let kept = bob.change("bob-while-refused", Change::Tick).await;
+    bob.until(Duration::from_secs(5), |b| b.unsaved.contains_key(&kept.id))
+        .await;
+    assert_eq!(bob.app.ledger.mark("bob-while-refused"), &Mark::Done);
+
+    ann.stop().await;
+    bob.until(Duration::from_secs(20), |b| {
+        b.unsaved.is_empty() && b.outage.is_none() && b.ledger.mark("ann-first") == &Mark::Done
+    })
+    .await;
+    let app = bob.stop().await;
+    let probe = schema.store("probe").await;
+    let log = replay(&probe, &app).await;
+    probe.close().await;
+    assert_eq!(log.events().len(), 2, "ann's and bob's, once each");
+    for sql in [
+        format!("DROP SCHEMA IF EXISTS {} CASCADE", schema.name),
+        format!("DROP ROLE IF EXISTS {role}"),
+    ] {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&admin).await;
+    }
+    admin.close().await;
     drop(schema);
 }
