@@ -381,11 +381,12 @@ impl Client {
                 Ok(Some(reply)) => self.feed(reply),
                 Ok(None) => panic!("{}'s worker stopped", self.app.author.operator),
                 Err(_) => panic!(
-                    "{}: not there within {limit:?} ({} events, outage {:?}, {} unsaved)",
+                    "{}: not there within {limit:?} ({} events, outage {:?}, {} unsaved, seen {:?})",
                     self.app.author.operator,
                     self.app.ledger.events().len(),
                     self.app.outage,
-                    self.app.unsaved.len()
+                    self.app.unsaved.len(),
+                    self.seen
                 ),
             }
         }

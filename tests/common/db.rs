@@ -167,7 +167,7 @@ impl Cluster {
     /// Starts the server (again, after [`Self::stop`]); returns once it accepts connections.
     pub fn start_again(&self) {
         let mut options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
             self.port,
             self.dir.path().display()
         );
