@@ -75,7 +75,10 @@ async fn main() -> anyhow::Result<()> {
     }
     // Let every listener subscribe and presence go round once.
     tokio::time::sleep(Duration::from_secs(4)).await;
-    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await?;
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await?;
     let held: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'warroom-%'",
     )

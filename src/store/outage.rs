@@ -53,10 +53,10 @@ impl StoreError {
         match self {
             Self::TimedOut { .. } => Some(Outage::Unreachable),
             Self::Sql { source, .. } => outage_of(source),
-            Self::Migrate { source, .. } => match source {
-                sqlx::migrate::MigrateError::Execute(e) => outage_of(e),
-                _ => None,
-            },
+            Self::Migrate {
+                source: sqlx::migrate::MigrateError::Execute(e),
+                ..
+            } => outage_of(e),
             _ => None,
         }
     }
