@@ -363,3 +363,275 @@ fn committed_ticks_survive_sigkill() {
         started.elapsed()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The terminal hangs up: an SSH session dropped
+// ---------------------------------------------------------------------------------------------
+
+/// warroom in a pseudo-terminal of its own, as the session leader with it as its controlling
+/// terminal — stdin, stdout and stderr all on it, as over SSH — so that closing our end hangs
+/// it up for real (SIGHUP, then EIO on every write).
+struct Pty {
+    master: Option<File>,
+    child: Child,
+    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    /// Tells the reader to let go of its copy of the master.
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    reader: Option<thread::JoinHandle<()>>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str]) -> Self {
+        use std::os::fd::FromRawFd;
+        use std::os::unix::process::CommandExt;
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes the two descriptors; the other arguments may be null.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        // The child must not inherit our end, or it would keep its own terminal from hanging up.
+        // SAFETY: fcntl on a descriptor we own.
+        unsafe {
+            libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+        // SAFETY: both descriptors are fresh and owned here.
+        let (master, slave) = unsafe { (File::from_raw_fd(master), File::from_raw_fd(slave)) };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_warroom"));
+        cmd.args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TERM", "xterm-256color")
+            .env_remove("WARROOM_DB")
+            .env_remove("WARROOM_LAYOUT")
+            .env_remove("LC_ALL")
+            .env_remove("LANG")
+            .stdin(slave.try_clone().expect("dup"))
+            .stdout(slave.try_clone().expect("dup"))
+            .stderr(slave);
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn warroom in a pty");
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut copy = master.try_clone().expect("dup master");
+        let sink = output.clone();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let reader = thread::spawn(move || {
+            use std::os::fd::AsRawFd;
+            let mut buf = [0u8; 4096];
+            while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                let mut poll = libc::pollfd {
+                    fd: copy.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                if unsafe { libc::poll(&mut poll, 1, 50) } <= 0 {
+                    continue;
+                }
+                match std::io::Read::read(&mut copy, &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().expect("lock").extend_from_slice(&buf[..n]),
+                }
+            }
+        });
+        Self {
+            master: Some(master),
+            child,
+            output,
+            stop,
+            reader: Some(reader),
+        }
+    }
+
+    fn output(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().expect("lock")).into_owned()
+    }
+
+    fn wait_for(&self, what: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.output().contains(what) {
+            assert!(
+                Instant::now() < deadline,
+                "never saw {what:?}: {:?}",
+                self.output()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        let master = self.master.as_mut().expect("open");
+        master.write_all(keys).expect("write to the pty");
+    }
+
+    /// Closes our end: the kernel hangs the terminal up.
+    fn hang_up(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.master = None;
+    }
+
+    fn wait(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "did not exit within {timeout:?}");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn events_in(db: &Path) -> usize {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let Ok(store) = Store::open_read_only(db).await else {
+            return 0;
+        };
+        let launch = seed_layout().launch.id;
+        let n = store
+            .day_events(&launch, day())
+            .await
+            .map_or(0, |e| e.len());
+        store.close().await;
+        n
+    })
+}
+
+#[test]
+fn a_hangup_ends_warroom_quietly_with_129_and_loses_nothing() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (db, log) = (dir.path().join("w.db"), dir.path().join("w.log"));
+    let args = [
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--log",
+        log.to_str().expect("utf-8"),
+        "--layout",
+        "layouts/luckygas-pilot.toml",
+        "--operator",
+        "ssh-user",
+        "--now",
+        "2026-12-01T09:30",
+    ];
+    let mut pty = Pty::spawn(&args);
+    pty.wait_for("\x1b[?1049h", Duration::from_secs(10));
+    pty.wait_for("First Orders", Duration::from_secs(10));
+    pty.send(b" ");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while events_in(&db) == 0 {
+        assert!(Instant::now() < deadline, "the tick was never saved");
+        thread::sleep(Duration::from_millis(50));
+    }
+    let before = pty.output().len();
+    pty.hang_up();
+    let status = pty.wait(Duration::from_secs(15));
+    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert_eq!(
+        status.code(),
+        Some(129),
+        "a hangup exits 128 + SIGHUP, handled: {status:?}\n{log_text}"
+    );
+    assert!(
+        !log_text.contains("panic"),
+        "no panic on the way out:\n{log_text}"
+    );
+    let after = pty.output();
+    assert!(
+        !after[before..].contains("warroom stopped"),
+        "nothing printed for a terminal that is gone: {:?}",
+        &after[before..]
+    );
+    assert_eq!(events_in(&db), 1, "the tick is kept");
+}
+
+/// Quitting writes the live samples buffered since the last flush: a rehearsal's charts run
+/// up to the quit, not up to the last periodic write.
+#[test]
+fn quitting_stores_the_live_samples_up_to_the_quit() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (db, log) = (dir.path().join("demo.db"), dir.path().join("w.log"));
+    let args = [
+        "demo",
+        "--port",
+        "0",
+        "--speed",
+        "120",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--log",
+        log.to_str().expect("utf-8"),
+        "--operator",
+        "rehearsal",
+    ];
+    let mut pty = Pty::spawn(&args);
+    pty.wait_for("\x1b[?1049h", Duration::from_secs(10));
+    // 8 s at 120x: 16 simulated minutes, of which only the first is written before the
+    // 15 s flush comes round.
+    thread::sleep(Duration::from_secs(8));
+    pty.send(b"q");
+    let status = pty.wait(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let minutes: Vec<String> = runtime.block_on(async {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .expect("options")
+            .filename(&db)
+            .read_only(true);
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .expect("open the demo database");
+        let minutes = sqlx::query_scalar("SELECT DISTINCT minute FROM samples ORDER BY minute")
+            .fetch_all(&mut conn)
+            .await
+            .expect("samples");
+        let _ = conn.close().await;
+        minutes
+    });
+    assert!(
+        minutes.len() >= 10,
+        "samples of the minutes up to the quit are stored, got {minutes:?}"
+    );
+}

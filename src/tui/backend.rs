@@ -48,9 +48,14 @@ impl<W: Write> Backend for QuietBackend<W> {
         Ok(())
     }
 
+    /// Never fails: ratatui shows the cursor again when the terminal is dropped and prints a
+    /// failure to stderr — which, after a hangup, is the terminal that is gone, and printing
+    /// to it panics. The guard's restore shows the cursor anyway, ignoring a dead terminal.
     fn show_cursor(&mut self) -> io::Result<()> {
         if self.cursor_hidden != Some(false) {
-            self.inner.show_cursor()?;
+            if let Err(e) = self.inner.show_cursor() {
+                tracing::debug!(error = %e, "cannot show the cursor: the terminal is gone");
+            }
             self.cursor_hidden = Some(false);
         }
         Ok(())

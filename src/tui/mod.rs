@@ -64,7 +64,8 @@ pub fn install_panic_hook(log_path: String) {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
-        tracing::error!(%info, "panic");
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        tracing::error!(%info, %backtrace, "panic");
         // Written, not printed: on a terminal that hung up, printing would panic again.
         let _ = write!(
             io::stderr(),
