@@ -1282,3 +1282,144 @@ async fn samples_sent_before_the_store_is_told_to_stop_are_saved() {
     assert_eq!(stored, samples, "the last samples, up to the quit");
     reopened.close().await;
 }
+
+/// A real full filesystem (a 256 KiB tmpfs): there the COMMIT itself fails (the WAL cannot
+/// grow), which `max_page_count` does not reach. Needs root to mount; elsewhere the
+/// `max_page_count` tests above stand in.
+#[tokio::test]
+async fn on_a_full_filesystem_every_append_that_returned_ok_is_in_the_file() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: no tmpfs to fill; the max_page_count tests cover the rest");
+        return;
+    }
+    let dir = temp_dir();
+    let mount = dir.path().join("small");
+    std::fs::create_dir(&mount).expect("mkdir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(mounted, "root could not mount a tmpfs");
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let path = mount.join("warroom.db");
+    let store = open(&path).await;
+    let mut ok = Vec::new();
+    let mut failed = 0;
+    for n in 0..400 {
+        let e = event(
+            "ann",
+            n,
+            ITEMS[n as usize % 5],
+            Change::Note {
+                text: format!("{n} {}", "x".repeat(1500)),
+            },
+        );
+        match store.append(&e).await {
+            Ok(_) => ok.push(e.id),
+            Err(err) => {
+                assert!(err.outage().is_some(), "{err}");
+                failed += 1;
+            }
+        }
+    }
+    assert!(failed > 0, "the filesystem never filled");
+    store.close().await;
+    let stored = ids_in_file(&path).await;
+    let lost = ok.iter().filter(|id| !stored.contains_key(id)).count();
+    assert_eq!(
+        lost,
+        0,
+        "{lost} of {} appends shown saved are not in the file ({failed} failed)",
+        ok.len()
+    );
+}
+
+/// The journal on the same full disk: a change neither the database nor the journal can take
+/// is refused ("NOT SAVED: disk full") and is not in the file; everything shown saved or kept
+/// is there once after space returns. Needs root to mount the tmpfs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_journal_cannot_be_written_either_the_change_is_refused() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: no tmpfs to fill");
+        return;
+    }
+    let dir = temp_dir();
+    let mount = dir.path().join("small");
+    std::fs::create_dir(&mount).expect("mkdir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=384k", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(mounted, "root could not mount a tmpfs");
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let ballast = mount.join("ballast");
+    std::fs::write(&ballast, vec![0u8; 128 * 1024]).expect("ballast");
+    let path = mount.join("warroom.db");
+    let store = open(&path).await;
+    let mut room = Warroom::start(store, &mount);
+    let mut n = 0;
+    while room.refused.is_empty() && n < 2000 {
+        room.change(event(
+            "ann",
+            n,
+            ITEMS[n as usize % 5],
+            Change::Note {
+                text: format!("{n} {}", "x".repeat(1500)),
+            },
+        ))
+        .await;
+        n += 1;
+    }
+    assert!(!room.refused.is_empty(), "the disk never filled");
+    assert!(
+        !room.journaled.is_empty(),
+        "some were kept before the journal's disk filled"
+    );
+    assert_eq!(room.outage, Some(warroom::store::Outage::DiskFull));
+    std::fs::remove_file(&ballast).expect("space comes back");
+    room.settle(Duration::from_secs(30)).await;
+    let refused = room.refused.clone();
+    let shown: Vec<Uuid> = room
+        .committed
+        .iter()
+        .chain(&room.journaled)
+        .copied()
+        .collect();
+    room.stop().await;
+    let stored = ids_in_file(&path).await;
+    for id in &shown {
+        assert_eq!(
+            stored.get(id),
+            Some(&1),
+            "{id} shown saved or kept: in the file once"
+        );
+    }
+    for id in &refused {
+        assert!(
+            !stored.contains_key(id),
+            "{id} was refused, yet is in the file"
+        );
+    }
+}
