@@ -2,7 +2,9 @@
 //!
 //! - [`clock`]: the one clock every stored time is read from.
 //! - [`layout`]: the layout file format and its validation.
-//! - [`store`]: the append-only event log (sqlx, SQLite).
+//! - [`store`]: the append-only event log (sqlx, SQLite or PostgreSQL), its tasks and the
+//!   outage journal; imports nothing above it but [`backoff`].
+//! - [`backoff`]: the one exponential backoff, for the store and the [`poller`].
 //! - [`app`]: state — the day's ledger, clock, cursor and mode.
 //! - [`action`] / [`update`]: what keys, ticks and store replies do.
 //! - [`ui`]: pure rendering, one file per pane.

@@ -635,3 +635,62 @@ fn quitting_stores_the_live_samples_up_to_the_quit() {
         "samples of the minutes up to the quit are stored, got {minutes:?}"
     );
 }
+
+fn journals_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("journal-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A warroom killed with nothing unsaved leaves no journal behind (they used to pile up, one
+/// empty file per kill).
+#[test]
+fn kill_9_with_everything_saved_leaves_no_journal() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (db, log) = (dir.path().join("w.db"), dir.path().join("w.log"));
+    for round in 0..3 {
+        let args = [
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--log",
+            log.to_str().expect("utf-8"),
+            "--layout",
+            "layouts/luckygas-pilot.toml",
+            "--operator",
+            "killed",
+            "--now",
+            "2026-12-01T09:30",
+        ];
+        let mut pty = Pty::spawn(&args);
+        pty.wait_for("\x1b[?1049h", Duration::from_secs(10));
+        pty.wait_for("First Orders", Duration::from_secs(10));
+        pty.send(b" ");
+        // Saved, and nothing left waiting: a running warroom with nothing unsaved holds no
+        // journal file (it used to hold an empty one from the start, and leave it on a kill).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while events_in(&db) <= round || !journals_in(dir.path()).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: not saved, or a journal is held: {:?}",
+                journals_in(dir.path())
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+        pty.child.kill().expect("SIGKILL");
+        let status = pty.wait(Duration::from_secs(5));
+        assert_eq!(status.signal(), Some(9));
+        assert_eq!(
+            journals_in(dir.path()),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+    }
+}

@@ -1192,3 +1192,48 @@ async fn a_second_warroom_on_a_one_connection_role_says_so_and_catches_up() {
     admin.close().await;
     drop(schema);
 }
+
+/// A server with every connection taken: the refusal is said in the server's words, not as a
+/// pool timeout, and clears once a connection is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_server_is_named_as_too_many_clients() {
+    use sqlx::Connection;
+    let cluster = Cluster::start(&["max_connections=3", "superuser_reserved_connections=0"]);
+    let url = cluster.url("postgres");
+    let mut taken = Vec::new();
+    for _ in 0..3 {
+        taken.push(
+            sqlx::postgres::PgConnection::connect(&url)
+                .await
+                .expect("a connection"),
+        );
+    }
+    let store = Store::postgres_url(&url).expect("URL parses");
+    let err = store.ping().await.expect_err("the server is full");
+    assert_eq!(
+        err.outage(),
+        Some(warroom::store::Outage::Refused("too many clients".into())),
+        "{err}"
+    );
+    let reach = store.reach().borrow().clone();
+    assert!(
+        matches!(
+            &reach,
+            warroom::store::Reach::Down { cause: warroom::store::Outage::Refused(why), .. }
+                if why == "too many clients"
+        ),
+        "every task of the store sees it down, and why: {reach:?}"
+    );
+    let freed = taken.pop().expect("one");
+    freed.close().await.expect("close");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.ping().await.is_err() {
+        assert!(Instant::now() < deadline, "never got the freed connection");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(*store.reach().borrow(), warroom::store::Reach::Up);
+    store.close().await;
+    for conn in taken {
+        let _ = conn.close().await;
+    }
+}
