@@ -450,7 +450,7 @@ async fn open_store(common: &Common) -> Result<Opened> {
     let store = Store::postgres_url(url)?;
     match store.ping().await {
         Ok(()) => Ok(Opened::Ready(store)),
-        Err(e) if e.outage().is_some() => Ok(Opened::Outage(store, e)),
+        Err(e) if e.outage().is_some() && !e.is_misconfiguration() => Ok(Opened::Outage(store, e)),
         Err(e) => Err(e.into()),
     }
 }

@@ -64,6 +64,14 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
+    /// The server turned the connection away (too many clients, a wrong password, no such
+    /// database), in its own words.
+    #[error("database {path}: PostgreSQL refused the connection: {message}")]
+    Refused {
+        path: String,
+        sqlstate: String,
+        message: String,
+    },
     #[error("database {path}: no answer within {} s", after.as_secs())]
     TimedOut { path: String, after: Duration },
     #[error(

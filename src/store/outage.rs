@@ -52,6 +52,14 @@ impl StoreError {
     pub fn outage(&self) -> Option<Outage> {
         match self {
             Self::TimedOut { .. } => Some(Outage::Unreachable),
+            // Whatever the reason, the change is not at fault: it waits in the journal.
+            Self::Refused {
+                sqlstate, message, ..
+            } => Some(
+                postgres_outage(sqlstate, message)
+                    .filter(|o| matches!(o, Outage::Refused(_)))
+                    .unwrap_or_else(|| Outage::Refused(short(message))),
+            ),
             Self::Sql { source, .. } => outage_of(source),
             Self::Migrate {
                 source: sqlx::migrate::MigrateError::Execute(e),
@@ -64,6 +72,13 @@ impl StoreError {
     /// Out of reach, full, read-only, locked: anything [`Self::outage`] names.
     pub fn is_unreachable(&self) -> bool {
         self.outage().is_some()
+    }
+
+    /// Refused for a reason that waiting will not fix — a wrong password or role, no such
+    /// database: at start, better said at once than waited out.
+    pub fn is_misconfiguration(&self) -> bool {
+        matches!(self, Self::Refused { sqlstate, .. }
+            if sqlstate.starts_with("28") || sqlstate == "3D000")
     }
 }
 
@@ -175,6 +190,27 @@ mod tests {
             Some(Outage::Unreachable)
         );
         assert_eq!(postgres_outage("23505", "duplicate key"), None);
+        let refused = |sqlstate: &str, message: &str| StoreError::Refused {
+            path: "postgres://ann:***@db/warroom".into(),
+            sqlstate: sqlstate.into(),
+            message: message.into(),
+        };
+        // Mid-day, any refusal keeps changes in the journal; at start, a wrong password or
+        // database is said at once instead of waited out.
+        let password = refused("28P01", "password authentication failed for user \"ann\"");
+        assert!(password.is_misconfiguration());
+        assert_eq!(
+            password.outage(),
+            Some(Outage::Refused(
+                "password authentication failed for user \"ann\"".into()
+            ))
+        );
+        let full = refused("53300", "sorry, too many clients already");
+        assert!(!full.is_misconfiguration());
+        assert_eq!(
+            full.outage(),
+            Some(Outage::Refused("too many clients".into()))
+        );
         assert_eq!(
             Outage::Refused("too many clients".into()).to_string(),
             "PostgreSQL refused: too many clients"

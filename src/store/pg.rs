@@ -74,6 +74,18 @@ impl Link {
         (link, rx)
     }
 
+    /// An error while connecting: the server's own refusal if it gave one.
+    fn refused(&self, source: sqlx::Error) -> StoreError {
+        match &source {
+            sqlx::Error::Database(e) => StoreError::Refused {
+                path: self.shown.clone(),
+                sqlstate: e.code().map(|c| c.to_string()).unwrap_or_default(),
+                message: e.message().to_string(),
+            },
+            _ => self.error(source),
+        }
+    }
+
     fn error(&self, source: sqlx::Error) -> StoreError {
         StoreError::Sql {
             path: self.shown.clone(),
@@ -125,8 +137,8 @@ impl Link {
         let attempt = async {
             let mut listener = match PgListener::connect_with(&pool).await {
                 Ok(listener) => listener,
-                Err(sqlx::Error::PoolTimedOut) => return Err(self.error(self.diagnose().await)),
-                Err(e) => return Err(self.error(e)),
+                Err(sqlx::Error::PoolTimedOut) => return Err(self.refused(self.diagnose().await)),
+                Err(e) => return Err(self.refused(e)),
             };
             listener.ignore_pool_close_event(true);
             // A lost connection is ours to notice and report, not to be re-made silently.
