@@ -11,6 +11,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -693,4 +695,103 @@ fn kill_9_with_everything_saved_leaves_no_journal() {
             "round {round}"
         );
     }
+}
+
+/// PostgreSQL down when warroom starts: the TUI opens anyway, says so in the header, keeps a
+/// tick in the journal, and saves it once the server is up.
+#[test]
+fn the_tui_opens_with_postgres_down_and_saves_once_it_is_up() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let cluster = common::db::Cluster::start(&[]);
+    let url = cluster.url("postgres");
+    cluster.stop();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("w.log");
+    let args = [
+        "--database-url",
+        &url,
+        "--log",
+        log.to_str().expect("utf-8"),
+        "--layout",
+        "layouts/luckygas-pilot.toml",
+        "--operator",
+        "early",
+        "--now",
+        "2026-12-01T09:30",
+    ];
+    let mut pty = Pty::spawn(&args);
+    pty.wait_for("\x1b[?1049h", Duration::from_secs(10));
+    pty.wait_for("DB unreachable", Duration::from_secs(10));
+    pty.send(b" ");
+    pty.wait_for("not yet saved", Duration::from_secs(10));
+    cluster.start_again();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let launch = seed_layout().launch.id;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let events = loop {
+        let events = runtime.block_on(async {
+            let store = Store::connect(&url).await.ok()?;
+            let events = store.day_events(&launch, day()).await.ok();
+            store.close().await;
+            events
+        });
+        match events {
+            Some(events) if !events.is_empty() => break events,
+            _ => {
+                assert!(
+                    Instant::now() < deadline,
+                    "the kept tick never reached the database"
+                );
+                thread::sleep(Duration::from_millis(200));
+            }
+        }
+    };
+    assert!(
+        events.iter().all(|s| s.event.operator == "early"),
+        "{events:?}"
+    );
+    pty.send(b"q");
+    let status = pty.wait(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0));
+    let again = runtime.block_on(async {
+        let store = Store::connect(&url).await.expect("up");
+        let events = store.day_events(&launch, day()).await.expect("read");
+        store.close().await;
+        events
+    });
+    assert_eq!(again.len(), events.len(), "nothing doubled by the quit");
+    assert!(
+        journals_in(dir.path()).is_empty(),
+        "nothing left in a journal"
+    );
+}
+
+/// A database that does not exist is a mistake to say at once, not an outage to wait out.
+#[test]
+fn a_postgres_database_that_does_not_exist_stops_warroom_before_the_terminal() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let cluster = common::db::Cluster::start(&[]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--database-url", &cluster.url("no_such_db"), "--log"])
+        .arg(dir.path().join("w.log"))
+        .args(["--layout", "layouts/luckygas-pilot.toml"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run warroom");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no_such_db") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b[?1049h"));
 }

@@ -961,6 +961,26 @@ fn the_header_shows_the_outage_and_who_is_here() {
     );
     let narrow = header(&ann, 80);
     assert!(narrow[0].contains("DB unreachable"), "{narrow:#?}");
+    // The same outage for another reason says that reason.
+    update(
+        &mut ann,
+        Msg::Store(Reply::Outage {
+            since,
+            cause: warroom::store::Outage::DiskFull,
+        }),
+    );
+    let full = header(&ann, 200);
+    assert!(
+        full[0].contains("disk full 00:42 · 2 changes not yet saved"),
+        "{full:#?}"
+    );
+    assert!(
+        ann.flash
+            .as_ref()
+            .is_some_and(|f| f.error && f.text.starts_with("disk full: changes are kept")),
+        "{:?}",
+        ann.flash
+    );
     assert!(narrow[1].ends_with("2 here"), "{narrow:#?}");
 
     // The journal replayed: confirmed once, not applied twice, and the header is back.
