@@ -1423,3 +1423,64 @@ async fn when_the_journal_cannot_be_written_either_the_change_is_refused() {
         );
     }
 }
+
+/// A journal damaged in the middle (by hand, by a disk) is neither replayed nor deleted: it
+/// is kept aside and said so, and warroom goes on with a fresh one.
+#[tokio::test]
+async fn an_unreadable_journal_is_kept_aside_not_deleted() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let journal_path = dir.path().join("journal-damaged.jsonl");
+    std::fs::write(&journal_path, "{\"id\": broken\n{\"also\": \"broken\"}\n").expect("write");
+    let journal = warroom::store::journal::Journal::at(journal_path.clone()).expect("journal");
+    let (tx, requests) = mpsc::channel(16);
+    let (replies, mut rx) = mpsc::channel(16);
+    let options = worker::Options {
+        journal: Some(journal),
+        ..worker::Options::default()
+    };
+    let worker = tokio::spawn(worker::run_with(
+        store,
+        LAUNCH.to_string(),
+        day(),
+        0,
+        requests,
+        replies,
+        options,
+    ));
+    let said = replies_until(&mut rx, Duration::from_secs(10), |r| {
+        r.iter().any(|r| matches!(r, Reply::ReadFailed(_)))
+    })
+    .await;
+    let text = said
+        .iter()
+        .find_map(|r| match r {
+            Reply::ReadFailed(text) => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    assert!(text.contains("kept as"), "{text}");
+    let aside: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    let tick = event("ann", 0, ITEMS[0], Change::Tick);
+    tx.send(Request::Append(tick.clone())).await.expect("send");
+    let replies = replies_until(&mut rx, Duration::from_secs(10), |r| {
+        r.iter()
+            .any(|r| matches!(r, Reply::Committed(s) if s.event.id == tick.id))
+    })
+    .await;
+    assert!(!replies.iter().any(|r| matches!(r, Reply::Failed { .. })));
+    drop(tx);
+    tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    worker.await.expect("worker");
+    assert!(
+        !journal_path.exists(),
+        "the fresh journal went once all was saved"
+    );
+}

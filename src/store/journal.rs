@@ -237,6 +237,19 @@ impl Journal {
         }
     }
 
+    /// Moves an unreadable journal aside, kept for a person to look at (its readable lines
+    /// can be replayed by hand), so that new changes start a fresh one. Returns where it went.
+    pub fn set_aside(&self) -> Result<PathBuf, JournalError> {
+        let mut slot = self.guard();
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+        let aside = self
+            .path
+            .with_extension(format!("jsonl.unreadable-{stamp}"));
+        std::fs::rename(&self.path, &aside).map_err(|e| io_error(&self.path, e))?;
+        *slot = None;
+        Ok(aside)
+    }
+
     pub fn is_empty(&self) -> bool {
         let slot = self.guard();
         match slot.as_ref() {

@@ -340,12 +340,22 @@ impl Writer {
                 }
                 Ok(())
             }
-            Err(e) => {
-                // Do not write behind an unreadable journal: the order would be lost. Say so.
-                tracing::error!(error = %e, "cannot read the outage journal");
-                self.send(Reply::ReadFailed(e.to_string())).await
-            }
+            Err(e) => self.set_aside(e).await,
         }
+    }
+
+    /// A journal that cannot be read is not replayed (nor deleted): it is kept aside, said
+    /// so, and new changes start a fresh one.
+    async fn set_aside(&mut self, error: JournalError) -> Result<(), Gone> {
+        tracing::error!(%error, "cannot read the outage journal");
+        let Some(journal) = self.journal.clone() else {
+            return Ok(());
+        };
+        let text = match blocking(move || journal.set_aside()).await {
+            Ok(aside) => format!("{error}; it is kept as {}", aside.display()),
+            Err(e) => format!("{error}; and it cannot be moved aside: {e}"),
+        };
+        self.send(Reply::ReadFailed(text)).await
     }
 
     async fn append(&mut self, event: Event) -> Result<(), Gone> {
@@ -558,8 +568,8 @@ impl Writer {
             Some(journal) => match blocking(move || journal.read()).await {
                 Ok(events) => events,
                 Err(e) => {
-                    // Not the database's fault, and not one to retry into: say it and stop.
-                    tracing::error!(error = %e, "cannot read the journal to replay it");
+                    // Not the database's fault, and not one to retry into: kept aside, said.
+                    let _ = self.set_aside(e).await;
                     Vec::new()
                 }
             },
@@ -597,7 +607,13 @@ impl Writer {
             return Ok(());
         }
         let held: Vec<Sample> = self.held.values().cloned().collect();
-        self.save(&held).await?;
+        match self.save(&held).await {
+            Ok(()) => {}
+            Err(e) if e.outage().is_some() => return Err(e),
+            // Refused for what they are, not for the database being out: they would never
+            // go, and must not hold the outage open.
+            Err(e) => tracing::warn!(error = %e, count = held.len(), "held live samples dropped"),
+        }
         self.held.clear();
         Ok(())
     }
