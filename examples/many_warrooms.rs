@@ -6,8 +6,8 @@
 //! measures until every other one has the tick, several times.
 //!
 //! ```sh
-//! cargo run --release --example many_warrooms            # 90 warrooms, max_connections 100
-//! cargo run --release --example many_warrooms -- 120 150 # 120 warrooms, max_connections 150
+//! cargo run --example many_warrooms            # 90 warrooms, max_connections 100
+//! cargo run --example many_warrooms -- 120 150 # 120 warrooms, max_connections 150
 //! ```
 
 #[path = "../tests/common/db.rs"]
