@@ -137,7 +137,13 @@ pub struct DemoArgs {
     /// Simulated time of day to start at, on the launch's clock.
     #[arg(long, default_value = "06:00", value_name = "HH:MM")]
     pub start: String,
-    /// Launch date as YYYY-MM-DD [default: today in Asia/Taipei]
+    /// Launch date as YYYY-MM-DD [default: today in Asia/Taipei]; each date is a day of its
+    /// own.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Serve this many days, one per date from --date (7: a pilot week); the clock runs on
+    /// through the nights.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::sim::MAX_DAYS)))]
+    pub days: u32,
 }

@@ -178,6 +178,7 @@ fn sim_config(args: &DemoArgs) -> Result<SimConfig> {
         speed: args.speed,
         scenario,
         date,
+        days: args.days,
         start,
     })
 }

@@ -1,8 +1,8 @@
 //! `warroom demo`: a built-in LuckyGas backend to rehearse the whole launch day against
 //! (issue 5).
 //!
-//! - [`world`]: the simulated day (customers, deliveries, tickets, traffic), a pure function
-//!   of (seed, scenario, instant).
+//! - [`world`]: a simulated day (customers, deliveries, tickets, traffic), a pure function
+//!   of (seed, scenario, date, instant); a run serves one per date (`--days`).
 //! - [`scenario`]: the incident file (`layouts/luckygas-demo-scenario.toml`) and its checks.
 //! - [`clock`]: simulated time, optionally faster than the wall clock.
 //! - [`server`]: the HTTP API (axum). [`metrics`]: the Prometheus exposition.
@@ -31,6 +31,10 @@ pub use world::World;
 /// The fastest simulated clock: a day a second.
 pub const MAX_SPEED: f64 = 86_400.0;
 
+/// The longest run of days the backend serves: a pilot is four weeks, and a year is far
+/// beyond any.
+pub const MAX_DAYS: u32 = 366;
+
 /// What the demo backend plays.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -41,8 +45,10 @@ pub struct SimConfig {
     /// Simulated seconds per wall-clock second (60 = an hour a minute).
     pub speed: f64,
     pub scenario: Scenario,
-    /// The launch date (Asia/Taipei).
+    /// The launch date (Asia/Taipei): the first day served.
     pub date: NaiveDate,
+    /// How many days are served, one per date from `date` (a pilot week is 7).
+    pub days: u32,
     /// Where the simulated clock starts on the launch date.
     pub start: NaiveTime,
 }
@@ -56,6 +62,7 @@ impl SimConfig {
             speed: 1.0,
             scenario: scenario::builtin().context("the built-in demo scenario is invalid")?,
             date,
+            days: 1,
             start: NaiveTime::from_hms_opt(6, 0, 0).context("06:00 is a time")?,
         })
     }
@@ -128,10 +135,23 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
             config.speed
         );
     }
-    let world = World::new(config.seed, config.scenario, config.date);
+    if !(1..=MAX_DAYS).contains(&config.days) {
+        bail!(
+            "days {}: expected 1 to {MAX_DAYS} days from the launch date",
+            config.days
+        );
+    }
+    let days = (0..config.days)
+        .filter_map(|n| {
+            config
+                .date
+                .checked_add_days(chrono::Days::new(u64::from(n)))
+        })
+        .map(|date| World::new(config.seed, config.scenario.clone(), date))
+        .collect();
     let start = clock::at_zone_time(config.date, config.start);
     let clock = SimClock::scaled(start, config.speed);
-    let sim = Arc::new(server::Sim { world, clock });
+    let sim = Arc::new(server::Sim { days, clock });
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", config.port))?;
@@ -148,7 +168,7 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
             })
             .await
     });
-    tracing::info!(%addr, seed = config.seed, speed = config.speed, "demo backend listening");
+    tracing::info!(%addr, seed = config.seed, speed = config.speed, days = config.days, "demo backend listening");
     Ok(SimHandle {
         addr,
         clock,

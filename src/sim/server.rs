@@ -18,9 +18,33 @@ use super::metrics;
 use super::scenario::COMPONENTS;
 use super::world::World;
 
+/// The days the backend serves, one [`World`] per date from the first, and its clock.
 pub struct Sim {
-    pub world: World,
+    pub days: Vec<World>,
     pub clock: SimClock,
+}
+
+impl Sim {
+    /// The day an instant falls on, and the second of that day it is. Before the first date
+    /// the first day answers (nothing has happened yet), after the last the last one does
+    /// (its day is over): a run of days behaves at its ends as a single day always has.
+    pub fn locate(&self, instant: chrono::DateTime<chrono::Utc>) -> Option<(&World, i64)> {
+        let date = instant.with_timezone(&super::clock::ZONE).date_naive();
+        let world =
+            self.days
+                .iter()
+                .find(|w| w.date == date)
+                .or_else(|| match self.days.first() {
+                    Some(first) if date < first.date => Some(first),
+                    _ => self.days.last(),
+                })?;
+        Some((world, world.second_of_day(instant)))
+    }
+
+    /// The date of the day being played now, for `?at=` given as a bare time of day.
+    fn today(&self) -> Option<chrono::NaiveDate> {
+        self.locate(self.clock.now()).map(|(w, _)| w.date)
+    }
 }
 
 type Shared = Arc<Sim>;
@@ -47,22 +71,21 @@ pub fn router(sim: Shared) -> Router {
         .with_state(sim)
 }
 
-/// The second of the day to answer for: `?at=` when given, else the simulated now.
-/// A bad `?at=` is a 400 that says why (boxed: a `Response` is large for an error value).
-fn second(sim: &Sim, at: &At) -> Result<i64, Box<Response>> {
+/// The day and second to answer for: `?at=` when given, else the simulated now. A bad
+/// `?at=` is a 400 that says why (boxed: a `Response` is large for an error value).
+fn second<'a>(sim: &'a Sim, at: &At) -> Result<(&'a World, i64), Box<Response>> {
+    let bad = |message: String| {
+        Box::new((StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response())
+    };
+    let today = sim
+        .today()
+        .ok_or_else(|| bad("the backend has no day to serve".to_string()))?;
     let instant = match &at.at {
-        Some(text) => parse_at(text, sim.world.date).map_err(|e| {
-            Box::new(
-                (
-                    StatusCode::BAD_REQUEST,
-                    Json(json!({"error": format!("at: {e:#}")})),
-                )
-                    .into_response(),
-            )
-        })?,
+        Some(text) => parse_at(text, today).map_err(|e| bad(format!("at: {e:#}")))?,
         None => sim.clock.now(),
     };
-    Ok(sim.world.second_of_day(instant))
+    sim.locate(instant)
+        .ok_or_else(|| bad("the backend has no day to serve".to_string()))
 }
 
 /// `?at=`, forgiving an unencoded `+08:00`: query decoding turns that `+` into a space, and
@@ -79,15 +102,15 @@ fn parse_at(text: &str, date: chrono::NaiveDate) -> anyhow::Result<chrono::DateT
 /// Runs `f` at the requested second, turning a bad `?at=` into a 400.
 fn answer<T: serde::Serialize>(sim: &Sim, at: &At, f: impl FnOnce(&World, i64) -> T) -> Response {
     match second(sim, at) {
-        Ok(s) => Json(f(&sim.world, s)).into_response(),
+        Ok((world, s)) => Json(f(world, s)).into_response(),
         Err(response) => *response,
     }
 }
 
 async fn health(State(sim): State<Shared>, Query(at): Query<At>) -> Response {
     match second(&sim, &at) {
-        Ok(s) => {
-            let h = sim.world.health(s);
+        Ok((world, s)) => {
+            let h = world.health(s);
             // Like Spring Boot's actuator: a DOWN aggregate answers 503 so load balancers act.
             let code = if h.status == "UP" {
                 StatusCode::OK
@@ -109,8 +132,8 @@ async fn component_health(
         return not_found().await;
     }
     match second(&sim, &at) {
-        Ok(s) => {
-            let down = sim.world.component_down(&component, s);
+        Ok((world, s)) => {
+            let down = world.component_down(&component, s);
             let code = if down {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
@@ -153,9 +176,9 @@ async fn truth(State(sim): State<Shared>, Query(at): Query<At>) -> Response {
 
 async fn prometheus(State(sim): State<Shared>, Query(at): Query<At>) -> Response {
     match second(&sim, &at) {
-        Ok(s) => (
+        Ok((world, s)) => (
             [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
-            metrics::exposition(&sim.world, s),
+            metrics::exposition(world, s),
         )
             .into_response(),
         Err(response) => *response,
@@ -165,14 +188,20 @@ async fn prometheus(State(sim): State<Shared>, Query(at): Query<At>) -> Response
 async fn clock(State(sim): State<Shared>) -> Response {
     let now = sim.clock.now();
     let (day_start, day_end) = super::world::DAY_BOUNDS;
+    let Some((world, _)) = sim.locate(now) else {
+        return not_found().await;
+    };
+    let dates: Vec<String> = sim.days.iter().map(|w| w.date.to_string()).collect();
     Json(json!({
         "now": rfc3339(now),
         "start": rfc3339(sim.clock.start()),
         "speed": sim.clock.speed(),
-        "seed": sim.world.seed,
-        "scenario": sim.world.scenario.name,
-        "day_start": rfc3339(sim.world.instant(day_start)),
-        "day_end": rfc3339(sim.world.instant(day_end)),
+        "seed": world.seed,
+        "scenario": world.scenario.name,
+        "date": world.date.to_string(),
+        "dates": dates,
+        "day_start": rfc3339(world.instant(day_start)),
+        "day_end": rfc3339(world.instant(day_end)),
     }))
     .into_response()
 }

@@ -1,10 +1,12 @@
 //! The simulated LuckyGas backend's world: pilot customers, the day's orders and their
 //! deliveries, support tickets, and per-minute request traffic.
 //!
-//! Everything is laid out once, from the seed and the scenario, as a timetable (when each
-//! delivery moves on, when each ticket opens and closes, what each minute's requests were).
-//! The state at an instant is then read off the timetable, so it is a pure function of
-//! (seed, scenario, instant): any instant can be asked for, in any order, and tests can jump.
+//! Everything is laid out once, from the seed, the date and the scenario, as a timetable (when
+//! each delivery moves on, when each ticket opens and closes, what each minute's requests
+//! were). The state at an instant is then read off the timetable, so it is a pure function of
+//! (seed, scenario, date, instant): any instant can be asked for, in any order, and tests can
+//! jump. Each date is a day of its own (a pilot week is seven different days), and the same
+//! seed and date always give the same day, whether it is served alone or within a run of days.
 //!
 //! - [`rng`]: the seeded randomness. [`timetable`]: the day laid out.
 //! - [`queries`]: the state at an instant. [`views`]: the answers' shapes.
@@ -44,7 +46,8 @@ pub struct World {
 
 impl World {
     pub fn new(seed: u64, scenario: Scenario, date: NaiveDate) -> Self {
-        let mut rng = Rng::new(seed);
+        let day_seed = day_seed(seed, date);
+        let mut rng = Rng::new(day_seed);
         // A hand-built Scenario may skip the file's 10–20 check; the world needs at least one
         // customer and has names for 20.
         let customers = customers(&mut rng, scenario.customers.clamp(1, NAMES.len() as u32));
@@ -71,7 +74,7 @@ impl World {
         for (n, t) in tickets.iter_mut().enumerate() {
             t.id = format!("LG-{}", 1001 + n);
         }
-        let traffic = traffic(seed, &scenario);
+        let traffic = traffic(day_seed, &scenario);
         Self {
             seed,
             midnight: midnight(date),
@@ -101,6 +104,13 @@ impl World {
     fn completed_minutes(&self, s: i64) -> usize {
         ((s - DAY_START).max(0) / 60).min(self.traffic.len() as i64) as usize
     }
+}
+
+/// The seed of one date's day: the run's seed and the date, mixed, so that every date of a
+/// pilot is a day of its own and a day does not depend on which run serves it.
+pub fn day_seed(seed: u64, date: NaiveDate) -> u64 {
+    use chrono::Datelike;
+    rng::mix(seed ^ rng::mix(date.num_days_from_ce() as u64))
 }
 
 /// Seconds of the simulated day's bounds, for callers that clamp.

@@ -243,11 +243,17 @@ impl World {
             .map(|(m, routes)| {
                 let mut lat: Vec<f64> =
                     routes.iter().flat_map(|r| r.latencies_ms.clone()).collect();
+                let avg = if lat.is_empty() {
+                    0.0
+                } else {
+                    lat.iter().sum::<f64>() / lat.len() as f64
+                };
                 MinuteTruth {
                     minute: hhmm(DAY_START_MINUTE + m as u32),
                     requests: routes.iter().map(|r| r.requests).sum(),
                     errors: routes.iter().map(|r| r.errors).sum(),
                     p95_ms: round1(percentile(&mut lat, 0.95)),
+                    avg_ms: round1(avg),
                     routes: ROUTES
                         .iter()
                         .zip(routes)

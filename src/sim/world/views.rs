@@ -112,6 +112,8 @@ pub struct MinuteTruth {
     pub requests: u32,
     pub errors: u32,
     pub p95_ms: f64,
+    /// The mean latency of the minute's requests.
+    pub avg_ms: f64,
     pub routes: std::collections::BTreeMap<&'static str, RouteCount>,
 }
 
