@@ -12,6 +12,8 @@ use toml::Spanned;
 pub struct LayoutFile {
     pub launch: LaunchFile,
     #[serde(default)]
+    pub pilot: Option<PilotFile>,
+    #[serde(default)]
     pub document: Option<DocumentFile>,
     #[serde(default, rename = "block")]
     pub blocks: Vec<BlockFile>,
@@ -45,6 +47,14 @@ pub struct LaunchFile {
     pub overview_zh: Option<String>,
     pub expansion_intro: Option<String>,
     pub expansion_intro_zh: Option<String>,
+}
+
+/// `[pilot]`: the pilot beyond launch day.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PilotFile {
+    /// Day 1 of the pilot, YYYY-MM-DD [default: `launch.date`].
+    pub start: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +201,8 @@ pub struct ContactFile {
 pub struct PhaseFile {
     pub id: Spanned<String>,
     pub period: String,
+    /// The pilot weeks the phase covers: `[1]`, or first and last `[2, 3]`.
+    pub weeks: Option<Spanned<Vec<u32>>>,
     pub title: String,
     pub title_zh: Option<String>,
     #[serde(default)]
@@ -202,6 +214,11 @@ pub struct PhaseFile {
 pub struct TimelineEntryFile {
     pub id: Spanned<String>,
     pub when: Option<String>,
+    /// The pilot days the entry covers: `[5]`, or first and last `[1, 2]`.
+    pub days: Option<Spanned<Vec<u32>>>,
+    /// How many customers the pilot serves on those days (the group as it stands, not the
+    /// customers added).
+    pub customers: Option<Spanned<u32>>,
     pub text: String,
     pub text_zh: Option<String>,
 }
@@ -212,6 +229,10 @@ pub struct SignoffFile {
     pub id: Spanned<String>,
     pub role: String,
     pub role_zh: Option<String>,
+    /// The operator names that hold the role: only they may sign it. Without any, whoever
+    /// signs confirms their name.
+    #[serde(default)]
+    pub holders: Vec<Spanned<String>>,
 }
 
 /// A block's start or end: `"06:00"` as the docs write it, or a bare TOML time `06:00`

@@ -1,5 +1,6 @@
 //! Layout files (`layouts/*.toml`): the file format, its validation, and the checked model.
 
+pub mod calendar;
 mod env;
 mod error;
 mod file;
@@ -8,6 +9,7 @@ mod validate;
 mod validate_live;
 mod validate_panels;
 
+pub use calendar::PilotDay;
 pub use env::Env;
 pub use error::{LayoutError, Locator, Problem, render_problems};
 pub use model::*;

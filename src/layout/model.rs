@@ -43,6 +43,7 @@ pub struct Layout {
     /// Where the layout was read from, for messages.
     pub source: String,
     pub launch: Launch,
+    pub pilot: Pilot,
     pub document: Document,
     pub blocks: Vec<Block>,
     pub prelaunch: Vec<PrelaunchSection>,
@@ -67,6 +68,14 @@ pub struct Launch {
     pub date: Option<NaiveDate>,
     pub overview: Option<Text>,
     pub expansion_intro: Option<Text>,
+}
+
+/// The pilot beyond launch day (`[pilot]`); the calendar is worked out in
+/// [`calendar`](super::calendar).
+#[derive(Debug, Clone, Default)]
+pub struct Pilot {
+    /// Day 1, as `[pilot] start` names it (see [`Layout::pilot_start`]).
+    pub start: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -247,6 +256,8 @@ pub struct Contact {
 pub struct Phase {
     pub id: String,
     pub period: String,
+    /// The pilot weeks it covers, first and last (inclusive).
+    pub weeks: Option<(u32, u32)>,
     pub title: Text,
     pub entries: Vec<TimelineEntry>,
 }
@@ -255,6 +266,10 @@ pub struct Phase {
 pub struct TimelineEntry {
     pub id: String,
     pub when: Option<String>,
+    /// The pilot days it covers, first and last (inclusive).
+    pub days: Option<(u32, u32)>,
+    /// Customers served on those days.
+    pub customers: Option<u32>,
     pub text: Text,
 }
 
@@ -262,6 +277,8 @@ pub struct TimelineEntry {
 pub struct Signoff {
     pub id: String,
     pub role: Text,
+    /// Operator names that hold the role; empty: the signer confirms their name.
+    pub holders: Vec<String>,
 }
 
 /// Where a tickable item lives; used by the audit log and the detail pane.

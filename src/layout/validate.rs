@@ -142,6 +142,13 @@ impl Validator<'_> {
         source: &str,
     ) -> Layout {
         let launch = self.launch(raw.launch);
+        let pilot = Pilot {
+            start: raw
+                .pilot
+                .as_ref()
+                .and_then(|p| p.start.as_ref())
+                .and_then(|d| self.date(d, "pilot.start")),
+        };
         let document = raw
             .document
             .map(|d| Document {
@@ -168,18 +175,8 @@ impl Validator<'_> {
             .into_iter()
             .map(|g| self.contact_group(g))
             .collect();
-        let timeline = raw.timeline.into_iter().map(|p| self.phase(p)).collect();
-        let signoffs = raw
-            .signoffs
-            .into_iter()
-            .map(|s| {
-                let id = self.id(&s.id, "signoff.id");
-                Signoff {
-                    id,
-                    role: Text::new(s.role, s.role_zh),
-                }
-            })
-            .collect();
+        let timeline = self.timeline(raw.timeline);
+        let signoffs = raw.signoffs.into_iter().map(|s| self.signoff(s)).collect();
         let contact_ids: Vec<String> = contacts
             .iter()
             .flat_map(|g: &ContactGroup| g.people.iter().map(|p| p.id.clone()))
@@ -190,6 +187,7 @@ impl Validator<'_> {
         Layout {
             source: source.to_string(),
             launch,
+            pilot,
             document,
             blocks,
             prelaunch,
@@ -217,19 +215,7 @@ impl Validator<'_> {
                 Tz::UTC
             }
         };
-        let date = raw.date.as_ref().and_then(|d| {
-            match NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
-                    self.problem(
-                        d.span(),
-                        "launch.date",
-                        format!("{:?} is not a date as YYYY-MM-DD", d.get_ref()),
-                    );
-                    None
-                }
-            }
-        });
+        let date = raw.date.as_ref().and_then(|d| self.date(d, "launch.date"));
         Launch {
             id,
             name: Text::new(raw.name, raw.name_zh),
@@ -239,6 +225,17 @@ impl Validator<'_> {
             expansion_intro: raw
                 .expansion_intro
                 .map(|t| Text::new(t, raw.expansion_intro_zh)),
+        }
+    }
+
+    fn date(&mut self, value: &Spanned<String>, field: &str) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(value.get_ref().trim(), "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let message = format!("{:?} is not a date as YYYY-MM-DD", value.get_ref());
+                self.problem(value.span(), field, message);
+                None
+            }
         }
     }
 
@@ -475,22 +472,158 @@ impl Validator<'_> {
         }
     }
 
-    fn phase(&mut self, raw: PhaseFile) -> Phase {
+    /// The pilot's phases, each covering its weeks, in the order of their weeks; two phases
+    /// may not claim one week, nor two entries one day.
+    fn timeline(&mut self, raw: Vec<PhaseFile>) -> Vec<Phase> {
+        let mut phases: Vec<Phase> = Vec::new();
+        // (first, last, id) of what is already claimed, to name the other one.
+        let mut weeks: Vec<(u32, u32, String)> = Vec::new();
+        let mut days: Vec<(u32, u32, String)> = Vec::new();
+        for p in raw {
+            let phase = self.phase(p, &mut weeks, &mut days);
+            phases.push(phase);
+        }
+        phases
+    }
+
+    fn phase(
+        &mut self,
+        raw: PhaseFile,
+        claimed_weeks: &mut Vec<(u32, u32, String)>,
+        claimed_days: &mut Vec<(u32, u32, String)>,
+    ) -> Phase {
         let id = self.id(&raw.id, "timeline.id");
+        let weeks = raw.weeks.as_ref().and_then(|w| {
+            let field = format!("timeline.{id}.weeks");
+            let range = self.range(w, &field, "week", MAX_WEEK)?;
+            self.unclaimed(w.span(), &field, "week", range, &id, claimed_weeks);
+            Some(range)
+        });
         let entries = raw
             .entries
             .into_iter()
-            .map(|e| TimelineEntry {
-                id: self.id(&e.id, &format!("timeline.{id}.entries.id")),
-                when: e.when,
-                text: Text::new(e.text, e.text_zh),
+            .map(|e| {
+                let entry_id = self.id(&e.id, &format!("timeline.{id}.entries.id"));
+                let field = format!("timeline.{id}.{entry_id}");
+                let days = e.days.as_ref().and_then(|d| {
+                    let days_field = format!("{field}.days");
+                    let range = self.range(d, &days_field, "day", MAX_WEEK * 7)?;
+                    if let Some((first, last)) = weeks
+                        && (range.0 <= (first - 1) * 7 || range.1 > last * 7)
+                    {
+                        let message = format!(
+                            "days {}–{} are not in the phase's weeks {first}–{last} (days {}–{})",
+                            range.0,
+                            range.1,
+                            (first - 1) * 7 + 1,
+                            last * 7
+                        );
+                        self.problem(d.span(), days_field.clone(), message);
+                    }
+                    self.unclaimed(d.span(), &days_field, "day", range, &entry_id, claimed_days);
+                    Some(range)
+                });
+                let customers = e.customers.as_ref().and_then(|c| {
+                    if *c.get_ref() == 0 {
+                        let message =
+                            "customers must be at least 1 (the pilot's group on those days)";
+                        self.problem(c.span(), format!("{field}.customers"), message);
+                        return None;
+                    }
+                    if days.is_none() {
+                        let message = "customers needs `days` too: which pilot days serve them";
+                        self.problem(c.span(), format!("{field}.customers"), message);
+                    }
+                    Some(*c.get_ref())
+                });
+                TimelineEntry {
+                    id: entry_id,
+                    when: e.when,
+                    days,
+                    customers,
+                    text: Text::new(e.text, e.text_zh),
+                }
             })
             .collect();
         Phase {
             id,
             period: raw.period,
+            weeks,
             title: Text::new(raw.title, raw.title_zh),
             entries,
+        }
+    }
+
+    /// `[n]` or `[first, last]`: a range of weeks or days counted from 1.
+    fn range(
+        &mut self,
+        raw: &Spanned<Vec<u32>>,
+        field: &str,
+        unit: &str,
+        max: u32,
+    ) -> Option<(u32, u32)> {
+        let (first, last) = match raw.get_ref().as_slice() {
+            [one] => (*one, *one),
+            [first, last] => (*first, *last),
+            _ => {
+                let message = format!("expected [{unit}] or [first, last] {unit}s, such as [2, 3]");
+                self.problem(raw.span(), field, message);
+                return None;
+            }
+        };
+        if first == 0 || last > max || first > last {
+            let message = format!(
+                "{unit}s {first}–{last} are not a range from 1 to {max} in order (first ≤ last)"
+            );
+            self.problem(raw.span(), field, message);
+            return None;
+        }
+        Some((first, last))
+    }
+
+    /// Reports a range overlapping one already claimed, naming who claimed it.
+    fn unclaimed(
+        &mut self,
+        span: Range<usize>,
+        field: &str,
+        unit: &str,
+        (first, last): (u32, u32),
+        id: &str,
+        claimed: &mut Vec<(u32, u32, String)>,
+    ) {
+        if let Some((a, b, other)) = claimed.iter().find(|(a, b, _)| first <= *b && *a <= last) {
+            let message = format!("{unit}s {first}–{last} overlap {other:?} ({unit}s {a}–{b})");
+            self.problem(span, field, message);
+        }
+        claimed.push((first, last, id.to_string()));
+    }
+
+    fn signoff(&mut self, raw: SignoffFile) -> Signoff {
+        let id = self.id(&raw.id, "signoff.id");
+        let mut holders: Vec<String> = Vec::new();
+        for holder in &raw.holders {
+            let name = holder.get_ref().trim().to_string();
+            let field = format!("signoff.{id}.holders");
+            if name.is_empty() || name.chars().any(char::is_control) {
+                self.problem(
+                    holder.span(),
+                    field,
+                    "a holder is an operator's name as warroom knows it (--operator): not empty, no control characters",
+                );
+            } else if holders.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+                self.problem(
+                    holder.span(),
+                    field,
+                    format!("holder {name:?} is listed twice"),
+                );
+            } else {
+                holders.push(name);
+            }
+        }
+        Signoff {
+            id,
+            role: Text::new(raw.role, raw.role_zh),
+            holders,
         }
     }
 }
