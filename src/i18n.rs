@@ -615,6 +615,33 @@ catalogue! {
     StatusBlockOverdue => "  {0} overdue", "  逾期 {0}";
     StatusOthers => "Pre-launch: {0}/{1} · Expansion: {2}/{3} · Sign-offs: {4}/{5}", "上線前準備：{0}/{1} · 擴大試營運：{2}/{3} · 簽核：{4}/{5}";
     StatusEvents => "{0} changes recorded today", "今天共記錄 {0} 筆變更";
+
+    // The pilot beyond launch day: the log's new facts.
+    VerbSignedOff => "signed off", "簽核";
+    VerbSignoffWithdrawn => "withdrew sign-off", "撤回簽核";
+    VerbJudged => "judged", "判定";
+    VerbAnnounced => "announced", "公告";
+    VerbAnnouncementCleared => "cleared announcement", "撤下公告";
+    DetailSignedAs => "{0} as {1}", "{0}（{1}）";
+    DetailJudged => "{0}: {1}", "{0}：{1}";
+    RptNotYetBegun => "not yet begun", "尚未開始";
+
+    // What an operator may record about the pilot (app::rules).
+    RuleUnknownSignoff => "no sign-off {0} in the layout", "版面設定中沒有簽核項目 {0}";
+    RuleNotHolder => "{0} may be signed by {1} only, not by {2}", "{0} 只能由 {1} 簽核，{2} 不在名單內";
+    RuleAlreadySigned => "{0} is already signed by {1}: withdraw it first", "{0} 已由 {1} 簽核：請先撤回";
+    RuleNotSigned => "{0} is not signed", "{0} 尚未簽核";
+    RuleNotYours => "{0} was signed by {1}: only they or a holder of the role may withdraw it", "{0} 由 {1} 簽核：只有本人或該職務的負責人可以撤回";
+    RuleNameNeeded => "a name is needed to sign", "簽核需要填寫姓名";
+    RuleReasonNeeded => "a reason is needed", "需要填寫原因";
+    RuleTooLong => "too long: at most {0} characters", "太長了：最多 {0} 個字";
+    RuleUnknownTarget => "no target {0} in the layout", "版面設定中沒有目標 {0}";
+    RuleMeasured => "{0} is measured from {1}: it is judged by its numbers, not by an operator", "{0} 由 {1} 量測：依數據判定，不由人員判定";
+    RuleEmptyAnnouncement => "an announcement needs some text", "公告需要內容";
+    RuleExpiryPassed => "the expiry {0} has already passed", "到期時間 {0} 已經過了";
+    RuleBadExpiry => "{0} is not an expiry: use a time such as 15:00 or a duration such as 30m or 2h", "{0} 不是到期時間：請用 15:00 這樣的時間，或 30m、2h 這樣的時長";
+    RuleUnknownAnnouncement => "no such announcement", "沒有這則公告";
+    RuleNotShowing => "that announcement is no longer showing", "這則公告已不再顯示";
 }
 
 #[cfg(test)]

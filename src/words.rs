@@ -166,6 +166,11 @@ pub fn verb(lang: Lang, change: &Change) -> String {
         Change::AlertSeverity { .. } => Msg::VerbEased,
         Change::AlertAcknowledged { .. } => Msg::VerbAck,
         Change::AlertCleared { .. } => Msg::VerbCleared,
+        Change::SignedOff { .. } => Msg::VerbSignedOff,
+        Change::SignoffWithdrawn { .. } => Msg::VerbSignoffWithdrawn,
+        Change::TargetJudged { .. } => Msg::VerbJudged,
+        Change::Announced { .. } => Msg::VerbAnnounced,
+        Change::AnnouncementCleared { .. } => Msg::VerbAnnouncementCleared,
         Change::Unknown { kind, .. } => return kind.clone(),
     };
     t(lang, msg).to_string()
@@ -175,7 +180,19 @@ pub fn verb(lang: Lang, change: &Change) -> String {
 /// evidence said. Operators' own words are shown as written.
 pub fn detail(lang: Lang, change: &Change, title: impl Fn(&str) -> String) -> String {
     match change {
-        Change::Skip { reason } | Change::AlertAcknowledged { reason, .. } => reason.clone(),
+        Change::Skip { reason }
+        | Change::AlertAcknowledged { reason, .. }
+        | Change::SignoffWithdrawn { reason } => reason.clone(),
+        Change::SignedOff { name, role } => tf(lang, Msg::DetailSignedAs, &[name, role]),
+        Change::TargetJudged { passed, reason } => tf(
+            lang,
+            Msg::DetailJudged,
+            &[
+                &t(lang, if *passed { Msg::RptPass } else { Msg::RptFail }),
+                reason,
+            ],
+        ),
+        Change::Announced { text, .. } => text.clone(),
         Change::Note { text } => text.clone(),
         Change::Evidence(evidence) => evidence_record(lang, evidence, title),
         Change::AlertRaised {
@@ -206,6 +223,7 @@ pub fn detail(lang: Lang, change: &Change, title: impl Fn(&str) -> String) -> St
         | Change::Tick
         | Change::Untick
         | Change::Undo { .. }
+        | Change::AnnouncementCleared { .. }
         | Change::Unknown { .. } => String::new(),
     }
 }

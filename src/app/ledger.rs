@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::pilot::Pilot;
 use crate::sources::{Failure, Health};
 use crate::store::{Change, Event, Stored};
 
@@ -71,6 +72,8 @@ pub struct Ledger {
     items: HashMap<String, ItemState>,
     /// Every alert of the day, in the order raised.
     alerts: Vec<AlertRecord>,
+    /// Sign-offs, operators' verdicts on targets, announcements.
+    pilot: Pilot,
     /// Events shown before they are in the log (journaled during an outage). They sort after
     /// every committed event, where their commit will put them, until it comes back.
     provisional: HashSet<Uuid>,
@@ -175,11 +178,32 @@ impl Ledger {
                 .push(index);
         }
         self.apply_alert(&stored.event);
+        let undoes_pilot = match &stored.event.change {
+            Change::Undo { target } => self
+                .events
+                .iter()
+                .any(|s| s.event.id == *target && s.event.change.is_pilot()),
+            _ => false,
+        };
+        if stored.event.change.is_pilot() {
+            self.pilot.apply(&stored.event);
+        }
         self.events.push(stored);
+        if undoes_pilot {
+            let undone = &self.undone;
+            self.pilot = Pilot::replay(self.events.iter().map(|s| &s.event), |id| {
+                undone.contains_key(id)
+            });
+        }
         if let Some(item) = touched {
             self.replay(&item);
         }
         true
+    }
+
+    /// The pilot beyond the day: sign-offs, verdicts on targets, announcements.
+    pub fn pilot(&self) -> &Pilot {
+        &self.pilot
     }
 
     fn apply_alert(&mut self, event: &Event) {
@@ -267,8 +291,13 @@ impl Ledger {
             }
             let by = Some((event.operator.clone(), event.at));
             match &event.change {
-                Change::Tick => (state.mark, state.by) = (Mark::Done, by),
-                Change::Untick => (state.mark, state.by) = (Mark::Open, by),
+                // A named sign-off settles its item as a tick does; a withdrawal reopens it.
+                Change::Tick | Change::SignedOff { .. } => {
+                    (state.mark, state.by) = (Mark::Done, by)
+                }
+                Change::Untick | Change::SignoffWithdrawn { .. } => {
+                    (state.mark, state.by) = (Mark::Open, by)
+                }
                 Change::Skip { reason } => {
                     (state.mark, state.by) = (
                         Mark::Skipped {

@@ -8,6 +8,8 @@ pub mod live;
 pub mod measures;
 pub mod outline;
 pub mod panel;
+pub mod pilot;
+pub mod rules;
 
 use std::cell::Cell;
 use std::collections::HashMap;

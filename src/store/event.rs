@@ -129,6 +129,32 @@ pub enum Change {
         source: String,
         ok_polls: Option<u32>,
     },
+    /// A sign-off given (item: the `[[signoff]]` id): the signer's name as they confirmed it
+    /// (or as the layout lists them) and the role, as its text read when signed.
+    SignedOff {
+        name: String,
+        role: String,
+    },
+    /// A sign-off taken back (item: the `[[signoff]]` id), with why.
+    SignoffWithdrawn {
+        reason: String,
+    },
+    /// An operator's verdict on a target no source measures (item: the target's id): "no
+    /// critical data loss", "feature adoption > 60 %", "ready for full rollout".
+    TargetJudged {
+        passed: bool,
+        reason: String,
+    },
+    /// A short announcement to the room ("Deploy freeze until 15:00"), shown on every
+    /// warroom of the log until cleared or until `until`.
+    Announced {
+        text: String,
+        until: Option<DateTime<Utc>>,
+    },
+    /// An announcement taken down; `target` is the announcement's event id.
+    AnnouncementCleared {
+        target: Uuid,
+    },
     /// A kind written by a newer warroom: kept and listed, never interpreted.
     Unknown {
         kind: String,
@@ -149,6 +175,11 @@ impl Change {
             Self::AlertSeverity { .. } => "alert_severity",
             Self::AlertAcknowledged { .. } => "alert_ack",
             Self::AlertCleared { .. } => "alert_cleared",
+            Self::SignedOff { .. } => "signoff",
+            Self::SignoffWithdrawn { .. } => "signoff_withdrawn",
+            Self::TargetJudged { .. } => "target_judged",
+            Self::Announced { .. } => "announcement",
+            Self::AnnouncementCleared { .. } => "announcement_cleared",
             Self::Unknown { kind, .. } => kind,
         }
     }
@@ -205,8 +236,34 @@ impl Change {
                 None => json!({ "source": source }),
             }
             .to_string(),
+            Self::SignedOff { name, role } => json!({ "name": name, "role": role }).to_string(),
+            Self::SignoffWithdrawn { reason } => json!({ "reason": reason }).to_string(),
+            Self::TargetJudged { passed, reason } => {
+                json!({ "passed": passed, "reason": reason }).to_string()
+            }
+            Self::Announced { text, until } => json!({
+                "text": text,
+                "until": until.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            })
+            .to_string(),
+            Self::AnnouncementCleared { target } => {
+                json!({ "target": target.to_string() }).to_string()
+            }
             Self::Unknown { payload, .. } => payload.clone(),
         }
+    }
+
+    /// Part of the pilot beyond the day: sign-offs, operators' verdicts on targets and
+    /// announcements (see `app::pilot`).
+    pub fn is_pilot(&self) -> bool {
+        matches!(
+            self,
+            Self::SignedOff { .. }
+                | Self::SignoffWithdrawn { .. }
+                | Self::TargetJudged { .. }
+                | Self::Announced { .. }
+                | Self::AnnouncementCleared { .. }
+        )
     }
 
     /// Reads a stored kind and payload back. A payload that does not parse keeps the event as
@@ -277,6 +334,40 @@ impl Change {
                     })
                     .and_then(|n| u32::try_from(n).ok()),
             }),
+            "signoff" => match (field("name"), field("role")) {
+                (Some(name), Some(role)) => Some(Self::SignedOff { name, role }),
+                _ => None,
+            },
+            "signoff_withdrawn" => Some(Self::SignoffWithdrawn {
+                reason: field("reason").unwrap_or_default(),
+            }),
+            "target_judged" => {
+                value
+                    .get("passed")
+                    .and_then(Value::as_bool)
+                    .map(|passed| Self::TargetJudged {
+                        passed,
+                        reason: field("reason").unwrap_or_default(),
+                    })
+            }
+            "announcement" => {
+                // An expiry that does not read as a time is not silently "never": the event
+                // stays unknown (listed, not shown as a banner that never ends).
+                let until = match value.get("until") {
+                    None | Some(Value::Null) => Some(None),
+                    Some(v) => v
+                        .as_str()
+                        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                        .map(|t| Some(t.with_timezone(&Utc))),
+                };
+                match (field("text"), until) {
+                    (Some(text), Some(until)) => Some(Self::Announced { text, until }),
+                    _ => None,
+                }
+            }
+            "announcement_cleared" => field("target")
+                .and_then(|t| Uuid::parse_str(&t).ok())
+                .map(|target| Self::AnnouncementCleared { target }),
             _ => None,
         };
         parsed.unwrap_or_else(|| Self::Unknown {
@@ -398,11 +489,38 @@ mod tests {
                 source: "api".into(),
                 ok_polls: Some(2),
             },
+            Change::SignedOff {
+                name: "林美華 Lin Mei-hua".into(),
+                role: "CEO/General Manager".into(),
+            },
+            Change::SignoffWithdrawn {
+                reason: "week 4 uptime failed".into(),
+            },
+            Change::TargetJudged {
+                passed: false,
+                reason: "adoption survey: 54 %".into(),
+            },
+            Change::Announced {
+                text: "Deploy freeze until 15:00".into(),
+                until: DateTime::from_timestamp_millis(1_796_000_400_123),
+            },
+            Change::Announced {
+                text: "Rolling back v2.3".into(),
+                until: None,
+            },
+            Change::AnnouncementCleared {
+                target: Uuid::now_v7(),
+            },
         ];
         for change in changes {
             let back = Change::from_stored(change.kind(), &change.payload());
             assert_eq!(back, change, "{} did not round-trip", change.kind());
         }
+        let bad_expiry = Change::from_stored("announcement", r#"{"text":"x","until":"soon"}"#);
+        assert!(
+            matches!(bad_expiry, Change::Unknown { .. }),
+            "an expiry that is not a time is not read as 'never': {bad_expiry:?}"
+        );
         let future = Change::from_stored("escalate", "{}");
         assert!(
             matches!(future, Change::Unknown { .. }),
