@@ -42,6 +42,11 @@ impl<'a> Day<'a> {
             .unwrap_or(&[])
     }
 
+    /// Whether the day has any sample of the source.
+    pub fn has(&self, source: &str) -> bool {
+        self.by.contains_key(source)
+    }
+
     fn sum(&self, source: &str, series: &str) -> f64 {
         self.get(source, series).iter().map(|s| s.value).sum()
     }

@@ -231,7 +231,7 @@ fn criteria(r: &Report) -> Markup {
                     @let class = match tg.verdict {
                         Verdict::Pass => "pass",
                         Verdict::Fail => "fail",
-                        Verdict::NoData | Verdict::NotMeasured => "na",
+                        Verdict::NoData | Verdict::NotMeasured | Verdict::NotYetBegun => "na",
                     };
                     tr {
                         td { (tg.text) }

@@ -303,6 +303,7 @@ pub(crate) fn verdict_word(r: &Report, verdict: Verdict) -> &'static str {
             Verdict::Fail => Msg::RptFail,
             Verdict::NoData => Msg::NoData,
             Verdict::NotMeasured => Msg::RptNotMeasured,
+            Verdict::NotYetBegun => Msg::RptNotYetBegun,
         },
     )
 }

@@ -47,7 +47,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
             });
             let shown = |v: f64| format!("{v:.1}{unit}");
             let (shown, verdict, style) = match (judged.verdict, value) {
-                (Verdict::NotMeasured, _) => (
+                (Verdict::NotMeasured | Verdict::NotYetBegun, _) => (
                     i18n::t(app.lang, Msg::ScoreNotLive).to_string(),
                     String::new(),
                     theme.dim(),
