@@ -642,6 +642,30 @@ catalogue! {
     RuleBadExpiry => "{0} is not an expiry: use a time such as 15:00 or a duration such as 30m or 2h", "{0} 不是到期時間：請用 15:00 這樣的時間，或 30m、2h 這樣的時長";
     RuleUnknownAnnouncement => "no such announcement", "沒有這則公告";
     RuleNotShowing => "that announcement is no longer showing", "這則公告已不再顯示";
+
+    // The go/no-go for expansion (app::gonogo).
+    GoGo => "GO", "建議擴大（GO）";
+    GoNoGo => "NO-GO", "不建議擴大（NO-GO）";
+    GoTargetFailing => "1 target failing", "1 項目標未達標";
+    GoTargetsFailing => "{0} targets failing", "{0} 項目標未達標";
+    GoTargetUnsettled => "1 target without a verdict", "1 項目標尚無結果";
+    GoTargetsUnsettled => "{0} targets without a verdict", "{0} 項目標尚無結果";
+    GoExpansionOpen => "1 expansion item open", "1 項擴大條件未完成";
+    GoExpansionsOpen => "{0} expansion items open", "{0} 項擴大條件未完成";
+    GoTargetsPass => "{0} of {1} targets pass", "{1} 項目標中 {0} 項達標";
+    GoExpansionDone => "{0} of {1} expansion items done", "{1} 項擴大條件中 {0} 項完成";
+    GoSignoffs => "{0} of {1} sign-offs", "簽核 {0}/{1}";
+    GoSoFar => " (week {0} so far, day {1} of 7)", "（第 {0} 週至今，第 {1}/7 天）";
+    GoFailingAt => "failing at {0}", "未達標，實測 {0}";
+    GoAwaitingVerdict => "awaiting an operator's verdict", "等待人員判定";
+    GoJudgedFailing => "judged failing by {0} ({1})", "{0} 判定未達標（{1}）";
+    GoBlockTarget => "{0} ({1}): {2}", "{0}（{1}）：{2}";
+    GoBlockOpen => "{0}: open", "{0}：未完成";
+    GoBlockSkipped => "{0}: skipped ({1})", "{0}：略過（{1}）";
+    GoBlockWithdrawn => "{0}: {1}'s sign-off withdrawn by {2} ({3})", "{0}：{1} 的簽核已由 {2} 撤回（{3}）";
+    GoBlockUnnamed => "{0}: ticked without a name; sign it by name", "{0}：只有勾選、沒有署名；請具名簽核";
+    GoBlockUnsigned => "{0}: not signed", "{0}：尚未簽核";
+    GoBlockNotHolder => "signed by {0}, who is not a holder of the role", "由 {0} 簽核，但此人不是該職務的負責人";
 }
 
 #[cfg(test)]

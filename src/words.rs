@@ -151,6 +151,29 @@ pub fn evidence_record(lang: Lang, evidence: &Evidence, title: impl Fn(&str) -> 
     }
 }
 
+/// A measured value beside its target, precise enough that the comparison reads true:
+/// "99.86 %" against "> 99.9%", "212.4 ms", "4.27/5", "1.75 h".
+pub fn target_value(value: f64, unit: Option<&str>) -> String {
+    if !value.is_finite() {
+        return "invalid".to_string();
+    }
+    let places = |n: usize| {
+        let text = format!("{value:.n$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        }
+    };
+    match unit.map(str::trim) {
+        None | Some("") => places(2),
+        Some("%") => format!("{} %", places(2)),
+        Some("ms") => format!("{} ms", places(1)),
+        Some(u) if u.starts_with('/') => format!("{}{u}", places(2)),
+        Some(u) => format!("{} {u}", places(2)),
+    }
+}
+
 /// The verb of a logged change ("tick", "alert", "escalated") in the language; unknown kinds
 /// as stored.
 pub fn verb(lang: Lang, change: &Change) -> String {

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod evidence;
+pub mod gonogo;
 pub mod ledger;
 pub mod live;
 pub mod measures;

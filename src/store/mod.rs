@@ -454,8 +454,13 @@ impl Store {
                 .fetch_all(&mut *conn)
                 .await
         })?;
+        Ok(self.decode_all(rows, seq))
+    }
+
+    /// Rows as events, the unreadable ones set aside and said so.
+    fn decode_all(&self, rows: Vec<Row>, after: i64) -> Read {
         let mut read = Read {
-            last_seq: seq,
+            last_seq: after,
             ..Read::default()
         };
         for row in rows {
@@ -468,7 +473,33 @@ impl Store {
                 }
             }
         }
-        Ok(read)
+        read
+    }
+
+    /// The readable events of every day from `first` to `last` (inclusive), in commit order:
+    /// the pilot's log across its days, for what outlives a day (sign-offs, verdicts on
+    /// targets, the expansion items as last ticked).
+    pub async fn read_days(
+        &self,
+        launch: &str,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Read, StoreError> {
+        // Days are stored as YYYY-MM-DD: as text they sort as dates.
+        const SQL: &str = "SELECT seq, CAST(id AS TEXT), CAST(at AS TEXT), CAST(launch AS TEXT),
+                    CAST(day AS TEXT), CAST(operator AS TEXT), CAST(origin AS TEXT),
+                    CAST(kind AS TEXT), CAST(item AS TEXT), CAST(payload AS TEXT)
+             FROM events WHERE launch = $1 AND day >= $2 AND day <= $3 ORDER BY seq";
+        let (first, last) = (first.to_string(), last.to_string());
+        let rows: Vec<Row> = with_conn!(self, (conn, _begin) => async {
+            sqlx::query_as(SQL)
+                .bind(launch)
+                .bind(&first)
+                .bind(&last)
+                .fetch_all(&mut *conn)
+                .await
+        })?;
+        Ok(self.decode_all(rows, 0))
     }
 
     /// Saves a batch of samples in one transaction.
