@@ -84,8 +84,13 @@ pub enum Command {
     /// Print the day's progress without the TUI (for scripts and chat bots).
     Status {
         /// Machine-readable JSON instead of text.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "update")]
         json: bool,
+        /// The hourly status update to paste into chat: the pilot day, the current block,
+        /// announcements, open alerts and who is on them, measures against the week's
+        /// targets, the next block.
+        #[arg(long)]
+        update: bool,
     },
     /// Rehearse against a built-in LuckyGas backend that plays the launch day (06:00–19:00
     /// Asia/Taipei) with the incidents of a scenario file.

@@ -666,6 +666,34 @@ catalogue! {
     GoBlockUnnamed => "{0}: ticked without a name; sign it by name", "{0}：只有勾選、沒有署名；請具名簽核";
     GoBlockUnsigned => "{0}: not signed", "{0}：尚未簽核";
     GoBlockNotHolder => "signed by {0}, who is not a holder of the role", "由 {0} 簽核，但此人不是該職務的負責人";
+
+    // The pilot calendar.
+    PilotDayWeek => "Pilot day {0} · week {1}", "試營運第 {0} 天 · 第 {1} 週";
+    PilotCustomers => " · {0} customers", " · {0} 位客戶";
+    PilotTomorrow => "Pilot starts tomorrow ({0})", "試營運明天開始（{0}）";
+    PilotStartsIn => "Pilot starts in {0} days ({1})", "試營運 {0} 天後開始（{1}）";
+    PilotOver => "Pilot over: day {0}, past its {1} weeks", "試營運已結束：第 {0} 天，已超過預定的 {1} 週";
+
+    // The hourly status update (`warroom status --update`, `U`).
+    UpdHead => "{0} — status at {1}, {2} ({3})", "{0} — {2} {1} 狀態更新（{3}）";
+    UpdAnnouncement => "Announcement: {0} — {1} at {2}{3}", "公告：{0} — {1} 於 {2} 發布{3}";
+    UpdUntil => ", until {0}", "，至 {0}";
+    UpdNow => "Now: {0} ({1}), {2}/{3} done, ends in {4}", "進行中：{0}（{1}），已完成 {2}/{3}，剩餘 {4}";
+    UpdBetween => "Between blocks; {0} items of earlier blocks still open", "時段之間；先前時段仍有 {0} 項未完成";
+    UpdDayOver => "The day's blocks are over: {0}/{1} done", "今日時段已結束：已完成 {0}/{1}";
+    UpdNoAlerts => "Open alerts: none", "未解除告警：無";
+    UpdAlerts => "Open alerts ({0}):", "未解除告警（{0}）：";
+    UpdAlert => "  • {0} {1} since {2}: {3} — {4}", "  • {0} {1}，自 {2} 起：{3} — {4}";
+    UpdOnIt => "on it: {0} since {1}", "處理中：{0}（{1} 起）";
+    UpdOnItWhy => "on it: {0} since {1} ({2})", "處理中：{0}（{1} 起，{2}）";
+    UpdNobody => "nobody on it yet", "尚無人處理";
+    UpdWeekSoFar => "{0}, the week so far (day {1} of 7):", "{0}，本週至今（第 {1}/7 天）：";
+    UpdWeekFinal => "{0}, final:", "{0}，最終結果：";
+    UpdWeekNotBegun => "{0}: the week has not begun", "{0}：該週尚未開始";
+    UpdToday => "{0}, today's numbers:", "{0}，今日數據：";
+    UpdTarget => "  {0} {1}: {2} (target {3})", "  {0} {1}：{2}（目標 {3}）";
+    UpdNext => "Next: {0} ({1}) in {2}", "下一個時段：{0}（{1}），{2} 後開始";
+    UpdNoNext => "Next: no more blocks today", "下一個時段：今日已無其他時段";
 }
 
 #[cfg(test)]

@@ -81,13 +81,26 @@ fn restore_sigpipe() {}
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Some(Command::Check { file }) => Ok(check(file, &layout::Env::process())),
-        Some(Command::Status { json }) => {
+        Some(Command::Status { json, update }) => {
             let layout = load_layout(&cli.common, &layout::Env::process())?;
             let clock = match &cli.common.now {
                 Some(text) => parse_now(text, &layout)?,
                 None => Clock::system(),
             };
             let now = clock.now();
+            if *update {
+                let store = open_for_reading(&cli.common).await?;
+                let made = status::update::load(store.as_ref(), &layout, now, cli.language()).await;
+                if let Some(store) = &store {
+                    store.close().await;
+                }
+                let (text, skipped) = made?;
+                for bad in skipped {
+                    say(&format!("warroom: {bad}; skipped"));
+                }
+                println!("{text}");
+                return Ok(ExitCode::SUCCESS);
+            }
             let day = Schedule::launch_day(&layout, now);
             let events = match open_for_reading(&cli.common).await? {
                 Some(store) => {

@@ -23,6 +23,9 @@ use warroom::store::worker::Reply;
 use warroom::store::{Author, Change, Event, Sample, Store, Stored};
 use warroom::update::{Effect, Msg, update};
 
+mod common;
+use common::relay::AtRelay;
+
 const DATE: &str = "2026-12-01";
 const PILOT: &str = include_str!("../layouts/luckygas-pilot.toml");
 
@@ -101,68 +104,6 @@ async fn act(app: &mut App, store: &Store, item: Option<&str>, change: Change) -
         change,
     );
     commit(app, store, event).await
-}
-
-/// A relay in front of the demo backend that adds `?at=<the rehearsal's minute>` to every
-/// request, so each probe is built once (building an HTTP client costs milliseconds; a
-/// day is 9 000 polls) and the probes stay exactly what the layout declares.
-struct AtRelay {
-    addr: std::net::SocketAddr,
-    at: Arc<std::sync::Mutex<String>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl AtRelay {
-    async fn start(backend: std::net::SocketAddr) -> Result<Self> {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let at = Arc::new(std::sync::Mutex::new(String::new()));
-        let shared = Arc::clone(&at);
-        let task = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let at = shared.lock().map(|a| a.clone()).unwrap_or_default();
-                tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 4096];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match client.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&head);
-                    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-                    let Ok(mut upstream) = tokio::net::TcpStream::connect(backend).await else {
-                        return;
-                    };
-                    let request = format!(
-                        "GET {path}?at={at} HTTP/1.1\r\nHost: {backend}\r\nConnection: close\r\n\r\n"
-                    );
-                    let mut answer = Vec::new();
-                    if upstream.write_all(request.as_bytes()).await.is_ok()
-                        && upstream.read_to_end(&mut answer).await.is_ok()
-                    {
-                        let _ = client.write_all(&answer).await;
-                    }
-                    let _ = client.shutdown().await;
-                });
-            }
-        });
-        Ok(Self { addr, at, task })
-    }
-
-    fn set(&self, at: &str) {
-        if let Ok(mut current) = self.at.lock() {
-            *current = at.to_string();
-        }
-    }
-}
-
-impl Drop for AtRelay {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }
 
 /// Walks the simulated day minute by minute from 06:00 to 19:00: every source of the pilot

@@ -150,3 +150,4 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     out
 }
 pub mod db;
+pub mod relay;

@@ -1,4 +1,7 @@
-//! `warroom status`: the day's progress as text or JSON, from the same ledger the TUI uses.
+//! `warroom status`: the day's progress as text or JSON, from the same ledger the TUI uses;
+//! `--update` prints the hourly [`update`] for chat.
+
+pub mod update;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
