@@ -118,8 +118,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The launch day to report on, YYYY-MM-DD [default: the launch day as of --now]
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "week")]
     pub date: Option<String>,
+    /// Report on a pilot week instead: its targets over its days, with a chart per target
+    /// (needs the layout's [pilot] start).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=52))]
+    pub week: Option<u32>,
 }
 
 #[derive(Debug, Clone, Args)]

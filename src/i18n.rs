@@ -694,6 +694,39 @@ catalogue! {
     UpdTarget => "  {0} {1}: {2} (target {3})", "  {0} {1}：{2}（目標 {3}）";
     UpdNext => "Next: {0} ({1}) in {2}", "下一個時段：{0}（{1}），{2} 後開始";
     UpdNoNext => "Next: no more blocks today", "下一個時段：今日已無其他時段";
+
+    // How a week's target was computed (words::week_how).
+    WkHowUptime => "{0} of {1} polls not critical, over {2} days, from {3}", "{1} 次輪詢中 {0} 次非嚴重，共 {2} 天，來源 {3}";
+    WkHowCompletion => "{0} delivered of {1} deliveries that reached an end, over {2} days, from {3}", "已結案的 {1} 筆配送中 {0} 筆送達，共 {2} 天，來源 {3}";
+    WkHowCompletionRate => "the backend's own completion rate, averaged over {0} days, from {1}", "後端自報的完成率，{0} 天平均，來源 {1}";
+    WkHowMinuteMean => "mean of {0} per-minute {1} values, over {2} days, from {3}", "{0} 筆每分鐘 {1} 數值的平均，共 {2} 天，來源 {3}";
+    WkHowTickets => "mean time from opening to resolution of {0} tickets ({1} still open, counted by their age), from {2}", "{0} 筆工單從開立到解決的平均時間（{1} 筆未結案，以目前時長計），來源 {2}";
+    WkHowTicketsWithin => "resolved within the target, of {0} tickets, from {1}", "{0} 筆工單中在目標時間內解決的比例，來源 {1}";
+    WkHowWeighted => "each day's {0} weighted by its {1} ({2} in all), over {3} days, from {4}", "每日 {0} 依當日 {1} 加權（共 {2}），共 {3} 天，來源 {4}";
+    WkHowDaily => "mean of each day's last {0}, over {1} days, from {2}", "每日最後一筆 {0} 的平均，共 {1} 天，來源 {2}";
+    WkHowJudged => "judged {0} by {1} at {2}: {3}", "{1} 於 {2} 判定{0}：{3}";
+    WkHowAwaiting => "no source measures it: awaiting an operator's verdict", "沒有來源可量測：等待人員判定";
+    WkHowNoSamples => "no samples from {0} in the week", "本週沒有來自 {0} 的數據";
+
+    // `warroom report --week N`.
+    WkTitle => "Week {0} report", "第 {0} 週報告";
+    WkNotBegun => "The week begins {0}: nothing to judge yet.", "本週於 {0} 開始：尚無可判定的數據。";
+    WkInProgress => "Day {0} of 7: the values are the week so far.", "第 {0}/7 天：數值為本週至今。";
+    WkOver => "The week is over: the values are final.", "本週已結束：數值為最終結果。";
+    WkDaysWithoutSamples => "{0} days of the week have no samples: warroom was not recording then.", "本週有 {0} 天沒有數據：當時 warroom 沒有在記錄。";
+    WkPeriod => "Days", "日期";
+    WkPhase => "Phase", "階段";
+    WkTargets => "Targets over the week", "本週目標";
+    WkDayByDay => "Day by day", "逐日數值";
+    WkDays => "The week's days", "本週每日";
+    WkDay => "Day", "天";
+    WkDate => "Date", "日期";
+    WkCustomers => "Customers", "客戶數";
+    WkSamples => "Samples", "數據筆數";
+    WkChanges => "Changes", "變更";
+    WkAlerts => "Alerts", "告警";
+    WkToCome => "to come", "尚未到來";
+    WkNoDaily => "no daily values: judged by an operator, or no source", "沒有逐日數值：由人員判定或沒有來源";
 }
 
 #[cfg(test)]

@@ -174,6 +174,66 @@ pub fn target_value(value: f64, unit: Option<&str>) -> String {
     }
 }
 
+/// How a week's target was computed, with the counts behind it ("6 050 of 6 089 polls not
+/// critical, over 7 days, from api"); an operator's verdict by whom and why; a week not
+/// begun, when it begins.
+pub fn week_how(
+    lang: Lang,
+    target: &crate::judge::week::WeekTarget<'_>,
+    zone: chrono_tz::Tz,
+) -> String {
+    use crate::judge::{How, Verdict};
+    let n = |v: Option<f64>| v.map(number).unwrap_or_else(|| "0".into());
+    let b = &target.basis;
+    let days = b.days;
+    let from = target.reading.source.clone().unwrap_or_default();
+    if let Some(v) = &target.by_operator {
+        let when =
+            v.at.with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string();
+        let verdict = t(lang, if v.passed { Msg::RptPass } else { Msg::RptFail });
+        return tf(lang, Msg::WkHowJudged, &[&verdict, &v.by, &when, &v.reason]);
+    }
+    if target.verdict == Verdict::NotYetBegun {
+        return t(lang, Msg::RptNotYetBegun).to_string();
+    }
+    if target.reading.source.is_some() && days == 0 {
+        return tf(lang, Msg::WkHowNoSamples, &[&from]);
+    }
+    match &target.reading.how {
+        How::NotMeasured => t(lang, Msg::WkHowAwaiting).to_string(),
+        How::Uptime => tf(
+            lang,
+            Msg::WkHowUptime,
+            &[&n(b.part), &n(b.of), &days, &from],
+        ),
+        How::Completion => tf(
+            lang,
+            Msg::WkHowCompletion,
+            &[&n(b.part), &n(b.of), &days, &from],
+        ),
+        How::CompletionRate => tf(lang, Msg::WkHowCompletionRate, &[&days, &from]),
+        How::MinuteMean { field } => {
+            tf(lang, Msg::WkHowMinuteMean, &[&n(b.of), field, &days, &from])
+        }
+        How::TicketResolution => tf(lang, Msg::WkHowTickets, &[&n(b.of), &n(b.part), &from]),
+        How::TicketsWithin => tf(lang, Msg::WkHowTicketsWithin, &[&n(b.of), &from]),
+        How::DailyMean {
+            field,
+            weighted_by: Some(weight),
+        } => tf(
+            lang,
+            Msg::WkHowWeighted,
+            &[field, weight, &n(b.of), &days, &from],
+        ),
+        How::DailyMean {
+            field,
+            weighted_by: None,
+        } => tf(lang, Msg::WkHowDaily, &[field, &days, &from]),
+    }
+}
+
 /// The verb of a logged change ("tick", "alert", "escalated") in the language; unknown kinds
 /// as stored.
 pub fn verb(lang: Lang, change: &Change) -> String {

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger};
+use warroom::i18n::Lang;
 use warroom::judge::week::{self, WeekState};
 use warroom::judge::{Bindings, Verdict};
 use warroom::layout::{self, Layout};
@@ -23,6 +24,7 @@ use warroom::sources;
 use warroom::store::worker::Reply;
 use warroom::store::{Author, Change, Event, Sample, Store, Stored};
 use warroom::update::{Effect, Msg, update};
+use warroom::{report, status};
 
 mod common;
 use common::relay::AtRelay;
@@ -188,6 +190,26 @@ async fn week_truth(base: &str) -> Result<WeekTruth> {
     })
 }
 
+fn assert_valid(report: &report::week::WeekReport) -> Result<()> {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/week-report.schema.json"),
+    )?)?;
+    let json: Value = serde_json::from_str(&report::week::render(
+        report,
+        warroom::cli::ReportFormat::Json,
+    )?)?;
+    let validator = jsonschema::validator_for(&schema).context("the schema compiles")?;
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    ensure!(
+        errors.is_empty(),
+        "the week report breaks its schema: {errors:#?}"
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pilot_week_on_the_demo_backend_is_judged_as_the_simulator_says_it_went() -> Result<()> {
     let mut config = SimConfig::new(start())?;
@@ -308,6 +330,45 @@ async fn a_pilot_week_on_the_demo_backend_is_judged_as_the_simulator_says_it_wen
         .find(|w| w.criteria.week == 2)
         .context("week 2")?;
     assert_eq!(w2.state, WeekState::InProgress { day: 1 });
+
+    // `warroom report --week 1`, from the same store, in both languages and every format.
+    let en = report::week::load(&store, &layout, 1, now, Lang::En).await?;
+    let zh = report::week::load(&store, &layout, 1, now, Lang::ZhTw).await?;
+    for r in [&en, &zh] {
+        assert_valid(r)?;
+        assert_eq!(r.state, "over");
+        assert_eq!(r.days.len(), 7);
+        assert!(r.days.iter().all(|d| d.samples > 0 && !d.to_come));
+        let html = report::week::html::render(r);
+        assert_eq!(
+            html.matches("<svg").count(),
+            r.targets.len(),
+            "a chart per target"
+        );
+    }
+    let uptime = en
+        .targets
+        .iter()
+        .find(|t| t.id == "w1-uptime")
+        .context("uptime")?;
+    assert_eq!(
+        uptime.measured,
+        value("w1-uptime").map(|v| (v * 100.0).round() / 100.0)
+    );
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pilot-week-1.html"),
+        report::week::html::render(&en),
+    )?;
+    insta::assert_snapshot!("week_1_md", report::week::markdown::render(&en));
+    insta::assert_snapshot!("week_1_md_zh", report::week::markdown::render(&zh));
+
+    // The status update on day 7 at 14:00, as `warroom status --update` prints it.
+    let afternoon = at(date(6), "14:00");
+    for (lang, name) in [(Lang::En, "update_day_7"), (Lang::ZhTw, "update_day_7_zh")] {
+        let (text, skipped) = status::update::load(Some(&store), &layout, afternoon, lang).await?;
+        assert!(skipped.is_empty(), "{skipped:?}");
+        insta::assert_snapshot!(name, text);
+    }
     store.close().await;
     // For a look: the week's database.
     let _ = std::fs::copy(

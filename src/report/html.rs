@@ -9,7 +9,7 @@ use super::model::{Point, Report, fmt_number};
 use crate::i18n::{Msg, t, tf};
 use crate::judge::Verdict;
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI','Noto Sans TC','PingFang TC',sans-serif;color:#1d2329;max-width:1100px;margin:24px auto;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:2px solid #d5dbe1;padding-bottom:3px;margin-top:28px}
 h3{font-size:15px;margin:18px 0 6px}.meta{color:#5b6670}.headline{font-size:17px;font-weight:600;padding:10px 14px;border-radius:6px;background:#eef6ee;border-left:6px solid #2e7d32}

@@ -12,7 +12,7 @@ pub(crate) fn hm(at: &str) -> &str {
 }
 
 /// Table cells may not carry pipes or line breaks.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 

@@ -14,6 +14,7 @@ pub mod json;
 pub mod markdown;
 pub mod measures;
 pub mod model;
+pub mod week;
 
 use std::path::Path;
 
@@ -255,10 +256,44 @@ pub async fn main(
 ) -> Result<()> {
     // Bad arguments are refused before the database is touched.
     parse_day(args.date.as_deref(), layout, now)?;
+    if let Some(week) = args.week {
+        // A week that cannot be placed or has no targets is said before opening anything.
+        week::build(&week::Inputs {
+            layout,
+            week,
+            samples: &std::collections::BTreeMap::new(),
+            events: &[],
+            now,
+            lang,
+        })?;
+    }
     let (store, warning) = open_store(common).await?;
-    let result = run(args, layout, &store, now, warning, lang).await;
+    let result = match args.week {
+        Some(number) => run_week(args, layout, &store, number, now, warning, lang).await,
+        None => run(args, layout, &store, now, warning, lang).await,
+    };
     store.close().await;
     result
+}
+
+/// `warroom report --week N` from an open store.
+async fn run_week(
+    args: &ReportArgs,
+    layout: &Layout,
+    store: &Store,
+    number: u32,
+    now: DateTime<Utc>,
+    warning: Option<String>,
+    lang: Lang,
+) -> Result<()> {
+    let mut report = week::load(store, layout, number, now, lang).await?;
+    report.warnings.extend(warning);
+    let text = week::render(&report, args.format)?;
+    match &args.out {
+        Some(path) => write_file(path, &text)?,
+        None => print!("{text}"),
+    }
+    Ok(())
 }
 
 /// Builds, renders and writes the report from an open store; `warning` goes into the report.

@@ -347,7 +347,9 @@ pub async fn load(
                 .day_samples(launch, day)
                 .await
                 .with_context(|| format!("cannot read the samples of {day}"))?;
-            (Ledger::from_events(read.events), samples)
+            // As of `now`: a rehearsal's `--now` in the past does not see what came after.
+            let events = read.events.into_iter().filter(|s| s.event.at <= now);
+            (Ledger::from_events(events), samples)
         }
         None => (Ledger::default(), Vec::new()),
     };
@@ -370,7 +372,7 @@ pub async fn load(
             .await
             .context("cannot read the pilot's events")?;
         skipped.extend(read.unreadable.iter().map(|u| u.to_string()));
-        pilot = Ledger::from_events(read.events);
+        pilot = Ledger::from_events(read.events.into_iter().filter(|s| s.event.at <= now));
     }
     let verdicts = |id: &str| pilot.pilot().judgement(id).cloned();
     let inputs = crate::judge::week::Inputs {
