@@ -1,5 +1,5 @@
 //! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`, `warroom demo`,
-//! `warroom report`.
+//! `warroom report`, `warroom completions SHELL`.
 
 use std::path::PathBuf;
 
@@ -41,6 +41,12 @@ impl Cli {
     }
 }
 
+/// Writes the completion script of `shell` for the whole command line.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "warroom", out);
+}
+
 fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("unknown language {text:?}: use en or zh-TW"))
 }
@@ -77,9 +83,20 @@ pub struct Common {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate a layout file and print what it holds; errors name file:line:column and field.
+    /// An unset ${VAR} is a warning (its sources stay unconfigured), so CI can check a layout
+    /// without secrets.
     Check {
         /// The layout file to check.
         file: PathBuf,
+        /// Treat an unset ${VAR} as an error (the check before going live).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print a shell completion script, e.g. `warroom completions bash >
+    /// ~/.local/share/bash-completion/completions/warroom`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Print the day's progress without the TUI (for scripts and chat bots).
     Status {

@@ -15,6 +15,7 @@
 pub mod action;
 pub mod app;
 pub mod backoff;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod i18n;

@@ -80,7 +80,11 @@ fn restore_sigpipe() {}
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Some(Command::Check { file }) => Ok(check(file, &layout::Env::process())),
+        Some(Command::Check { file, strict }) => Ok(check(file, *strict)),
+        Some(Command::Completions { shell }) => {
+            warroom::cli::completions(*shell, &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Status { json, update }) => {
             let layout = load_layout(&cli.common, &layout::Env::process())?;
             let clock = match &cli.common.now {
@@ -307,81 +311,19 @@ impl StopSignals {
     }
 }
 
-fn check(file: &Path, env: &layout::Env) -> ExitCode {
-    match layout::load(file, env) {
-        Ok(layout) => {
-            let c = layout.counts();
-            let date = layout
-                .launch
-                .date
-                .map_or_else(|| "today in its zone".to_string(), |d| d.to_string());
-            println!("{}: ok", file.display());
-            println!(
-                "  launch       {} ({}), {}, date: {date}",
-                layout.launch.name.en,
-                layout.launch.id,
-                layout.launch.zone.name()
-            );
-            println!(
-                "  launch day   {} blocks, {} sections, {} items",
-                c.blocks, c.launch_sections, c.launch_items
-            );
-            println!(
-                "  pre-launch   {} sections, {} groups, {} items",
-                c.prelaunch_sections, c.prelaunch_groups, c.prelaunch_items
-            );
-            println!(
-                "  criteria     {} weeks, {} targets",
-                c.criteria_weeks, c.targets
-            );
-            println!(
-                "  expansion    {} sections, {} items",
-                c.expansion_sections, c.expansion_items
-            );
-            println!(
-                "  contacts     {} groups, {} contacts",
-                c.contact_groups, c.contacts
-            );
-            println!(
-                "  timeline     {} phases, {} entries",
-                c.timeline_phases, c.timeline_entries
-            );
-            println!("  sign-offs    {}", c.signoffs);
-            println!(
-                "  live         {} sources, {} panels",
-                layout.sources.len(),
-                layout.panels.len()
-            );
-            // A source whose ${NAME} is unset cannot poll: the TUI still starts (its panels say
-            // how to configure it), but a check before launch must not pass.
-            let mut seen: Vec<&str> = Vec::new();
-            for problem in &layout.unset_env {
-                if seen.contains(&problem.message.as_str()) {
-                    continue;
-                }
-                seen.push(&problem.message);
-                let uses = layout
-                    .unset_env
-                    .iter()
-                    .filter(|p| p.message == problem.message)
-                    .count();
-                let more = if uses > 1 {
-                    format!(" (and {} more uses)", uses - 1)
-                } else {
-                    String::new()
-                };
-                eprintln!("{}:{problem}{more}", file.display());
-            }
-            if layout.unset_env.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
+/// `warroom check`: what the layout holds on stdout, its problems on stderr.
+fn check(file: &Path, strict: bool) -> ExitCode {
+    let outcome = warroom::check::check(file, &layout::Env::process(), strict);
+    for line in &outcome.out {
+        println!("{line}");
+    }
+    for line in &outcome.err {
+        say(line);
+    }
+    if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
