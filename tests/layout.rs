@@ -1269,3 +1269,156 @@ fn env_comes_from_the_argument_and_its_values_are_kept_as_secrets() {
         "GET ${BASE}/health?token=${TOKEN} failed"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The pilot calendar and sign-off holders
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_seed_layout_carries_the_pilot_timeline() {
+    let layout = seed();
+    assert_eq!(layout.pilot.start, None, "the seed names no dates");
+    let weeks: Vec<Option<(u32, u32)>> = layout.timeline.iter().map(|p| p.weeks).collect();
+    assert_eq!(weeks, [Some((1, 1)), Some((2, 3)), Some((4, 4))]);
+    let soft = &layout.timeline[0].entries;
+    let ramp: Vec<(Option<(u32, u32)>, Option<u32>)> =
+        soft.iter().map(|e| (e.days, e.customers)).collect();
+    assert_eq!(
+        ramp,
+        [
+            (Some((1, 2)), Some(5)),
+            (Some((3, 4)), Some(10)),
+            (Some((5, 7)), Some(20))
+        ]
+    );
+    assert_eq!(layout.pilot_weeks(), 4);
+    assert!(layout.signoffs.iter().all(|s| s.holders.is_empty()));
+}
+
+#[test]
+fn a_pilot_start_that_is_not_a_date_is_named() {
+    let text = format!("{MINIMAL}\n[pilot]\nstart = \"Dec 1\"\n");
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "\"Dec 1\""),
+        "pilot.start",
+        "is not a date as YYYY-MM-DD",
+    );
+    let ok = accept(&format!("{MINIMAL}\n[pilot]\nstart = \"2026-12-01\"\n"));
+    assert_eq!(
+        ok.pilot.start.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-01")
+    );
+}
+
+#[test]
+fn timeline_weeks_and_days_are_ranges_in_order_without_overlap() {
+    let phase = |weeks: &str, entries: &str| {
+        format!(
+            "{MINIMAL}\n[[timeline]]\nid = \"soft\"\nperiod = \"Week 1\"\n{weeks}title = \"Soft\"\nentries = [{entries}]\n"
+        )
+    };
+    let backwards = phase("weeks = [3, 2]\n", "");
+    let p = one_problem(&backwards);
+    assert_problem(
+        &backwards,
+        &p,
+        at(&backwards, "[3, 2]"),
+        "timeline.soft.weeks",
+        "weeks 3–2 are not a range",
+    );
+    let three = phase("weeks = [1, 2, 3]\n", "");
+    let p = one_problem(&three);
+    assert_problem(
+        &three,
+        &p,
+        at(&three, "[1, 2, 3]"),
+        "timeline.soft.weeks",
+        "expected [week] or [first, last]",
+    );
+    let outside = phase(
+        "weeks = [1]\n",
+        "{ id = \"late\", days = [6, 9], customers = 20, text = \"Late\" }",
+    );
+    let p = one_problem(&outside);
+    assert_problem(
+        &outside,
+        &p,
+        at(&outside, "[6, 9]"),
+        "timeline.soft.late.days",
+        "not in the phase's weeks 1–1 (days 1–7)",
+    );
+    let overlap = phase(
+        "weeks = [1]\n",
+        "{ id = \"a\", days = [1, 3], customers = 5, text = \"A\" }, { id = \"b\", days = [3, 4], customers = 10, text = \"B\" }",
+    );
+    let p = one_problem(&overlap);
+    assert_problem(
+        &overlap,
+        &p,
+        at(&overlap, "[3, 4]"),
+        "timeline.soft.b.days",
+        "days 3–4 overlap \"a\" (days 1–3)",
+    );
+    let nobody = phase(
+        "weeks = [1]\n",
+        "{ id = \"a\", days = [1], customers = 0, text = \"A\" }",
+    );
+    let p = one_problem(&nobody);
+    let (line, column) = at(&nobody, "customers = 0");
+    assert_problem(
+        &nobody,
+        &p,
+        (line, column + 12),
+        "timeline.soft.a.customers",
+        "at least 1",
+    );
+    let undated = phase(
+        "weeks = [1]\n",
+        "{ id = \"a\", customers = 5, text = \"A\" }",
+    );
+    let p = one_problem(&undated);
+    let (line, column) = at(&undated, "customers = 5");
+    assert_problem(
+        &undated,
+        &p,
+        (line, column + 12),
+        "timeline.soft.a.customers",
+        "needs `days` too",
+    );
+}
+
+#[test]
+fn two_phases_cannot_claim_one_week() {
+    let text = format!(
+        "{MINIMAL}\n[[timeline]]\nid = \"a\"\nperiod = \"Week 1-2\"\nweeks = [1, 2]\ntitle = \"A\"\n\n[[timeline]]\nid = \"b\"\nperiod = \"Week 2\"\nweeks = [2]\ntitle = \"B\"\n"
+    );
+    let p = one_problem(&text);
+    assert_problem(
+        &text,
+        &p,
+        at(&text, "[2]\n"),
+        "timeline.b.weeks",
+        "weeks 2–2 overlap \"a\" (weeks 1–2)",
+    );
+}
+
+#[test]
+fn sign_off_holders_are_names_listed_once() {
+    let text = format!(
+        "{MINIMAL}\n[[signoff]]\nid = \"ceo\"\nrole = \"CEO\"\nholders = [\"mei\", \"MEI\", \"\"]\n"
+    );
+    let err = reject(&text);
+    let problems = err.problems();
+    assert_eq!(problems.len(), 2, "{err}");
+    assert_eq!((problems[0].line, problems[0].column), at(&text, "\"MEI\""));
+    assert!(problems[0].message.contains("listed twice"), "{err}");
+    assert_eq!((problems[1].line, problems[1].column), at(&text, "\"\"]"));
+    assert_eq!(problems[1].field, "signoff.ceo.holders");
+    let ok = accept(&format!(
+        "{MINIMAL}\n[[signoff]]\nid = \"ceo\"\nrole = \"CEO\"\nholders = [\" mei \", \"chen\"]\n"
+    ));
+    assert_eq!(ok.signoffs[0].holders, ["mei", "chen"]);
+}

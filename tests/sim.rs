@@ -723,3 +723,61 @@ async fn serve_refuses_a_clock_that_does_not_run() -> Result<()> {
     assert!(err.to_string().contains("speed 0"), "{err}");
     Ok(())
 }
+
+/// A pilot week is rehearsed on a run of days (`--days`): each date is a day of its own, the
+/// same day a single-day run on that date (`--date`) plays, and the run's ends behave as a
+/// single day's do.
+#[tokio::test]
+async fn a_run_of_days_plays_each_date_as_a_day_of_its_own() -> Result<()> {
+    let mut config = SimConfig::new(date())?;
+    config.seed = 7;
+    config.days = 3;
+    let run = sim::serve(config.clone()).await?;
+    let truth = |addr: SocketAddr, day: &'static str, time: &'static str| async move {
+        json(
+            addr,
+            &format!("/sim/truth?at=2026-12-{day}T{time}:00%2B08:00"),
+        )
+        .await
+    };
+    let first = truth(run.addr(), "01", "19:00").await?;
+    let second = truth(run.addr(), "02", "19:00").await?;
+    let third = truth(run.addr(), "03", "19:00").await?;
+    assert_eq!(first["now"], "2026-12-01T19:00:00+08:00");
+    assert_eq!(second["now"], "2026-12-02T19:00:00+08:00");
+    assert_ne!(
+        first["deliveries"], second["deliveries"],
+        "day 2 is not day 1 again"
+    );
+    assert_ne!(second["per_minute"], third["per_minute"]);
+    // The incidents of the scenario play every day, at their times.
+    assert_eq!(second["incidents"].as_array().map(Vec::len), Some(5));
+
+    // `--date 2026-12-02` alone plays the run's second day.
+    let mut single = config.clone();
+    single.date = NaiveDate::from_ymd_opt(2026, 12, 2).context("date")?;
+    single.days = 1;
+    let alone = sim::serve(single).await?;
+    assert_eq!(truth(alone.addr(), "02", "19:00").await?, second);
+    let q = "/api/deliveries?at=2026-12-02T12:00:00%2B08:00";
+    assert_eq!(json(alone.addr(), q).await?, json(run.addr(), q).await?);
+
+    // Before the first date nothing has happened; after the last, the last day is over.
+    let before = truth(run.addr(), "01", "05:00").await?;
+    assert_eq!(num(&before["deliveries"], "total"), 0.0);
+    let after = json(run.addr(), "/sim/truth?at=2026-12-05T12:00:00%2B08:00").await?;
+    assert_eq!(after["deliveries"], third["deliveries"]);
+    let clock = json(run.addr(), "/sim/clock").await?;
+    assert_eq!(
+        clock["dates"],
+        serde_json::json!(["2026-12-01", "2026-12-02", "2026-12-03"])
+    );
+    assert_eq!(clock["date"], "2026-12-01");
+
+    let mut none = config;
+    none.days = 0;
+    let err = sim::serve(none).await.err().context("0 days must fail")?;
+    assert!(err.to_string().contains("days 0"), "{err}");
+    run.shutdown().await?;
+    alone.shutdown().await
+}

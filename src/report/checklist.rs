@@ -151,8 +151,21 @@ pub fn signoffs(cx: &Context<'_>) -> Vec<SignoffReport> {
         .map(|s| {
             let state = cx.ledger.item(&s.id);
             let signed = state.mark == Mark::Done;
+            // A named sign-off is credited to the name signed, with the operator whose
+            // warroom recorded it when that differs.
+            let named = cx.ledger.pilot().signature(&s.id).map(|sig| {
+                let name = crate::sources::clean::clean(&sig.name);
+                if sig.by == sig.name {
+                    name
+                } else {
+                    format!("{name} ({})", crate::sources::clean::clean(&sig.by))
+                }
+            });
             let (by, at) = match (&state.by, signed) {
-                (Some((who, at)), true) => (Some(who.clone()), Some(local(cx.zone, *at))),
+                (Some((who, at)), true) => (
+                    Some(named.unwrap_or_else(|| who.clone())),
+                    Some(local(cx.zone, *at)),
+                ),
                 _ => (None, None),
             };
             SignoffReport {
