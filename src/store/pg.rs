@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Acquire, Connection, Executor};
@@ -110,15 +110,20 @@ impl Link {
     ) -> Result<Session<'a>, StoreError> {
         let listener = match slot.listener.take() {
             Some(listener) => listener,
-            None => match self.connect(&mut slot).await {
-                Ok(listener) => listener,
-                Err(e) => {
-                    if let Some(cause) = e.outage() {
-                        self.down(cause);
+            None => {
+                // No answer since at least the start of this attempt, which may have waited
+                // out a timeout or two: the outage is dated from there.
+                let began = Utc::now();
+                match self.connect(&mut slot).await {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        if let Some(cause) = e.outage() {
+                            self.down_since(cause, began);
+                        }
+                        return Err(e);
                     }
-                    return Err(e);
                 }
-            },
+            }
         };
         Ok(Session { slot, listener })
     }
@@ -306,6 +311,10 @@ impl Link {
     }
 
     fn down(&self, cause: Outage) {
+        self.down_since(cause, Utc::now());
+    }
+
+    fn down_since(&self, cause: Outage, since: DateTime<Utc>) {
         self.reach.send_if_modified(|reach| match reach {
             Reach::Down { cause: was, .. } if *was == cause => false,
             Reach::Down { cause: was, .. } => {
@@ -313,10 +322,7 @@ impl Link {
                 true
             }
             Reach::Up => {
-                *reach = Reach::Down {
-                    since: Utc::now(),
-                    cause,
-                };
+                *reach = Reach::Down { since, cause };
                 true
             }
         });
