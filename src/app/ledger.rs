@@ -139,6 +139,20 @@ impl Ledger {
         self.push(Stored { seq: 0, event })
     }
 
+    /// Takes back an event shown before it was in the log, which the log refused: the screen
+    /// goes back to what the log holds. Returns whether there was one.
+    pub fn withdraw(&mut self, id: &Uuid) -> bool {
+        if !self.provisional.remove(id) {
+            return false;
+        }
+        let events = std::mem::take(&mut self.events)
+            .into_iter()
+            .filter(|s| s.event.id != *id)
+            .collect();
+        self.rebuild(events);
+        true
+    }
+
     pub fn is_provisional(&self, id: &Uuid) -> bool {
         self.provisional.contains(id)
     }

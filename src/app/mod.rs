@@ -189,7 +189,8 @@ pub struct App {
     pub filter: String,
     /// The panel shown full size in the live view on small terminals.
     pub panel_focus: usize,
-    /// Sent to the store, not yet committed: shown as "saving".
+    /// Sent to the store, not yet committed: shown as "saving". Once kept on this machine
+    /// (fsynced to the journal) it is also applied provisionally to the ledger.
     pub pending: HashMap<Uuid, Event>,
     /// Kept in the outage journal, not yet in the log: applied provisionally to the ledger
     /// and shown as "not yet saved".
@@ -346,6 +347,13 @@ impl App {
         self.pending
             .values()
             .any(|e| e.item.as_deref() == Some(item))
+    }
+
+    /// Sent to the store and not yet kept anywhere: nothing of it can be shown as made yet.
+    pub fn is_sending(&self, item: &str) -> bool {
+        self.pending
+            .values()
+            .any(|e| e.item.as_deref() == Some(item) && !self.ledger.is_provisional(&e.id))
     }
 
     /// A source's title for messages, or its id when the layout has no such source.

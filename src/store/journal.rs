@@ -37,9 +37,23 @@ pub enum JournalError {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    /// Open for appending, and locked, while the journal has a file.
-    file: Mutex<Option<File>>,
+    file: Mutex<Slot>,
 }
+
+#[derive(Debug, Default)]
+struct Slot {
+    /// Open for appending, and locked, while the journal has a file.
+    file: Option<File>,
+    /// Changes written by this process so far (see [`Position`]).
+    written: u64,
+}
+
+/// How many changes this journal had taken when a change was written, or read back: the
+/// changes are committed in that order, so "everything up to here is committed" is one
+/// number. The journal is removed only if nothing was written after the position its
+/// committer names, so a change written meanwhile is never lost with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position(u64);
 
 /// The journals of one database start with this; `location` must already be redacted.
 pub fn prefix(location: &str) -> String {
@@ -110,7 +124,7 @@ impl Journal {
         let journal = Self::new(path);
         if journal.path.exists() {
             let file = lock(&journal.path)?;
-            *journal.guard() = Some(file);
+            journal.guard().file = Some(file);
         }
         Ok(journal)
     }
@@ -118,11 +132,11 @@ impl Journal {
     fn new(path: PathBuf) -> Self {
         Self {
             path,
-            file: Mutex::new(None),
+            file: Mutex::new(Slot::default()),
         }
     }
 
-    fn guard(&self) -> std::sync::MutexGuard<'_, Option<File>> {
+    fn guard(&self) -> std::sync::MutexGuard<'_, Slot> {
         // A panic while holding it cannot leave the file half-known: every write is checked.
         self.file
             .lock()
@@ -180,17 +194,17 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one change and fsyncs, so it survives kill -9 and power loss like a commit.
-    /// A write that fails part-way (a full disk) is cut back off, so that the next one does
-    /// not follow a torn line.
-    pub fn write(&self, event: &Event) -> Result<(), JournalError> {
+    /// Appends one change and fsyncs, so it survives kill -9 and power loss like a commit;
+    /// returns its position. A write that fails part-way (a full disk) is cut back off, so
+    /// that the next one does not follow a torn line.
+    pub fn write(&self, event: &Event) -> Result<Position, JournalError> {
         let mut line = encode(event).to_string();
         line.push('\n');
         let mut slot = self.guard();
-        if slot.is_none() {
-            *slot = Some(lock(&self.path)?);
+        if slot.file.is_none() {
+            slot.file = Some(lock(&self.path)?);
         }
-        let Some(file) = slot.as_mut() else {
+        let Some(file) = slot.file.as_mut() else {
             return Err(io_error(&self.path, std::io::Error::other("not open")));
         };
         let before = file.metadata().map_err(|e| io_error(&self.path, e))?.len();
@@ -203,35 +217,56 @@ impl Journal {
             }
             return Err(io_error(&self.path, e));
         }
-        Ok(())
+        slot.written += 1;
+        Ok(Position(slot.written))
     }
 
     /// Everything journaled, oldest first. A torn last line (a crash mid-write, before the
     /// fsync returned, so never shown as kept) is dropped; a bad line elsewhere is an error.
     pub fn read(&self) -> Result<Vec<Event>, JournalError> {
-        let _slot = self.guard();
-        read_file(&self.path)
+        Ok(self.read_through()?.0)
+    }
+
+    /// Like [`Self::read`], with the position of the last change read.
+    pub fn read_through(&self) -> Result<(Vec<Event>, Position), JournalError> {
+        let slot = self.guard();
+        Ok((read_file(&self.path)?, Position(slot.written)))
     }
 
     /// Removes the journal once everything in it is committed (its lock goes with it).
     pub fn clear(&self) -> Result<(), JournalError> {
         let mut slot = self.guard();
-        let Some(file) = slot.take() else {
+        Self::remove(&self.path, &mut slot)
+    }
+
+    /// Removes the journal if everything in it is committed: all up to `position`, and
+    /// nothing written since. Returns whether it did.
+    pub fn forget_through(&self, position: Position) -> Result<bool, JournalError> {
+        let mut slot = self.guard();
+        if slot.written != position.0 {
+            return Ok(false);
+        }
+        Self::remove(&self.path, &mut slot)?;
+        Ok(true)
+    }
+
+    fn remove(path: &Path, slot: &mut Slot) -> Result<(), JournalError> {
+        let Some(file) = slot.file.take() else {
             return Ok(());
         };
         // Emptied first: a warroom that opened it to adopt it finds nothing to take.
         let emptied = file.set_len(0).and_then(|()| file.sync_all());
         if let Err(e) = emptied {
-            *slot = Some(file);
-            return Err(io_error(&self.path, e));
+            slot.file = Some(file);
+            return Err(io_error(path, e));
         }
-        match std::fs::remove_file(&self.path) {
+        match std::fs::remove_file(path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => {
                 // Cannot unlink (a read-only folder): it stays, empty, and held.
-                tracing::debug!(path = %self.path.display(), error = %e, "cannot remove the empty journal");
-                *slot = Some(file);
+                tracing::debug!(path = %path.display(), error = %e, "cannot remove the empty journal");
+                slot.file = Some(file);
                 Ok(())
             }
         }
@@ -246,13 +281,13 @@ impl Journal {
             .path
             .with_extension(format!("jsonl.unreadable-{stamp}"));
         std::fs::rename(&self.path, &aside).map_err(|e| io_error(&self.path, e))?;
-        *slot = None;
+        slot.file = None;
         Ok(aside)
     }
 
     pub fn is_empty(&self) -> bool {
         let slot = self.guard();
-        match slot.as_ref() {
+        match slot.file.as_ref() {
             Some(file) => file.metadata().map(|m| m.len() == 0).unwrap_or(false),
             None => true,
         }
@@ -403,6 +438,27 @@ mod tests {
         ok(journal.write(&events[0]));
         drop(journal);
         assert!(path.exists(), "unsaved changes stay for the next start");
+    }
+
+    #[test]
+    fn a_change_written_after_the_committed_ones_keeps_the_journal() {
+        let dir = ok(tempfile::tempdir());
+        let journal = ok(Journal::at(dir.path().join("j.jsonl")));
+        let events = events();
+        let first = ok(journal.write(&events[0]));
+        let (read, through) = ok(journal.read_through());
+        assert_eq!((read.len(), through), (1, first));
+        // Written while the first was being committed: not forgotten with it.
+        let second = ok(journal.write(&events[1]));
+        assert!(second > first);
+        assert!(!ok(journal.forget_through(first)));
+        assert_eq!(ok(journal.read()), events);
+        assert!(ok(journal.forget_through(second)));
+        assert!(!journal.path().exists());
+        // Positions go on counting after the file went: an old one never removes a new file.
+        let third = ok(journal.write(&events[0]));
+        assert!(!ok(journal.forget_through(second)));
+        assert!(ok(journal.forget_through(third)));
     }
 
     #[test]

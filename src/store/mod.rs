@@ -187,6 +187,7 @@ macro_rules! with_conn {
 pub mod journal;
 pub mod presence;
 pub mod worker;
+mod writer;
 
 /// The columns of `events` as read back, in SELECT order, all as text so that a row with a
 /// value of the wrong type is reported, not fatal to the whole read.

@@ -1,9 +1,12 @@
 //! The store's tasks, behind one request channel so that the UI never awaits the database:
 //!
-//! - the writer commits changes one at a time, in order, and journals them: each change goes
-//!   to the fsynced journal first, then to the database; while the database cannot be written
-//!   (unreachable, refusing connections, disk full, read-only, locked) changes stay in the
-//!   journal, shown as "not yet saved", and are replayed once each when writing works again;
+//! - the keeper writes each change to the fsynced journal and tells the UI at once that it is
+//!   safe on this machine — before any database work, so that a change never waits behind a
+//!   connection attempt, a timeout or a replay;
+//! - the writer commits the journaled changes one at a time, in journal order, and says when
+//!   each is saved; while the database cannot be written (unreachable, refusing connections,
+//!   disk full, read-only, locked) they stay in the journal, shown as "not yet saved", and are
+//!   replayed once each when writing works again (see [`super::writer`]);
 //! - the follower picks up what other warrooms committed: on PostgreSQL when the insert
 //!   trigger's NOTIFY arrives (with a slow poll as a safety net), on SQLite by polling;
 //! - presence announces this warroom and reports who else is here;
@@ -11,18 +14,18 @@
 //!
 //! On PostgreSQL they all take turns on the store's one connection.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::journal::{Journal, JournalError};
 use super::presence::{self, Peer, Presence};
+use super::writer::{Commit, Kept, Told, Work, Writer, refusal};
 use super::{Event, Outage, Reach, Read, Sample, Store, StoreError, Stored, Unreadable};
 use crate::backoff::Backoff;
 
@@ -71,6 +74,10 @@ pub enum Reply {
     Unreadable(Vec<Unreadable>),
     /// Reading others' events failed (shown once, retried on the next poll).
     ReadFailed(String),
+    /// The change is in the local journal (fsynced): safe on this machine, its COMMIT in
+    /// flight. It comes back as `Committed` once that returns, as `Journaled` if the database
+    /// cannot take it now, or as `Failed` if the database refuses it.
+    Kept(Event),
     /// The change is in the local journal (fsynced), not yet in the log: the database cannot
     /// be written. It comes back as `Committed` once the journal is replayed.
     Journaled(Event),
@@ -89,12 +96,10 @@ pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// On PostgreSQL notifications do the work; this poll only covers a notification lost while
 /// the listener reconnected, and a server that cannot be listened to.
 const SAFETY_POLL: Duration = Duration::from_secs(5);
-const FIRST_RETRY: Duration = Duration::from_millis(250);
-const MAX_RETRY: Duration = Duration::from_secs(4);
+pub(super) const FIRST_RETRY: Duration = Duration::from_millis(250);
+pub(super) const MAX_RETRY: Duration = Duration::from_secs(4);
 /// A safety net around every use of the database: the store's own timeouts come first.
 const OP_TIMEOUT: Duration = Duration::from_secs(15);
-/// Samples held while the database cannot be written: about a day of a large layout.
-const MAX_HELD_SAMPLES: usize = 50_000;
 
 /// What the store's tasks do beyond committing writes.
 #[derive(Debug)]
@@ -155,22 +160,32 @@ pub async fn run_with(
     options: Options,
 ) {
     let own = Arc::new(Mutex::new(HashSet::new()));
-    let (write_tx, write_rx) = mpsc::channel(1024);
-    let writer = Writer {
-        store: store.clone(),
-        launch: launch.clone(),
+    let journal = options.journal.map(Arc::new);
+    let (outage_tx, outage_rx) = watch::channel(None);
+    let mut writer = Writer::new(
+        store.clone(),
+        launch.clone(),
         day,
+        replies.clone(),
+        journal.clone(),
+        Arc::clone(&own),
+        outage_tx,
+    );
+    // Said before the first change is taken: an outage already known, a journal left behind.
+    let started = writer.start().await;
+    let (work_tx, work_rx) = mpsc::unbounded_channel();
+    let keeper = Keeper {
+        journal,
         replies: replies.clone(),
-        journal: options.journal.map(Arc::new),
-        own: Arc::clone(&own),
-        outage: None,
-        unsaved: false,
-        retry_at: Instant::now(),
-        backoff: Backoff::new(FIRST_RETRY, MAX_RETRY),
-        held: HashMap::new(),
-        confirmed: HashSet::new(),
+        outage: outage_rx,
+        writer: work_tx,
     };
-    let mut writer = Owned(tokio::spawn(writer.run(write_rx)));
+    let mut writer = Owned(tokio::spawn(async move {
+        match started {
+            Ok(()) => writer.run(work_rx).await,
+            Err(Gone) => false,
+        }
+    }));
     let follower = Follower {
         store: store.clone(),
         launch: launch.clone(),
@@ -202,8 +217,13 @@ pub async fn run_with(
     }
     while let Some(request) = requests.recv().await {
         match request {
-            Request::Append(_) | Request::Samples(_) => {
-                if write_tx.send(request).await.is_err() {
+            Request::Append(event) => {
+                if keeper.append(event).await.is_err() {
+                    break;
+                }
+            }
+            Request::Samples(samples) => {
+                if keeper.writer.send(Work::Samples(samples)).is_err() {
                     break;
                 }
             }
@@ -220,7 +240,7 @@ pub async fn run_with(
         }
     }
     // The UI has quit: the writer finishes what is queued (and tries the journal once more).
-    drop(write_tx);
+    drop(keeper);
     let clean = (&mut writer.0).await.unwrap_or(false);
     for mut task in tasks {
         task.0.abort();
@@ -245,377 +265,52 @@ impl<T> Drop for Owned<T> {
 }
 
 /// The UI has gone; nothing more to report to.
-struct Gone;
+pub(super) struct Gone;
 
-struct Writer {
-    store: Store,
-    launch: String,
-    day: NaiveDate,
-    replies: mpsc::Sender<Reply>,
+/// The keeper: puts each change in the fsynced journal and tells the UI at once — before any
+/// database work, which the writer does behind it, in the same order.
+struct Keeper {
     journal: Option<Arc<Journal>>,
-    /// Our own commits are reported as `Committed`; the follower skips them.
-    own: Arc<Mutex<HashSet<Uuid>>>,
-    /// Since when, and why, the database cannot be written.
-    outage: Option<(DateTime<Utc>, Outage)>,
-    /// The journal holds changes not known to be committed (an outage, or left by a crash).
-    unsaved: bool,
-    retry_at: Instant,
-    backoff: Backoff,
-    /// Samples waiting for the database to be written again, by (source, series, minute).
-    held: HashMap<(String, String, DateTime<Utc>), Sample>,
-    /// Journaled changes already reported committed by a replay that stopped part-way.
-    confirmed: HashSet<Uuid>,
+    replies: mpsc::Sender<Reply>,
+    /// The writer's outage, if any: then a kept change is "not yet saved" from the start.
+    outage: watch::Receiver<Option<Outage>>,
+    writer: mpsc::UnboundedSender<Work>,
 }
 
-impl Writer {
-    /// Returns whether everything was saved (no journal left behind).
-    async fn run(mut self, mut requests: mpsc::Receiver<Request>) -> bool {
-        let mut reach = self.store.reach();
-        // SQLite's never changes (its sender is gone at once).
-        let mut reach_open = self.store.is_postgres();
-        if self.recover().await.is_ok() {
-            loop {
-                let waiting = self.unsaved || self.outage.is_some();
-                let step = tokio::select! {
-                    request = requests.recv() => match request {
-                        Some(Request::Append(event)) => self.append(event).await,
-                        Some(Request::Samples(samples)) => self.samples(samples).await,
-                        Some(_) => Ok(()),
-                        None => break,
-                    },
-                    _ = tokio::time::sleep_until(self.retry_at), if waiting => self.retry().await,
-                    changed = reach.changed(), if reach_open => match changed {
-                        Ok(()) => {
-                            let now = reach.borrow_and_update().clone();
-                            self.reach(now).await
-                        }
-                        Err(_) => {
-                            reach_open = false;
-                            Ok(())
-                        }
-                    },
-                };
-                if step.is_err() {
-                    break;
-                }
-            }
-        }
-        // Changes still waiting (the UI quit during an outage, or right after start-up): one
-        // last try, so the journal is left behind only if the database really cannot be
-        // written.
-        if self.unsaved && self.replay().await.1.is_ok() {
-            self.unsaved = false;
-            self.outage = None;
-        }
-        if !self.held.is_empty() && self.outage.is_none() {
-            let held: Vec<Sample> = std::mem::take(&mut self.held).into_values().collect();
-            if let Err(e) = self.save(&held).await {
-                tracing::warn!(error = %e, count = held.len(), "live samples not saved at quit");
-            }
-        }
-        !self.unsaved
-    }
-
-    async fn send(&self, reply: Reply) -> Result<(), Gone> {
-        self.replies.send(reply).await.map_err(|_| Gone)
-    }
-
-    fn is_today(&self, event: &Event) -> bool {
-        event.launch == self.launch && event.day == self.day
-    }
-
-    /// A journal left by a crash or an earlier outage: show its changes provisionally and
-    /// replay them before anything else is written.
-    async fn recover(&mut self) -> Result<(), Gone> {
-        let Some(journal) = self.journal.clone() else {
-            return Ok(());
-        };
-        match blocking(move || journal.read()).await {
-            Ok(events) if events.is_empty() => Ok(()),
-            Ok(events) => {
-                tracing::info!(count = events.len(), "replaying the outage journal");
-                self.unsaved = true;
-                for event in events.into_iter().filter(|e| self.is_today(e)) {
-                    self.send(Reply::Journaled(event)).await?;
-                }
-                Ok(())
-            }
-            Err(e) => self.set_aside(e).await,
-        }
-    }
-
-    /// A journal that cannot be read is not replayed (nor deleted): it is kept aside, said
-    /// so, and new changes start a fresh one.
-    async fn set_aside(&mut self, error: JournalError) -> Result<(), Gone> {
-        tracing::error!(%error, "cannot read the outage journal");
-        let Some(journal) = self.journal.clone() else {
-            return Ok(());
-        };
-        let text = match blocking(move || journal.set_aside()).await {
-            Ok(aside) => format!("{error}; it is kept as {}", aside.display()),
-            Err(e) => format!("{error}; and it cannot be moved aside: {e}"),
-        };
-        self.send(Reply::ReadFailed(text)).await
-    }
-
-    async fn append(&mut self, event: Event) -> Result<(), Gone> {
-        // First the journal: from here on the change survives a crash, a kill -9, an outage.
-        let journaled = match self.journal.clone() {
+impl Keeper {
+    async fn append(&self, event: Event) -> Result<(), Gone> {
+        let written = match self.journal.clone() {
             Some(journal) => {
                 let copy = event.clone();
                 Some(blocking(move || journal.write(&copy)).await)
             }
             None => None,
         };
-        if let Some(Err(e)) = &journaled {
-            tracing::error!(event = %event.id, error = %e, "journal write failed");
-        }
-        // While changes wait in the journal, new ones queue behind them to keep their order.
-        if self.unsaved || self.outage.is_some() {
-            let cause = self
-                .outage
-                .as_ref()
-                .map_or(Outage::Unreachable, |(_, c)| c.clone());
-            return self.kept_or_refused(event, journaled, cause).await;
-        }
-        if let Ok(mut own) = self.own.lock() {
-            own.insert(event.id);
-        }
-        match timed(&self.store, self.store.append(&event)).await {
-            Ok(seq) => {
-                if matches!(journaled, Some(Ok(()))) {
-                    self.forget_journal().await;
-                }
-                self.send(Reply::Committed(Stored { seq, event })).await
-            }
-            Err(e) => match e.outage() {
-                Some(cause) => {
-                    tracing::warn!(event = %event.id, error = %e, "cannot write the database; outage");
-                    self.start_outage(cause.clone()).await?;
-                    self.kept_or_refused(event, journaled, cause).await
-                }
-                None => {
-                    tracing::error!(event = %event.id, item = ?event.item, error = %e, "write refused");
-                    // It was alone in the journal (nothing else waited): it goes again.
-                    if matches!(journaled, Some(Ok(()))) {
-                        self.forget_journal().await;
-                    }
-                    let error = e.to_string();
-                    self.send(Reply::Failed { event, error }).await
-                }
-            },
-        }
-    }
-
-    /// The database cannot take `event`: it is kept if the journal took it, else refused.
-    async fn kept_or_refused(
-        &mut self,
-        event: Event,
-        journaled: Option<Result<(), JournalError>>,
-        cause: Outage,
-    ) -> Result<(), Gone> {
-        match journaled {
-            Some(Ok(())) => {
-                self.unsaved = true;
-                self.send(Reply::Journaled(event)).await
+        let outage = self.outage.borrow().clone();
+        let kept = match written {
+            Some(Ok(position)) => {
+                // From here on the change survives a crash, a kill -9, an outage.
+                let (told, reply) = match outage {
+                    Some(_) => (Told::Journaled, Reply::Journaled(event.clone())),
+                    None => (Told::Kept, Reply::Kept(event.clone())),
+                };
+                self.replies.send(reply).await.map_err(|_| Gone)?;
+                Kept::At { position, told }
             }
             Some(Err(e)) => {
-                let error = if e.is_full() && cause == Outage::DiskFull {
-                    cause.to_string()
-                } else if e.is_full() {
-                    format!("{cause}; and the disk of the journal is full")
-                } else {
-                    format!("{cause}; and {e}")
-                };
-                self.send(Reply::Failed { event, error }).await
-            }
-            None => {
-                let error = cause.to_string();
-                self.send(Reply::Failed { event, error }).await
-            }
-        }
-    }
-
-    /// Everything journaled is committed: the journal goes.
-    async fn forget_journal(&mut self) {
-        if let Some(journal) = self.journal.clone()
-            && let Err(e) = blocking(move || journal.clear()).await
-        {
-            // Committed all the same; a journal we cannot empty only replays as no-ops.
-            tracing::error!(error = %e, "cannot empty the journal");
-            self.unsaved = true;
-        }
-    }
-
-    async fn samples(&mut self, samples: Vec<Sample>) -> Result<(), Gone> {
-        if self.outage.is_some() {
-            self.hold(samples);
-            return Ok(());
-        }
-        match self.save(&samples).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                tracing::warn!(error = %e, count = samples.len(), "saving live samples failed");
-                if let Some(cause) = e.outage() {
-                    self.hold(samples);
-                    self.start_outage(cause).await?;
+                tracing::error!(event = %event.id, error = %e, "journal write failed");
+                if let Some(cause) = outage {
+                    let error = refusal(&cause, Some(&e));
+                    let reply = Reply::Failed { event, error };
+                    return self.replies.send(reply).await.map_err(|_| Gone);
                 }
-                Ok(())
+                Kept::Not(e)
             }
-        }
-    }
-
-    async fn save(&self, samples: &[Sample]) -> Result<(), StoreError> {
-        timed(
-            &self.store,
-            self.store.save_samples(&self.launch, self.day, samples),
-        )
-        .await
-    }
-
-    /// Keeps samples for later, merged as the database would merge them.
-    fn hold(&mut self, samples: Vec<Sample>) {
-        for sample in samples {
-            let key = (sample.source.clone(), sample.series.clone(), sample.minute);
-            let room = self.held.len() < MAX_HELD_SAMPLES;
-            match self.held.get_mut(&key) {
-                Some(kept) if sample.is_counter() => kept.value += sample.value,
-                Some(kept) => kept.value = sample.value,
-                None if room => {
-                    self.held.insert(key, sample);
-                }
-                None => {}
-            }
-        }
-    }
-
-    async fn start_outage(&mut self, cause: Outage) -> Result<(), Gone> {
-        let since = match &self.outage {
-            Some((_, was)) if *was == cause => return Ok(()),
-            Some((since, _)) => *since,
-            None => {
-                self.backoff.reset();
-                self.retry_at = Instant::now() + self.backoff.fail();
-                Utc::now()
-            }
+            None => Kept::NoJournal,
         };
-        self.outage = Some((since, cause.clone()));
-        self.send(Reply::Outage { since, cause }).await
-    }
-
-    /// The store found the database down, or back.
-    async fn reach(&mut self, reach: Reach) -> Result<(), Gone> {
-        match reach {
-            Reach::Down { cause, .. } => self.start_outage(cause).await,
-            Reach::Up => {
-                // Back: try at once rather than at the end of the backoff.
-                self.retry_at = Instant::now();
-                Ok(())
-            }
-        }
-    }
-
-    /// Replays the journal and writes held samples; on failure tries again later, backing off.
-    async fn retry(&mut self) -> Result<(), Gone> {
-        let (saved, outcome) = self.replay().await;
-        // What did commit is shown saved at once, even if the replay stopped part-way (the
-        // disk had room for some): only the rest stays "not yet saved".
-        let mut count = 0;
-        for stored in saved {
-            count += 1;
-            if self.is_today(&stored.event) && self.confirmed.insert(stored.event.id) {
-                self.send(Reply::Committed(stored)).await?;
-            }
-        }
-        let outcome = match outcome {
-            Ok(()) => self.flush_held().await,
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(()) => {
-                self.unsaved = false;
-                self.confirmed.clear();
-                self.backoff.reset();
-                let was_out = self.outage.take().is_some();
-                if was_out || count > 0 {
-                    tracing::info!(saved = count, "database written again; journal replayed");
-                    self.send(Reply::Reconnected { saved: count }).await?;
-                }
-                Ok(())
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "still cannot write");
-                match e.outage() {
-                    Some(cause) => self.start_outage(cause).await?,
-                    None if self.outage.is_none() => {
-                        self.start_outage(Outage::Unreachable).await?;
-                    }
-                    None => {}
-                }
-                self.retry_at = Instant::now() + self.backoff.fail();
-                Ok(())
-            }
-        }
-    }
-
-    /// Appends every journaled change (a no-op for any already committed before a crash or a
-    /// lost acknowledgement), then removes the journal; returns what it committed, and why it
-    /// stopped if it did. Reports no commits itself, so that a replay at shutdown, with the UI
-    /// gone, still empties the journal. With nothing to replay, a read shows whether the
-    /// database answers.
-    async fn replay(&mut self) -> (Vec<Stored>, Result<(), StoreError>) {
-        let events = match self.journal.clone() {
-            Some(journal) => match blocking(move || journal.read()).await {
-                Ok(events) => events,
-                Err(e) => {
-                    // Not the database's fault, and not one to retry into: kept aside, said.
-                    let _ = self.set_aside(e).await;
-                    Vec::new()
-                }
-            },
-            None => Vec::new(),
-        };
-        if events.is_empty() {
-            let ping = timed(&self.store, self.store.ping()).await;
-            return (Vec::new(), ping);
-        }
-        let mut saved = Vec::with_capacity(events.len());
-        for event in events {
-            if let Ok(mut own) = self.own.lock() {
-                own.insert(event.id);
-            }
-            match timed(&self.store, self.store.append(&event)).await {
-                Ok(seq) => saved.push(Stored { seq, event }),
-                Err(e) if e.outage().is_some() => return (saved, Err(e)),
-                Err(e) => {
-                    // This one change is refused (not the database being out): it cannot
-                    // ever be saved, and must not hold up the ones after it.
-                    tracing::error!(event = %event.id, error = %e, "a journaled change is refused");
-                    let error = e.to_string();
-                    if self.is_today(&event) {
-                        let _ = self.replies.send(Reply::Failed { event, error }).await;
-                    }
-                }
-            }
-        }
-        self.forget_journal().await;
-        (saved, Ok(()))
-    }
-
-    async fn flush_held(&mut self) -> Result<(), StoreError> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        let held: Vec<Sample> = self.held.values().cloned().collect();
-        match self.save(&held).await {
-            Ok(()) => {}
-            Err(e) if e.outage().is_some() => return Err(e),
-            // Refused for what they are, not for the database being out: they would never
-            // go, and must not hold the outage open.
-            Err(e) => tracing::warn!(error = %e, count = held.len(), "held live samples dropped"),
-        }
-        self.held.clear();
-        Ok(())
+        self.writer
+            .send(Work::Commit(Box::new(Commit { event, kept })))
+            .map_err(|_| Gone)
     }
 }
 
@@ -769,7 +464,7 @@ async fn announce(
     }
 }
 
-async fn timed<T>(
+pub(super) async fn timed<T>(
     store: &Store,
     op: impl Future<Output = Result<T, StoreError>>,
 ) -> Result<T, StoreError> {
@@ -784,7 +479,7 @@ async fn timed<T>(
 }
 
 /// Runs journal file I/O (fsync included) on the blocking pool, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, JournalError> + Send + 'static,
 ) -> Result<T, JournalError> {
     match tokio::task::spawn_blocking(work).await {

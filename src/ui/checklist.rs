@@ -149,12 +149,12 @@ fn item_line<'a>(
     let pending = app.is_pending(id);
     let overdue = app.is_overdue(id, block);
     let unsaved = app.is_unsaved(id);
-    let (mark, mark_style): (&str, Style) = if pending {
+    let (mark, mark_style): (&str, Style) = if app.is_sending(id) {
         (s.saving, theme.saving())
     } else {
         match &state.mark {
             // Shown as made, in the "saving" colour: kept on this machine, not in the log.
-            Mark::Done if unsaved => (s.done, theme.saving()),
+            Mark::Done if unsaved || pending => (s.done, theme.saving()),
             Mark::Done => (s.done, theme.done()),
             Mark::Skipped { .. } => (s.skipped, theme.skipped()),
             Mark::Open if overdue => (s.overdue, theme.overdue()),

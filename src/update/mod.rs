@@ -275,7 +275,8 @@ fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec
     persist(app, event, effects);
 }
 
-/// Queues an event for the store. Nothing on screen changes until it is committed.
+/// Queues an event for the store. Nothing on screen changes until it is kept on this machine
+/// (fsynced to the journal), and it shows "saving…" until it is committed.
 fn persist(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     app.pending.insert(event.id, event.clone());
     effects.push(Effect::Persist(event));
@@ -457,6 +458,9 @@ fn store_reply(app: &mut App, reply: Reply) {
         }
         Reply::Failed { event, error } => {
             app.pending.remove(&event.id);
+            app.unsaved.remove(&event.id);
+            // Shown while it was kept on this machine; the log will never have it.
+            app.ledger.withdraw(&event.id);
             let message = summary(app, &event);
             let text = tf(app.lang, UiMsg::FlashNotSaved, &[&message, &error]);
             say(app, text, true);
@@ -469,6 +473,12 @@ fn store_reply(app: &mut App, reply: Reply) {
         Reply::ReadFailed(error) => {
             let text = tf(app.lang, UiMsg::FlashReadFailed, &[&error]);
             say(app, text, true)
+        }
+        Reply::Kept(event) => {
+            // Safe on this machine: shown as made, still "saving…" until its commit returns.
+            if app.pending.contains_key(&event.id) {
+                app.ledger.apply_provisional(event);
+            }
         }
         Reply::Journaled(event) => {
             app.pending.remove(&event.id);
