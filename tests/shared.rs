@@ -178,7 +178,35 @@ struct Proxy {
     frozen: Arc<AtomicBool>,
     /// Bumped on every cut: connections of an older generation close.
     generation: Arc<AtomicU64>,
+    /// The connections open and silent now (by number, in the order accepted): a client
+    /// waiting on one of them is waiting for an answer that does not come.
+    silent: Arc<std::sync::Mutex<std::collections::BTreeSet<u64>>>,
     task: JoinHandle<()>,
+}
+
+/// Keeps a connection open and silent until the client gives up on it or the cut; its number
+/// is in `silent` meanwhile.
+async fn hold_silent(
+    client: &mut TcpStream,
+    number: u64,
+    silent: &std::sync::Mutex<std::collections::BTreeSet<u64>>,
+    cut: impl std::future::Future<Output = ()>,
+) {
+    use tokio::io::AsyncReadExt;
+    silent.lock().expect("silent set").insert(number);
+    let mut sink = [0u8; 1024];
+    let given_up = async {
+        while let Ok(n) = client.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        _ = given_up => {}
+        _ = cut => {}
+    }
+    silent.lock().expect("silent set").remove(&number);
 }
 
 impl Proxy {
@@ -188,8 +216,15 @@ impl Proxy {
         let up = Arc::new(AtomicBool::new(true));
         let frozen = Arc::new(AtomicBool::new(false));
         let generation = Arc::new(AtomicU64::new(0));
-        let (up2, gen2, frozen2) = (up.clone(), generation.clone(), frozen.clone());
+        let silent = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+        let (up2, gen2, frozen2, silent2) = (
+            up.clone(),
+            generation.clone(),
+            frozen.clone(),
+            silent.clone(),
+        );
         let task = tokio::spawn(async move {
+            let mut accepted = 0u64;
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
                     return;
@@ -198,8 +233,10 @@ impl Proxy {
                     drop(client);
                     continue;
                 }
+                accepted += 1;
+                let number = accepted;
                 let born = gen2.load(Ordering::SeqCst);
-                let (gen3, frozen3) = (gen2.clone(), frozen2.clone());
+                let (gen3, frozen3, silent3) = (gen2.clone(), frozen2.clone(), silent2.clone());
                 tokio::spawn(async move {
                     let cut = async {
                         while gen3.load(Ordering::SeqCst) == born {
@@ -212,8 +249,9 @@ impl Proxy {
                         }
                     };
                     if frozen3.load(Ordering::SeqCst) {
-                        // Accepted, never answered: the client waits until the cut.
-                        cut.await;
+                        // Accepted, never answered: the client waits until it gives up, or
+                        // the cut.
+                        hold_silent(&mut client, number, &silent3, cut).await;
                         return;
                     }
                     let Ok(mut server) = TcpStream::connect(db::address(&admin_url())).await else {
@@ -224,7 +262,7 @@ impl Proxy {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
                         _ = &mut cut => {}
                         // Stop forwarding but keep both sockets open until the cut.
-                        _ = freeze => cut.await,
+                        _ = freeze => hold_silent(&mut client, number, &silent3, cut).await,
                     }
                 });
             }
@@ -234,8 +272,34 @@ impl Proxy {
             up,
             frozen,
             generation,
+            silent,
             task,
         }
+    }
+
+    /// Waits for a connection accepted from now on to be held silent (a client now waits on
+    /// it for an answer), and returns its number.
+    async fn next_silent(&self) -> u64 {
+        let before = self.silent.lock().expect("silent set").last().copied();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let newest = self.silent.lock().expect("silent set").last().copied();
+            if let Some(number) = newest
+                && Some(number) > before
+            {
+                return number;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no client tried to connect within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Is connection `number` still open and silent (its client still waiting)?
+    fn is_silent(&self, number: u64) -> bool {
+        self.silent.lock().expect("silent set").contains(&number)
     }
 
     /// Keeps every connection open but silent: no error, no answer.
@@ -361,6 +425,7 @@ impl Client {
             Reply::Failed { event, error } => panic!("write of {} failed: {error}", event.id),
             Reply::Arrived(_) => "arrived",
             Reply::ReadFailed(e) => panic!("read failed: {e}"),
+            Reply::Kept(_) => "kept",
             Reply::Journaled(_) => "journaled",
             Reply::Outage { .. } => "outage",
             Reply::Reconnected { .. } => "reconnected",
@@ -640,18 +705,38 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
     proxy.freeze();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let silent = ann.change("during", Change::Tick).await;
+    // Shown as soon as it is safe on this machine: before its commit gives up (counted in
+    // events: before the outage is declared), and never as saved.
+    ann.until(Duration::from_secs(10), |a| {
+        a.ledger.mark("during") == &Mark::Done
+    })
+    .await;
+    assert!(
+        ann.app.outage.is_none(),
+        "shown while its commit was still in flight"
+    );
+    assert!(ann.app.is_pending("during") && !ann.app.is_sending("during"));
+    assert!(ann.seen.contains("kept"));
+    // Changes made while that commit hangs do not wait for it.
+    const MORE: usize = 5;
+    for n in 0..MORE {
+        ann.change(&format!("during-{n}"), Change::Tick).await;
+    }
+    ann.until(Duration::from_secs(10), |a| {
+        (0..MORE).all(|n| a.ledger.mark(&format!("during-{n}")) == &Mark::Done)
+    })
+    .await;
+    assert!(
+        ann.app.outage.is_none(),
+        "all shown before the hanging commit gave up"
+    );
     let kept = ann
-        .until(Duration::from_secs(10), |a| {
-            a.unsaved.contains_key(&silent.id)
-        })
+        .until(Duration::from_secs(10), |a| a.unsaved.len() == MORE + 1)
         .await;
     eprintln!("a silent database became an outage after {kept:?}");
     assert!(ann.app.outage.is_some());
-    assert_eq!(
-        ann.app.ledger.mark("during"),
-        &Mark::Done,
-        "shown provisionally"
-    );
+    assert!(ann.app.pending.is_empty(), "all 'not yet saved' now");
+    assert!(ann.app.unsaved.contains_key(&silent.id));
 
     proxy.thaw();
     ann.until(Duration::from_secs(15), |a| {
@@ -660,7 +745,7 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
     .await;
     let probe = schema.store("probe").await;
     let log = replay(&probe, &ann.app).await;
-    assert_eq!(log.events().len(), 2, "both ticks, once each");
+    assert_eq!(log.events().len(), MORE + 2, "every tick, once each");
     probe.close().await;
     ann.stop().await;
     drop(proxy);
@@ -997,6 +1082,103 @@ fn the_header_shows_the_outage_and_who_is_here() {
     assert!(!header(&ann, 200)[0].contains("DB unreachable"));
 }
 
+/// The checklist line of `item` (its mark, its text and what is said aside), as drawn on a
+/// 200×50 terminal: of the panes that show the item's text, the one where something comes
+/// before it (the item pane's title starts with it).
+fn item_line(app: &App, item: &str) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let text = app
+        .item_text(item)
+        .map(|t| t.get(app.lang).to_string())
+        .expect("a seed item");
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test terminal");
+    terminal
+        .draw(|f| warroom::ui::draw(f, app, &warroom::ui::Theme::default()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..50)
+        .map(|y| {
+            (0..200)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .flat_map(|line| line.split('│').map(str::to_string).collect::<Vec<_>>())
+        .find(|pane| pane.contains(&text) && !pane.trim_start().starts_with(&text))
+        .unwrap_or_else(|| panic!("{item} is not in the checklist on screen"))
+}
+
+/// Kept on this machine (fsynced to the journal) while its commit is in flight: shown as made
+/// at once, still "saving…", never "Saved" before the COMMIT returned. A change the log then
+/// refuses is taken back off the screen.
+#[test]
+fn a_change_kept_on_this_machine_shows_at_once_and_saving_until_committed() {
+    let mut ann = app("ann");
+    let event = |app: &App, item: &str| {
+        Event::new(
+            &app.author,
+            &app.layout.launch.id,
+            app.day(),
+            app.now,
+            Some(item.to_string()),
+            Change::Tick,
+        )
+    };
+    let item = "first-order-created";
+    ann.view_state_mut(warroom::app::View::LaunchDay).selected = Some(item.into());
+    let tick = event(&ann, item);
+    ann.pending.insert(tick.id, tick.clone());
+    assert!(ann.is_sending(item));
+    let sent = item_line(&ann, item);
+    assert!(sent.contains('…') && sent.contains("saving…"), "{sent}");
+
+    update(&mut ann, Msg::Store(Reply::Kept(tick.clone())));
+    assert_eq!(ann.ledger.mark(item), &Mark::Done, "shown as made");
+    assert!(ann.is_pending(item) && !ann.is_sending(item));
+    let kept = item_line(&ann, item);
+    assert!(kept.contains('✓') && kept.contains("saving…"), "{kept}");
+    assert!(
+        !ann.flash.as_ref().is_some_and(|f| f.text.contains("Saved")),
+        "{:?}",
+        ann.flash
+    );
+
+    update(
+        &mut ann,
+        Msg::Store(Reply::Committed(warroom::store::Stored {
+            seq: 1,
+            event: tick.clone(),
+        })),
+    );
+    assert!(ann.pending.is_empty());
+    assert!(!ann.ledger.is_provisional(&tick.id));
+    assert_eq!(ann.ledger.events().len(), 1, "applied once");
+    let saved = item_line(&ann, item);
+    assert!(!saved.contains("saving…"), "{saved}");
+    assert!(
+        ann.flash
+            .as_ref()
+            .is_some_and(|f| f.text.starts_with("Saved")),
+        "{:?}",
+        ann.flash
+    );
+
+    let other = "driver-assigned";
+    let refused = event(&ann, other);
+    ann.pending.insert(refused.id, refused.clone());
+    update(&mut ann, Msg::Store(Reply::Kept(refused.clone())));
+    assert_eq!(ann.ledger.mark(other), &Mark::Done);
+    update(
+        &mut ann,
+        Msg::Store(Reply::Failed {
+            event: refused.clone(),
+            error: "refused".into(),
+        }),
+    );
+    assert_eq!(ann.ledger.mark(other), &Mark::Open, "taken back");
+    assert!(!ann.is_pending(other));
+    assert_eq!(ann.ledger.events().len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgres_log_is_append_only_and_a_repeated_append_is_a_no_op() {
     let schema = Schema::create().await;
@@ -1135,6 +1317,106 @@ async fn postgres_down_at_start_then_up_everything_lands_once() {
         .flatten()
         .collect();
     assert!(left.is_empty(), "no journal left: {left:?}");
+}
+
+/// A folder for journals on a RAM disk where there is one: the tests below count in events
+/// (answered before an attempt that hangs for seconds is over), which a loaded disk's fsync
+/// must not turn into a race.
+fn journal_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// PostgreSQL down at start, behind a port that takes connections and never answers: each
+/// connection attempt hangs until its timeout. A change made meanwhile never waits for one.
+/// Every one is journaled and shown "not yet saved" while the attempt under way still hangs
+/// (counted in events: the proxy still holds that attempt's connection open when the last
+/// answer arrives), and each lands exactly once when the server answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_made_while_a_connection_attempt_hangs_are_journaled_at_once() {
+    let schema = Schema::create().await;
+    let proxy = Proxy::start().await;
+    proxy.freeze();
+    let dir = journal_dir();
+    let store = Store::postgres(
+        schema.options("ann").port(proxy.port),
+        "postgres://postgres@127.0.0.1/test",
+    );
+    // As at start-up: the first attempt fails after its timeout, and warroom opens anyway.
+    let began = Instant::now();
+    let err = store.ping().await.expect_err("nothing answers");
+    let first_attempt = began.elapsed();
+    assert_eq!(
+        err.outage(),
+        Some(warroom::store::Outage::Unreachable),
+        "{err}"
+    );
+    let options = journal_in(dir.path(), &store);
+    let mut ann = Client::start_unread(store, "ann", options);
+    ann.until(Duration::from_secs(10), |a| a.outage.is_some())
+        .await;
+    assert_eq!(
+        ann.seen,
+        HashSet::from(["outage"]),
+        "the outage is the first thing said"
+    );
+    let outage = ann.app.outage.expect("an outage");
+    let counted = (ann.app.now - outage).to_std().unwrap_or_default();
+    assert!(
+        counted + Duration::from_millis(100) >= first_attempt,
+        "the header counts from the first attempt ({first_attempt:?} ago), not from when \
+         warroom opened: {counted:?}"
+    );
+
+    const N: usize = 10;
+    let mut sent = Vec::new();
+    for round in 0..2 {
+        // The store tries again (the writer, the follower or the listener: they take turns on
+        // its one connection); the changes are made while that attempt hangs.
+        let hanging = proxy.next_silent().await;
+        for n in 0..N {
+            let item = format!("kept-{round}-{n}");
+            sent.push(ann.change(&item, Change::Tick).await.id);
+        }
+        let count = sent.len();
+        ann.until(Duration::from_secs(20), |a| a.unsaved.len() == count)
+            .await;
+        assert!(
+            proxy.is_silent(hanging),
+            "round {round}: every change was answered while the attempt still hung"
+        );
+        assert!(ann.seen.contains("journaled"));
+        assert!(
+            !ann.seen.contains("kept"),
+            "told 'not yet saved' from the start"
+        );
+        assert_eq!(ann.app.ledger.mark(&format!("kept-{round}-3")), &Mark::Done);
+        assert!(ann.app.pending.is_empty(), "nothing left 'saving…'");
+    }
+
+    proxy.thaw();
+    ann.until(Duration::from_secs(30), |a| {
+        a.unsaved.is_empty() && a.outage.is_none()
+    })
+    .await;
+    let app = ann.stop().await;
+    let probe = schema.store("probe").await;
+    let log = replay(&probe, &app).await;
+    probe.close().await;
+    let ids: Vec<Uuid> = log.events().iter().map(|s| s.event.id).collect();
+    assert_eq!(ids, sent, "every change once, in the order made");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "no journal left: {left:?}");
+    drop(proxy);
+    drop(schema);
 }
 
 /// A role allowed one connection: one warroom runs live on it, a second says why it cannot

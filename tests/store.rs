@@ -886,6 +886,8 @@ struct Warroom {
     unsaved: std::collections::HashSet<Uuid>,
     outage: Option<warroom::store::Outage>,
     outages: usize,
+    /// Every reply, in the order said: what it was, and of which change.
+    said: Vec<(&'static str, Option<Uuid>)>,
 }
 
 impl Warroom {
@@ -918,10 +920,20 @@ impl Warroom {
             unsaved: Default::default(),
             outage: None,
             outages: 0,
+            said: Vec::new(),
         }
     }
 
     fn take(&mut self, reply: Reply) {
+        self.said.push(match &reply {
+            Reply::Kept(e) => ("kept", Some(e.id)),
+            Reply::Committed(s) => ("committed", Some(s.event.id)),
+            Reply::Journaled(e) => ("journaled", Some(e.id)),
+            Reply::Failed { event, .. } => ("failed", Some(event.id)),
+            Reply::Outage { .. } => ("outage", None),
+            Reply::Reconnected { .. } => ("reconnected", None),
+            _ => ("other", None),
+        });
         match reply {
             Reply::Committed(s) => {
                 self.unsaved.remove(&s.event.id);
@@ -1082,6 +1094,85 @@ async fn a_lock_held_by_another_process_is_an_outage_not_a_loss() {
     assert!(room.committed.contains(&held_id));
     assert_eq!(ids_in_file(&path).await.get(&held_id), Some(&1));
     room.stop().await;
+}
+
+/// A commit waiting out another process's write lock holds up no change: every change made
+/// meanwhile is fsynced to the journal and said to be kept at once — before the waiting commit
+/// gives up (counted in replies, not time) — then "not yet saved" while the lock is held, and
+/// saved once each, in the order made, when it goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_change_waits_behind_a_commit_that_waits_out_a_lock() {
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let mut room = Warroom::start(store, dir.path());
+    let first = event("ann", 0, ITEMS[0], Change::Tick);
+    let first_id = first.id;
+    room.change(first).await;
+    assert_eq!(room.committed, vec![first_id]);
+
+    let mut other = raw_connection(&path).await;
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .expect("take the write lock");
+    const N: i64 = 8;
+    let made: Vec<Event> = (1..=N)
+        .map(|n| event("ann", n, ITEMS[n as usize % ITEMS.len()], Change::Tick))
+        .collect();
+    let tx = room.tx.clone().expect("running");
+    for e in &made {
+        tx.send(Request::Append(e.clone())).await.expect("send");
+    }
+    drop(tx);
+    while room.journaled.len() < made.len() {
+        room.next(Duration::from_secs(20)).await;
+    }
+    let position = |what: &str, id: Option<Uuid>| {
+        room.said
+            .iter()
+            .position(|s| *s == (what, id))
+            .unwrap_or_else(|| panic!("no {what} {id:?} in {:?}", room.said))
+    };
+    let outage = position("outage", None);
+    for e in &made {
+        assert!(
+            position("kept", Some(e.id)) < outage,
+            "{} was said kept before the waiting commit gave up: {:?}",
+            e.id,
+            room.said
+        );
+        assert!(position("journaled", Some(e.id)) > outage);
+    }
+    assert!(
+        room.committed.len() == 1,
+        "nothing saved while the lock is held"
+    );
+    assert_eq!(room.outage, Some(warroom::store::Outage::Locked));
+
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("release");
+    other.close().await.expect("close");
+    room.settle(Duration::from_secs(30)).await;
+    let ids: Vec<Uuid> = made.iter().map(|e| e.id).collect();
+    assert_eq!(room.committed[1..], ids[..], "saved once each, in order");
+    room.stop().await;
+    let stored = day_events(&open(&path).await, LAUNCH, day()).await;
+    let stored: Vec<Uuid> = stored.iter().map(|s| s.event.id).collect();
+    assert_eq!(stored[0], first_id);
+    assert_eq!(
+        stored[1..],
+        ids[..],
+        "in the log once each, in the order made"
+    );
+    let journals: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("journal-"))
+        .collect();
+    assert!(journals.is_empty(), "{journals:?}");
 }
 
 const AS_NOBODY: &str = "WARROOM_TEST_AS_NOBODY";
