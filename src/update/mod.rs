@@ -275,8 +275,8 @@ fn record(app: &mut App, item: Option<String>, change: Change, effects: &mut Vec
     persist(app, event, effects);
 }
 
-/// Queues an event for the store. Nothing on screen changes until it is kept on this machine
-/// (fsynced to the journal), and it shows "saving…" until it is committed.
+/// Queues an event for the store. It shows as "saving…" at once, as made once it is kept on
+/// this machine (fsynced to the journal), and as saved only once its COMMIT returned.
 fn persist(app: &mut App, event: Event, effects: &mut Vec<Effect>) {
     app.pending.insert(event.id, event.clone());
     effects.push(Effect::Persist(event));
