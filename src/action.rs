@@ -24,8 +24,10 @@ pub enum Action {
     Skip,
     Note,
     Undo,
-    /// `a`: acknowledge an open alert.
+    /// `a`: acknowledge an open alert (the selected one; ↑↓ choose another in the dialog).
     Acknowledge,
+    /// `!`: the alerts list (the live view, on the alerts panel).
+    Alerts,
     /// `R`: write the day's report.
     Report,
     /// `p`: the live view shows the next panel full size (small terminals).
@@ -56,6 +58,7 @@ pub const KEY_HELP: &[(&str, Msg)] = &[
     ("u", Msg::KeyUndo),
     ("R", Msg::KeyReport),
     ("a", Msg::KeyAck),
+    ("!", Msg::KeyAlerts),
     ("p", Msg::KeyPanel),
     ("Enter", Msg::KeyDetail),
     ("/", Msg::KeySearch),
@@ -78,16 +81,34 @@ pub fn from_key(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Erase),
+            // Choosing which alert an acknowledgement is for.
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
             KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
             _ => None,
         },
+        // Help scrolls; any other key closes it.
         Mode::Help => match key.code {
             KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+            KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
+            KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
             _ => Some(Action::ToggleHelp),
         },
+        // Only an answer closes the question: a stray key typed ahead is not taken as "no".
         Mode::Confirm { .. } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm),
-            _ => Some(Action::Cancel),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::Cancel),
+            _ => None,
+        },
+        // Nothing to type into: what is typed is swallowed until Enter or Esc.
+        Mode::Notice(_) => match key.code {
+            KeyCode::Enter | KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
+            _ => None,
         },
         Mode::Detail => match key.code {
             KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
@@ -119,6 +140,7 @@ fn normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('n') => Action::Note,
         KeyCode::Char('u') => Action::Undo,
         KeyCode::Char('a') => Action::Acknowledge,
+        KeyCode::Char('!') => Action::Alerts,
         KeyCode::Char('R') => Action::Report,
         KeyCode::Char('p') => Action::NextPanel,
         KeyCode::Char('/') => Action::Search,

@@ -15,6 +15,8 @@ pub struct Clock {
     frozen: Option<DateTime<Utc>>,
     /// A rehearsal clock running `speed` times real time from `start`.
     scaled: Option<(DateTime<Utc>, std::time::Instant, f64)>,
+    /// Where the clock stops (the end of a demo's day): it reads this from then on.
+    until: Option<DateTime<Utc>>,
 }
 
 impl Clock {
@@ -46,6 +48,20 @@ impl Clock {
         }
     }
 
+    /// The same clock, stopping at `end` (the end of the simulated day) instead of running
+    /// on into a day that nothing is planned for.
+    pub fn stopping_at(self, end: DateTime<Utc>) -> Self {
+        Self {
+            until: Some(end),
+            ..self
+        }
+    }
+
+    /// Has it reached where it stops?
+    pub fn is_stopped(&self) -> bool {
+        self.until.is_some_and(|end| self.running() >= end)
+    }
+
     /// How many launch-clock seconds pass per real second.
     pub fn speed(&self) -> f64 {
         self.scaled.map_or(1.0, |(_, _, speed)| speed)
@@ -61,6 +77,12 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
+        let now = self.running();
+        self.until.map_or(now, |end| now.min(end))
+    }
+
+    /// The time as if the clock never stopped.
+    fn running(&self) -> DateTime<Utc> {
         if let Some((start, started, speed)) = self.scaled {
             return start + self.scale(started.elapsed(), speed);
         }
@@ -112,6 +134,18 @@ mod tests {
             clock.over(std::time::Duration::from_micros(10)),
             Duration::microseconds(1200)
         );
+    }
+
+    #[test]
+    fn a_clock_that_stops_reads_its_end_from_then_on() {
+        let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000);
+        let clock = Clock::scaled(start, 86_400.0).stopping_at(start + Duration::hours(1));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(clock.now(), start + Duration::hours(1));
+        assert!(clock.is_stopped());
+        let running = Clock::frozen(start).stopping_at(start + Duration::hours(1));
+        assert!(!running.is_stopped());
+        assert_eq!(running.now(), start);
     }
 
     #[test]

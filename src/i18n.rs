@@ -213,6 +213,7 @@ pub const SAME_IN_BOTH: &[Msg] = &[
     Msg::StripP95None,
     Msg::AgeMs,
     Msg::Here,
+    Msg::HelpPosition,
 ];
 
 macro_rules! catalogue {
@@ -259,8 +260,8 @@ catalogue! {
     PhaseStartsIn => "{0} starts in ", "距「{0}」開始 ";
     PhaseEndsIn => "{0} {1} · ends in ", "{0} {1} · 剩餘 ";
     PhaseBreak => "Break · {0} in ", "休息中 · 距「{0}」 ";
-    PhaseOver => "Launch day over · {0}/{1} settled", "上線日已結束 · 已處理 {0}/{1}";
-    HereCount => "{0} here", "{0} 人在線";
+    PhaseOver => "Launch day over · {0}/{1} done or skipped", "上線日已結束 · 已完成或略過 {0}/{1}";
+    HereCount => "{0} others here", "另有 {0} 人在線";
     Here => "here: {0}", "在線：{0}";
     DbUnreachable => "DB unreachable ", "資料庫無法連線 ";
     OutageRefused => "PostgreSQL refused: {0} ", "PostgreSQL 拒絕連線：{0} ";
@@ -273,12 +274,12 @@ catalogue! {
     SavingEllipsis => "Saving…", "儲存中…";
 
     // Status bar: prompts, confirmation and key hints.
-    PromptSkip => "Skip “{0}” because: ", "略過「{0}」的原因：";
-    PromptNote => "Note on “{0}”: ", "「{0}」的備註：";
+    PromptSkip => "Skip “{0}” as not applicable. Why? A reason is required.", "將「{0}」略過（不適用）。原因？必須填寫。";
+    PromptNote => "Note on “{0}”:", "「{0}」的備註：";
     PromptSearch => "Search: ", "搜尋：";
-    PromptAck => "Acknowledge “{0}” — who is on it / why: ", "確認（ack）「{0}」— 誰在處理／原因：";
+    PromptAck => "Acknowledge “{0}”: who is on it, or why? Required.", "確認（ack）「{0}」：誰在處理，或原因？必須填寫。";
     PromptHint => "  Enter ok · Esc cancel", "  Enter 確定 · Esc 取消";
-    ConfirmTick => " Evidence for “{0}” is failing ({1}). Tick anyway? y / n", " 「{0}」的即時佐證未通過（{1}）。仍要勾選嗎？y / n";
+    ConfirmTick => "The evidence for “{0}” is failing: {1}. Tick it anyway?", "「{0}」的即時佐證未通過：{1}。仍要勾選嗎？";
     HintTick => "tick", "勾選";
     HintSkip => "skip", "略過";
     HintNote => "note", "備註";
@@ -292,7 +293,7 @@ catalogue! {
     HintViews => "views", "切換畫面";
 
     // Help.
-    HelpTitle => " Keys · any key closes ", " 按鍵說明 · 按任意鍵關閉 ";
+    HelpTitle => " Keys · ↑↓ scroll · any other key closes ", " 按鍵說明 · ↑↓ 捲動 · 按其他鍵關閉 ";
     HelpOperator => "operator", "操作人員";
     HelpLayout => "layout", "清單檔";
     HelpDatabase => "database", "資料庫";
@@ -306,7 +307,7 @@ catalogue! {
     KeyNote => "add a note to the item", "為項目加上備註";
     KeyUndo => "undo your own last change", "復原自己最近一次的變更";
     KeyReport => "write the day's report (Markdown and HTML) next to the database", "產生今日報告（Markdown 與 HTML），存在資料庫旁";
-    KeyAck => "acknowledge the newest open alert (asks who is on it)", "確認（ack）最新一則未處理告警（需填誰在處理）";
+    KeyAck => "acknowledge an open alert: who is on it (↑↓ choose which)", "確認（ack）未處理告警：填寫誰在處理（↑↓ 選擇告警）";
     KeyPanel => "live panels: next panel (full screen on small terminals)", "即時面板：下一個面板（小螢幕時全螢幕顯示）";
     KeyDetail => "item detail: who, when, notes, history", "項目詳細：誰、何時、備註、歷程";
     KeySearch => "search items (English or 中文); Esc clears", "搜尋項目（中文或英文）；Esc 清除";
@@ -336,7 +337,7 @@ catalogue! {
     TimelineComplete => " {0} complete", " {0} 完成";
     TimelineNotStarted => "Launch not started yet", "上線尚未開始";
     TimelineOver => "Launch day over", "上線日已結束";
-    StripDay => " Day {0}/{1} settled", " 全日 已處理 {0}/{1}";
+    StripDay => " Day {0}/{1} done or skipped", " 全日 已完成或略過 {0}/{1}";
     StripOverdue => " · {0} {1} overdue", " · {0} {1} 項逾期";
 
     // Item detail.
@@ -386,6 +387,7 @@ catalogue! {
     AuditEmpty => "No changes yet today. Ticks, skips, notes and undos appear here as they are saved.", "今天尚無變更。勾選、略過、備註與復原儲存後會出現在這裡。";
     AuditUndoneLater => "* undone later", "* 之後已復原";
     AuditTitle => " Audit log · {0} · {1} changes ", " 稽核紀錄 · {0} · {1} 筆變更 ";
+    AuditTitleOne => " Audit log · {0} · 1 change ", " 稽核紀錄 · {0} · 1 筆變更 ";
     VerbTick => "tick", "勾選";
     VerbReopen => "reopen", "重開";
     VerbSkip => "skip", "略過";
@@ -727,6 +729,53 @@ catalogue! {
     WkAlerts => "Alerts", "告警";
     WkToCome => "to come", "尚未到來";
     WkNoDaily => "no daily values: judged by an operator, or no source", "沒有逐日數值：由人員判定或沒有來源";
+    // Dialogs, the strip's alert, late ticks, the demo's end (issue 16).
+    KeyAlerts => "the alerts list: ↑↓ choose an alert, a acknowledges it", "告警清單：↑↓ 選擇告警，a 確認";
+    NoticeNoItem => "No item is selected here: notes and skips are for checklist items (views 1, 2 and 4). What you type now is not used.", "這裡沒有選取的項目：備註與略過只用於檢查項目（第 1、2、4 頁）。現在輸入的內容不會被使用。";
+    NoticeNoAlert => "No open alert to acknowledge. What you type now is not used.", "沒有需要確認（ack）的未處理告警。現在輸入的內容不會被使用。";
+    NoticeTitle => " Nothing to do ", " 沒有可處理的項目 ";
+    NoticeKeys => "Enter or Esc closes", "按 Enter 或 Esc 關閉";
+    FlashNoteNeedsText => "A note needs some text (Esc cancels)", "備註不可空白（按 Esc 取消）";
+    FlashAckCleared => "Not acknowledged: {0} cleared while you typed", "未確認：{0} 已在輸入期間解除";
+    ConfirmTickNoData => "The evidence for “{0}” has no data: {1}. Nothing shows the item is done. Tick it anyway?", "「{0}」的即時佐證沒有資料：{1}。沒有任何數據證明已完成。仍要勾選嗎？";
+    ConfirmTitle => " Tick anyway? ", " 仍要勾選？ ";
+    ConfirmKeys => "y / n   y ticks it anyway · n or Esc leaves it open", "y / n   y 仍然勾選 · n 或 Esc 保持未完成";
+    DialogSkip => " Skip ", " 略過 ";
+    DialogNote => " Note ", " 備註 ";
+    DialogAck => " Acknowledge an alert ", " 確認告警 ";
+    DialogKeys => "Enter saves · Esc cancels", "Enter 儲存 · Esc 取消";
+    DialogAckKeys => "↑↓ which alert · Enter saves · Esc cancels", "↑↓ 選擇告警 · Enter 儲存 · Esc 取消";
+    SearchKeys => "Enter keeps · Esc clears", "Enter 保留 · Esc 清除";
+    AckWho => "{0} on it", "{0} 處理中";
+    AckNobody => "nobody on it", "無人處理";
+    StripMore => "+{0} more", "另 {0} 則";
+    StripAlertsKey => "  !: alerts", "  !：告警";
+    StripAckKey => " (a)", "（a）";
+    AsideLate => "late", "延遲";
+    DetailLate => "{0} Done late: ticked {1} after its block ended at {2}", "{0} 延遲完成：時段 {2} 結束後 {1} 才勾選";
+    DemoOver => "Demo day over: the clock stopped at {0}", "演練日已結束：時鐘停在 {0}";
+    HelpColours => "screen", "畫面";
+    HelpScreen => "{0}, {1}", "{0}，{1}";
+    HelpPosition => "· {0}/{1}", "· {0}/{1}";
+    HelpMore => "  ↓ more keys (j, PgDn)", "  ↓ 還有更多按鍵（j、PgDn）";
+    ColoursNone => "no colour (NO_COLOR or --no-color)", "無色彩（NO_COLOR 或 --no-color）";
+    Colours8 => "8 colours", "8 色";
+    Colours16 => "16 colours", "16 色";
+    Colours256 => "256 colours", "256 色";
+    ColoursTrue => "24-bit colour", "24 位元全彩";
+    SymbolsAscii => "ASCII only (--ascii)", "僅 ASCII（--ascii）";
+    SymbolsUnicode => "Unicode symbols (--ascii for plain ASCII)", "Unicode 符號（--ascii 改用純 ASCII）";
+    HintAlerts => "alerts", "告警";
+    HintAck => "acknowledge", "確認";
+    HintPanel => "next panel", "下一個面板";
+    HintChoose => "choose alert", "選擇告警";
+    HereMore => "here: {0} +{1}", "在線：{0} 等另 {1} 人";
+    PhaseStartsInShort => "starts in ", "距開始 ";
+    PhaseEndsInShort => "{0} ends in ", "{0} 剩餘 ";
+    PhaseBreakShort => "Break · ", "休息中 · ";
+    PhaseOverShort => "Day over · {0}/{1}", "已結束 · {0}/{1}";
+    RptLate => "late", "延遲";
+    RptLateBy => "{0} after its block ended", "時段結束後 {0}";
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use warroom::store::presence::Presence;
 use warroom::store::{Store, worker};
 use warroom::tui::{self, Exit, TerminalGuard};
 use warroom::ui::Theme;
+use warroom::ui::theme::Palette;
 use warroom::{BUILTIN_LAYOUT, BUILTIN_LAYOUT_NAME, operator, paths, status};
 
 fn main() -> ExitCode {
@@ -147,7 +148,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 async fn demo_headless(args: &DemoArgs) -> Result<ExitCode> {
     let config = sim_config(args)?;
     let mut signals = StopSignals::install()?;
-    let handle = sim::serve(config).await?;
+    let handle = serve_demo(config).await?;
     {
         use std::io::Write;
         // A supervisor that closed our stdout must not make the announcement panic.
@@ -200,20 +201,36 @@ fn sim_config(args: &DemoArgs) -> Result<SimConfig> {
     })
 }
 
-/// Starts the demo backend for the TUI: on the asked port, or any free one if that is taken
-/// (a headless demo may already run there). The environment it returns points
-/// `${LUCKYGAS_API}` at it.
+/// Starts the demo backend for the TUI on the asked port. A port already taken is an error,
+/// as for `--headless`: quietly moving elsewhere would leave a rehearsal polling a backend
+/// nobody meant (a headless demo of another seed already on 8787). `--port 0` takes any free
+/// one. The environment it returns points `${LUCKYGAS_API}` at it.
 async fn start_demo(args: &DemoArgs) -> Result<(sim::SimHandle, Clock, layout::Env)> {
     let config = sim_config(args)?;
-    let handle = match sim::serve(config.clone()).await {
-        Ok(handle) => handle,
-        Err(_) if config.port != 0 => sim::serve(SimConfig { port: 0, ..config }).await?,
-        Err(e) => return Err(e),
-    };
+    let handle = serve_demo(config).await?;
     let env = layout::Env::process().with("LUCKYGAS_API", &handle.base_url());
     // The backend's own clock: what it answers and what warroom stamps are the same instant.
     let clock = handle.clock();
     Ok((handle, clock, env))
+}
+
+/// The demo backend on its port; a port already taken says so and how to choose another.
+async fn serve_demo(config: SimConfig) -> Result<sim::SimHandle> {
+    sim::serve(config).await.map_err(|e| {
+        let taken = e.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+        });
+        if taken {
+            anyhow::anyhow!(
+                "{e:#} (another warroom demo?): choose another with --port N, or --port 0 for \
+                 any free one"
+            )
+        } else {
+            e
+        }
+    })
 }
 
 /// A rehearsal at `--speed 60` would poll a 2 s source every 2 simulated minutes and miss a
@@ -485,8 +502,12 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     app.db_path = store.location().to_string();
     app.log_path = log_path.display().to_string();
     let launch = app.layout.launch.id.clone();
-    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = Theme::new(color, cli.ascii);
+    let theme = Theme::new(palette(cli), cli.ascii);
+    tracing::info!(
+        colours = theme.palette.describe(),
+        ascii = cli.ascii,
+        "terminal"
+    );
 
     app.demo = sim.is_some();
     if let Some(args) = demo {
@@ -524,7 +545,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
 
     tui::install_panic_hook(app.log_path.clone());
     let exit = {
-        let mut guard = match TerminalGuard::enter() {
+        let mut guard = match TerminalGuard::enter_with(theme.palette) {
             Ok(guard) => guard,
             Err(e) => {
                 // Nothing was written yet; the store still stops in order.
@@ -563,6 +584,23 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         Exit::Signal(signal) => ExitCode::from(128 + signal as u8),
         Exit::TerminalClosed => ExitCode::from(128 + 1),
     })
+}
+
+/// The colour depth of this terminal: `--no-color` / `NO_COLOR`, `COLORTERM`, `TERM` and the
+/// `colors` of its terminfo entry.
+fn palette(cli: &Cli) -> Palette {
+    let var = |name: &str| std::env::var(name).ok();
+    let no_color = cli.no_color || var("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Palette::detect(
+        no_color,
+        var("COLORTERM").as_deref(),
+        var("TERM").as_deref(),
+        |term| {
+            termini::TermInfo::from_name(term)
+                .ok()?
+                .number_cap(termini::NumberCapability::MaxColors)
+        },
+    )
 }
 
 /// The folder beside the log: where journals and reports go.

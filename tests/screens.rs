@@ -312,22 +312,24 @@ fn prompts_and_messages_in_chinese() {
     key(&mut app, KeyCode::Char('s'));
     let prompt = render(&app, 80, 24);
     assert!(
-        prompt.contains("略過「已正確") && prompt.contains("的原因："),
+        prompt.contains("將「已正確指派司機」略過") && prompt.contains("必須填寫"),
         "{prompt}"
     );
+    assert!(prompt.contains("Enter 儲存 · Esc 取消"), "{prompt}");
     insta::assert_snapshot!("zh_skip_prompt_80x24", prompt);
-    // An empty reason is refused, in Chinese (the prompt stays open, the message waits).
+    // An empty reason is refused, in Chinese, inside the dialog, which stays open.
     key(&mut app, KeyCode::Enter);
-    let refused = app
-        .flash
-        .as_ref()
-        .map(|f| f.text.clone())
-        .unwrap_or_default();
-    assert_eq!(refused, "未略過：略過必須填寫原因");
+    let refused = render(&app, 80, 24);
+    assert!(refused.contains("未略過：略過必須填寫原因"), "{refused}");
+    assert!(matches!(app.mode, warroom::app::Mode::Prompt(_)));
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('a'));
     let no_alert = render(&app, 80, 24);
-    assert!(no_alert.contains("沒有等待確認（ack）的告警"), "{no_alert}");
+    assert!(
+        no_alert.contains("沒有需要確認（ack）的未處理告警"),
+        "{no_alert}"
+    );
+    assert!(no_alert.contains("按 Enter 或 Esc 關閉"), "{no_alert}");
 }
 
 /// The outage header ("DB unreachable 00:42") in Chinese, in the phase's place.

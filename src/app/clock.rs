@@ -77,6 +77,13 @@ impl Schedule {
         Phase::After
     }
 
+    /// How long after block `index` ended `at` is; `None` when it is within the block (or
+    /// before it).
+    pub fn late_by(&self, index: usize, at: DateTime<Utc>) -> Option<Duration> {
+        let (_, end) = *self.spans.get(index)?;
+        (at > end).then(|| at - end)
+    }
+
     /// True once block `index` has ended: its open items are overdue.
     pub fn has_ended(&self, index: usize, now: DateTime<Utc>) -> bool {
         self.spans.get(index).is_some_and(|&(_, end)| now >= end)

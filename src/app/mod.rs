@@ -135,19 +135,46 @@ pub enum Mode {
     Help,
     /// Detail of the selected item as a pop-up (narrow terminals).
     Detail,
-    /// Typing a skip reason, a note or a search.
+    /// Typing a skip reason, a note, an acknowledgement or a search.
     Prompt(Prompt),
-    /// Ticking an item whose live evidence is failing: `y` ticks anyway.
+    /// Ticking an item whose live evidence is failing or has no data: `y` ticks anyway.
     Confirm {
         item: String,
         why: String,
+        /// What the evidence says: failing (warn, critical) or no data.
+        status: crate::sources::Status,
     },
+    /// A key that asks for text found nothing to ask about (`a` with no open alert): this
+    /// says so and takes what is typed next, so that a reason typed blind never runs as keys.
+    Notice(String),
+}
+
+impl Mode {
+    /// A dialog holds the keyboard: typed text goes to it and nothing else.
+    pub fn is_modal(&self) -> bool {
+        matches!(
+            self,
+            Mode::Prompt(_) | Mode::Confirm { .. } | Mode::Notice(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub purpose: PromptPurpose,
     pub input: String,
+    /// Why the last Enter did not take (an empty reason), shown in the dialog.
+    pub problem: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(purpose: PromptPurpose, input: String) -> Self {
+        Self {
+            purpose,
+            input,
+            problem: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +216,11 @@ pub struct App {
     pub filter: String,
     /// The panel shown full size in the live view on small terminals.
     pub panel_focus: usize,
+    /// The open alert the alerts list points at (its source): what `a` acknowledges.
+    pub alert_selected: Option<String>,
+    /// How far help is scrolled, and how far it can be (measured by its last render).
+    pub help_scroll: usize,
+    pub help_max: Cell<usize>,
     /// Sent to the store, not yet committed: shown as "saving". Once kept on this machine
     /// (fsynced to the journal) it is also applied provisionally to the ledger.
     pub pending: HashMap<Uuid, Event>,
@@ -250,6 +282,9 @@ impl App {
             filter: String::new(),
             pending: HashMap::new(),
             panel_focus: 0,
+            alert_selected: None,
+            help_scroll: 0,
+            help_max: Cell::new(0),
             unsaved: HashMap::new(),
             outage: None,
             outage_cause: None,
@@ -335,6 +370,53 @@ impl App {
             let first = self.item_ids(view).into_iter().next();
             self.view_state_mut(view).selected = first;
         }
+    }
+
+    /// Open alerts, newest first: the order of the alerts list and of the choice in `a`.
+    pub fn open_alerts(&self) -> Vec<&ledger::AlertRecord> {
+        self.ledger
+            .alerts()
+            .iter()
+            .rev()
+            .filter(|a| a.is_open())
+            .collect()
+    }
+
+    /// The alert `a` acknowledges: the one the list points at while it is open, else the
+    /// newest nobody is on, else the newest.
+    pub fn alert_to_acknowledge(&self) -> Option<String> {
+        let open = self.open_alerts();
+        self.alert_selected
+            .as_ref()
+            .filter(|s| open.iter().any(|a| &&a.source == s))
+            .cloned()
+            .or_else(|| {
+                open.iter()
+                    .find(|a| a.ack.is_none())
+                    .or(open.first())
+                    .map(|a| a.source.clone())
+            })
+    }
+
+    /// How long after its block ended an item of the launch day was ticked ("late"); `None`
+    /// for one ticked in time, not ticked, or not in a block.
+    pub fn late_by(&self, item: &str) -> Option<chrono::Duration> {
+        let block = self
+            .layout
+            .blocks
+            .iter()
+            .position(|b| b.items().any(|i| i.id == item))?;
+        let state = self.ledger.item(item);
+        match (&state.mark, &state.by) {
+            (Mark::Done, Some((_, at))) => self.schedule.late_by(block, *at),
+            _ => None,
+        }
+    }
+
+    /// A source's poll interval on the launch's clock: a rehearsal clock runs faster than
+    /// real time, and the demo's polls follow it. Freshness everywhere is judged against this.
+    pub fn interval(&self, source: &crate::layout::LiveSource) -> std::time::Duration {
+        source.spec.interval.mul_f64(self.clock.speed())
     }
 
     /// Is this item in a block that has already ended and still open?

@@ -13,7 +13,12 @@ use crate::sources::Status;
 use crate::store::Change;
 use crate::words;
 
-fn item(cx: &Context<'_>, id: &str, text: &crate::layout::Text) -> ItemReport {
+fn item(
+    cx: &Context<'_>,
+    id: &str,
+    text: &crate::layout::Text,
+    block: Option<usize>,
+) -> ItemReport {
     let state = cx.ledger.item(id);
     let (status, reason) = match &state.mark {
         Mark::Done => ("done", None),
@@ -28,6 +33,14 @@ fn item(cx: &Context<'_>, id: &str, text: &crate::layout::Text) -> ItemReport {
         (Mark::Done, Some(who), Some(at)) => evidence(cx, &state.history, who, at),
         _ => None,
     };
+    // Ticked after its block ended: the record says so, as the list and the detail do.
+    let late_minutes = match (&state.mark, block, at) {
+        (Mark::Done, Some(block), Some(at)) => cx
+            .schedule
+            .late_by(block, at)
+            .map(|by| by.num_minutes().max(1)),
+        _ => None,
+    };
     ItemReport {
         id: id.to_string(),
         text: text.get(cx.lang).to_string(),
@@ -36,6 +49,7 @@ fn item(cx: &Context<'_>, id: &str, text: &crate::layout::Text) -> ItemReport {
         at: at.map(|at| local(cx.zone, at)),
         reason,
         evidence,
+        late_minutes,
     }
 }
 
@@ -85,7 +99,11 @@ pub fn blocks(cx: &Context<'_>, totals: &mut Totals) -> Vec<BlockReport> {
                 .map(|s| SectionReport {
                     id: s.id.clone(),
                     title: s.title.get(cx.lang).to_string(),
-                    items: s.items.iter().map(|i| item(cx, &i.id, &i.text)).collect(),
+                    items: s
+                        .items
+                        .iter()
+                        .map(|i| item(cx, &i.id, &i.text, Some(index)))
+                        .collect(),
                 })
                 .collect();
             let items = || sections.iter().flat_map(|s| &s.items);

@@ -112,6 +112,12 @@ fn checklist(r: &Report) -> Markup {
                                 @if let Some(reason) = &i.reason {
                                     " " span.who { "(" (w(Msg::RptReason)) ": " (reason) ")" }
                                 }
+                                @if let Some(minutes) = i.late_minutes {
+                                    " " span.against {
+                                        (w(Msg::RptLate)) ": "
+                                        (tf(r.lang, Msg::RptLateBy, &[&crate::i18n::age(r.lang, chrono::Duration::minutes(minutes))]))
+                                    }
+                                }
                                 @if let Some(e) = i.evidence.as_ref().filter(|e| e.against) {
                                     " " span.against { (tf(r.lang, Msg::RptAgainstEvidence, &[&e.said])) }
                                 }

@@ -79,6 +79,15 @@ pub fn render(r: &Report) -> String {
                 if let Some(reason) = &i.reason {
                     let _ = write!(line, " ({}{c}{reason})", w(Msg::RptReason));
                 }
+                if let Some(minutes) = i.late_minutes {
+                    let by = crate::i18n::age(r.lang, chrono::Duration::minutes(minutes));
+                    let _ = write!(
+                        line,
+                        " — **{}**{c}{}",
+                        w(Msg::RptLate),
+                        tf(r.lang, Msg::RptLateBy, &[&by])
+                    );
+                }
                 if let Some(e) = i.evidence.as_ref().filter(|e| e.against) {
                     let _ = write!(
                         line,

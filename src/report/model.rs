@@ -96,6 +96,8 @@ pub struct ItemReport {
     pub reason: Option<String>,
     /// What the item's live evidence said when it was ticked, when it said anything.
     pub evidence: Option<EvidenceReport>,
+    /// Ticked this many minutes after its block ended (launch-day items ticked late).
+    pub late_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -141,7 +141,7 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
             config.days
         );
     }
-    let days = (0..config.days)
+    let days: Vec<World> = (0..config.days)
         .filter_map(|n| {
             config
                 .date
@@ -150,7 +150,21 @@ pub async fn serve(config: SimConfig) -> Result<SimHandle> {
         .map(|date| World::new(config.seed, config.scenario.clone(), date))
         .collect();
     let start = clock::at_zone_time(config.date, config.start);
-    let clock = SimClock::scaled(start, config.speed);
+    // The simulated days end at 19:00 and so does the clock, on the last of them: panels and
+    // checklist stay on the launch's dates together, instead of the clock running on into a
+    // date nothing is served for while the checklist turns to it.
+    let end = days
+        .last()
+        .map(|w| w.instant(world::DAY_BOUNDS.1))
+        .context("no day to serve")?;
+    if start >= end {
+        bail!(
+            "--start {}: the demo day ends at {}; start before then",
+            config.start.format("%H:%M"),
+            clock::rfc3339(end)
+        );
+    }
+    let clock = SimClock::scaled(start, config.speed).stopping_at(end);
     let sim = Arc::new(server::Sim { days, clock });
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await

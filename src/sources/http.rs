@@ -423,7 +423,15 @@ pub(crate) fn request_error(e: &reqwest::Error, timeout: Duration) -> SourceErro
     if e.is_timeout() {
         SourceError::Timeout(timeout)
     } else if e.is_connect() {
-        SourceError::Connect(chain(e))
+        // Where, without the path or query (which may carry a token): host and port.
+        let target = e.url().map_or_else(String::new, |u| {
+            match (u.host_str(), u.port_or_known_default()) {
+                (Some(host), Some(port)) => format!("{host}:{port}"),
+                (Some(host), None) => host.to_string(),
+                _ => String::new(),
+            }
+        });
+        SourceError::Connect(super::connect_cause(e, &target))
     } else if e.is_redirect() {
         SourceError::Failed(format!("redirects: {}", chain(e)))
     } else {

@@ -152,7 +152,8 @@ pub struct Observation {
 pub enum SourceError {
     #[error("timed out after {0:?}")]
     Timeout(Duration),
-    #[error("cannot connect: {0}")]
+    /// Cause first, then where: "connection refused 127.0.0.1:8787" (see [`connect_cause`]).
+    #[error("{0}")]
     Connect(String),
     #[error("HTTP {status}")]
     Status { status: u16 },
@@ -217,6 +218,49 @@ pub(crate) async fn with_timeout<T>(
     tokio::time::timeout(timeout, fut)
         .await
         .unwrap_or(Err(SourceError::Timeout(timeout)))
+}
+
+/// Why a connection failed, cause first and then where: "connection refused 127.0.0.1:8787",
+/// "connection timed out db.internal:5432", "dns: name or service not known api.example.tw:443".
+/// A library's own words ("error sending request for url (…): client error (Connect): tcp
+/// connect error: …") put the cause last, where a narrow panel cuts it off.
+pub fn connect_cause(e: &(dyn std::error::Error + 'static), target: &str) -> String {
+    let mut innermost: &(dyn std::error::Error + 'static) = e;
+    let mut io: Option<&std::io::Error> = e.downcast_ref::<std::io::Error>();
+    while let Some(next) = innermost.source() {
+        innermost = next;
+        if let Some(found) = next.downcast_ref::<std::io::Error>() {
+            io = Some(found);
+        }
+    }
+    use std::io::ErrorKind as K;
+    let words = match io.map(std::io::Error::kind) {
+        Some(K::ConnectionRefused) => "connection refused".to_string(),
+        Some(K::TimedOut) => "connection timed out".to_string(),
+        Some(K::ConnectionReset) => "connection reset".to_string(),
+        Some(K::ConnectionAborted) => "connection aborted".to_string(),
+        Some(K::HostUnreachable) => "host unreachable".to_string(),
+        Some(K::NetworkUnreachable) => "network unreachable".to_string(),
+        Some(K::AddrNotAvailable) => "address not available".to_string(),
+        _ => {
+            let text = innermost.to_string();
+            let text = match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            };
+            let lower = text.to_lowercase();
+            if chain(e).to_lowercase().contains("dns error") && !lower.starts_with("dns") {
+                format!("dns: {lower}")
+            } else {
+                lower
+            }
+        }
+    };
+    if target.is_empty() {
+        words
+    } else {
+        format!("{words} {target}")
+    }
 }
 
 /// The error and its causes on one line: a library's own message ("error sending request")

@@ -167,7 +167,7 @@ fn number_in(row: &sqlx::postgres::PgRow) -> Result<f64, SourceError> {
 fn connect_error(e: &sqlx::Error) -> SourceError {
     // Never echo the URL: it usually carries the password.
     match e {
-        sqlx::Error::Io(io) => SourceError::Connect(io.to_string()),
+        sqlx::Error::Io(io) => SourceError::Connect(super::connect_cause(io, "")),
         sqlx::Error::Tls(tls) => SourceError::Connect(format!("TLS: {tls}")),
         other => SourceError::Connect(other.to_string()),
     }

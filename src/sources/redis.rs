@@ -112,7 +112,7 @@ impl RedisProbe {
             {
                 Ok(Ok(conn)) => conn,
                 _ if self.judges_connected => return Ok(not_connected(started.elapsed())),
-                Ok(Err(e)) => return Err(SourceError::Connect(e.to_string())),
+                Ok(Err(e)) => return Err(SourceError::Connect(super::connect_cause(&e, ""))),
                 Err(_) => return Err(SourceError::Timeout(self.timeout)),
             },
         };

@@ -83,7 +83,9 @@ impl SshProbe {
         {
             Ok(Ok(stream)) => stream,
             _ if self.judges_connected => return Ok(not_connected(started.elapsed())),
-            Ok(Err(e)) => return Err(SourceError::Connect(format!("{}: {e}", self.address))),
+            Ok(Err(e)) => {
+                return Err(SourceError::Connect(super::connect_cause(&e, &self.address)));
+            }
             Err(_) => return Err(SourceError::Timeout(self.timeout)),
         };
         let mut reader = Lines(BufReader::new(stream));

@@ -104,7 +104,7 @@ impl TcpProbe {
                 ..Observation::default()
             }),
             _ if self.judges_connected => Ok(not_connected(elapsed)),
-            Ok(Err(e)) => Err(SourceError::Connect(format!("{}: {e}", self.address))),
+            Ok(Err(e)) => Err(SourceError::Connect(super::connect_cause(&e, &self.address))),
             Err(_) => Err(SourceError::Timeout(self.timeout)),
         }
     }

@@ -32,13 +32,26 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
+        Self::enter_with(crate::ui::theme::Palette::TrueColor)
+    }
+
+    /// Raw mode and the alternate screen, cleared, for a terminal of `palette`.
+    pub fn enter_with(palette: crate::ui::theme::Palette) -> io::Result<Self> {
         terminal::enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, terminal::EnterAlternateScreen, cursor::Hide) {
+        // Cleared: after a warroom killed with -9 the terminal may still be on the alternate
+        // screen with its last frame, and ratatui draws only what differs from a blank one.
+        if let Err(e) = execute!(
+            stdout,
+            terminal::EnterAlternateScreen,
+            terminal::Clear(terminal::ClearType::All),
+            cursor::Hide
+        ) {
             restore();
             return Err(e);
         }
-        let terminal = Terminal::new(QuietBackend::new(stdout)).inspect_err(|_| restore())?;
+        let backend = QuietBackend::new(stdout).with_palette(palette);
+        let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(Self { terminal })
     }
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::text::{fit, width};
+use super::text::{fit, width, wrap};
 use super::{Theme, launch_time, scrolled};
 use crate::app::App;
 use crate::i18n::{Msg, t, tf};
@@ -23,6 +23,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .unwrap_or(8)
         .clamp(8, 24);
     let wide = cols >= 120;
+    // The verb column as wide as its longest verb and a space: "evidence" never runs into
+    // what follows it.
+    let verb_cols = events
+        .iter()
+        .map(|s| width(&words::verb(lang, &s.event.change)))
+        .max()
+        .unwrap_or(8)
+        .max(6)
+        + 1;
     let mut lines = Vec::new();
     // Rows that could not be read are said first: the day below is without them.
     for bad in &app.unreadable {
@@ -74,7 +83,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::raw(" "));
         }
         spans.push(Span::styled(
-            fit(&format!("{what}{}", if undone { "*" } else { "" }), 8),
+            fit(
+                &format!("{what}{}", if undone { "*" } else { "" }),
+                verb_cols,
+            ),
             style,
         ));
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
@@ -83,13 +95,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             format!("{item} — {detail}")
         };
-        spans.push(Span::styled(fit(&rest, cols.saturating_sub(used)), style));
+        // The whole of it, wrapped under itself: this view is where a cut text is read in full.
+        let room = cols.saturating_sub(used).max(8);
+        let mut parts = wrap(&rest, room).into_iter();
+        spans.push(Span::styled(parts.next().unwrap_or_default(), style));
         lines.push(Line::from(spans));
+        for part in parts {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(used)),
+                Span::styled(part, style),
+            ]));
+        }
     }
     if events.iter().any(|s| app.ledger.is_undone(&s.event.id)) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(t(lang, Msg::AuditUndoneLater), theme.dim()));
     }
-    let title = tf(lang, Msg::AuditTitle, &[&app.day(), &events.len()]);
+    let title = match events.len() {
+        1 => tf(lang, Msg::AuditTitleOne, &[&app.day()]),
+        n => tf(lang, Msg::AuditTitle, &[&app.day(), &n]),
+    };
     scrolled(frame, area, app, theme, &title, lines);
 }

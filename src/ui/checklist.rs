@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::text::{fit, fit_right, truncate, width};
 use super::{Theme, launch_hm};
@@ -20,8 +20,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         tf(lang, Msg::ListTitleSearch, &[&view, &app.filter])
     };
-    let outer = Block::default()
-        .borders(Borders::ALL)
+    let outer = theme
+        .block()
         .border_style(theme.border_focus())
         .title(truncate(&title, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);
@@ -168,6 +168,13 @@ fn item_line<'a>(
         t(lang, Msg::AsideUnsaved).to_string()
     } else {
         match (&state.mark, &state.by) {
+            // Ticked after its block ended: said, so the day's record is not rosier than it was.
+            (Mark::Done, Some((who, at))) if app.late_by(id).is_some() => format!(
+                "{} {} {}",
+                short_name(who),
+                launch_hm(app, *at),
+                t(lang, Msg::AsideLate)
+            ),
             (Mark::Done, Some((who, at))) => format!("{} {}", short_name(who), launch_hm(app, *at)),
             (Mark::Skipped { .. }, _) => t(lang, Msg::AsideSkipped).to_string(),
             (Mark::Open, _) if overdue => t(lang, Msg::AsideOverdue).to_string(),
@@ -180,7 +187,7 @@ fn item_line<'a>(
         format!("{}{} ", s.note, state.notes.len())
     };
     let aside = format!("{notes}{aside}");
-    let aside_style = if overdue && !pending {
+    let aside_style = if (overdue || app.late_by(id).is_some()) && !pending {
         theme.overdue()
     } else {
         theme.dim()
@@ -194,8 +201,8 @@ fn item_line<'a>(
             use crate::sources::Status;
             let (status, _) = crate::app::live::evidence(app, e);
             let text = match status {
-                Status::Ok => tf(lang, Msg::LiveEvidence, &[&s.done]),
-                Status::Warn | Status::Critical => tf(lang, Msg::LiveEvidence, &[&s.overdue]),
+                Status::Ok => tf(lang, Msg::LiveEvidence, &[&s.ok]),
+                Status::Warn | Status::Critical => tf(lang, Msg::LiveEvidence, &[&s.bad]),
                 Status::NoData => t(lang, Msg::LiveEvidenceNoData).to_string(),
             };
             Some((text, super::panels::status_style(theme, status)))

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::text::fit;
+use super::text::{fit, width, wrap};
 use super::{Theme, scrolled};
 use crate::app::App;
 use crate::i18n::{Msg, t};
@@ -30,11 +30,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if let Some(name) = &person.name {
                 reach = format!("{name} · {reach}");
             }
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                Span::styled(fit(person.role.get(app.lang), role_cols), theme.text()),
-                Span::styled(reach, theme.key()),
-            ]));
+            // A number is read whole: what does not fit beside the role goes under it.
+            let role = person.role.get(app.lang);
+            let room = cols.saturating_sub(2 + role_cols).max(1);
+            let beside = width(role) <= role_cols && width(&reach) <= room;
+            if beside {
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(fit(role, role_cols), theme.text()),
+                    Span::styled(reach, theme.key()),
+                ]));
+            } else {
+                for part in wrap(role, cols.saturating_sub(2).max(1)) {
+                    lines.push(Line::from(vec![
+                        Span::raw("  "),
+                        Span::styled(part, theme.text()),
+                    ]));
+                }
+                for part in wrap(&reach, cols.saturating_sub(4).max(1)) {
+                    lines.push(Line::from(vec![
+                        Span::raw("    "),
+                        Span::styled(part, theme.key()),
+                    ]));
+                }
+            }
         }
     }
     let title = t(app.lang, Msg::ContactsTitle);

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::fit;
 use super::{Theme, launch_time, local_time};
@@ -22,8 +22,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, popup: bo
             Msg::DetailTitle
         },
     );
-    let outer = Block::default()
-        .borders(Borders::ALL)
+    let outer = theme
+        .block()
         .border_style(if popup {
             theme.border_focus()
         } else {
@@ -84,20 +84,35 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
         .blocks
         .iter()
         .position(|b| b.items().any(|i| i.id == id));
-    let (label, style) = match &state.mark {
-        Mark::Done => (
+    let late = app
+        .late_by(id)
+        .zip(block.and_then(|b| app.layout.blocks.get(b)));
+    let (label, style) = match (&state.mark, late) {
+        (Mark::Done, Some((by, block))) => (
+            tf(
+                lang,
+                Msg::DetailLate,
+                &[
+                    &theme.symbols.done,
+                    &crate::i18n::age(lang, by),
+                    &block.end.format("%H:%M"),
+                ],
+            ),
+            theme.overdue(),
+        ),
+        (Mark::Done, None) => (
             tf(lang, Msg::DetailDone, &[&theme.symbols.done]),
             theme.done(),
         ),
-        Mark::Skipped { reason } => (
+        (Mark::Skipped { reason }, _) => (
             tf(lang, Msg::DetailSkipped, &[&theme.symbols.skipped, reason]),
             theme.skipped(),
         ),
-        Mark::Open if app.is_overdue(id, block) => (
+        (Mark::Open, _) if app.is_overdue(id, block) => (
             tf(lang, Msg::DetailOverdue, &[&theme.symbols.overdue]),
             theme.overdue(),
         ),
-        Mark::Open => (t(lang, Msg::DetailOpen).to_string(), theme.text()),
+        (Mark::Open, _) => (t(lang, Msg::DetailOpen).to_string(), theme.text()),
     };
     out.push(Line::from(vec![
         Span::styled(field(Msg::DetailStatus), theme.dim()),

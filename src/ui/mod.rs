@@ -18,11 +18,13 @@
 //!
 //! At 80x24 the timeline becomes a two-line strip above the list and the detail opens on Enter.
 
+pub mod ascii;
 mod audit;
 mod checklist;
 mod contacts;
 mod criteria;
 mod detail;
+mod dialog;
 mod header;
 mod help;
 mod panels;
@@ -48,10 +50,18 @@ pub const WIDE: u16 = 140;
 pub const MEDIUM: u16 = 100;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    screen(frame, app, theme);
+    if theme.ascii {
+        ascii::transliterate(frame.buffer_mut());
+    }
+}
+
+fn screen(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     if area.width < 20 || area.height < 6 {
         frame.render_widget(
-            ratatui::widgets::Paragraph::new(crate::i18n::t(app.lang, crate::i18n::Msg::TooSmall)),
+            ratatui::widgets::Paragraph::new(crate::i18n::t(app.lang, crate::i18n::Msg::TooSmall))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
         return;
@@ -61,9 +71,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let strip = !app.layout.panels.is_empty() && !panel_column_fits(area) && app.view != View::Live;
     let [top, strip_area, body, bottom] = Layout::vertical([
         Constraint::Length(2),
-        Constraint::Length(u16::from(strip)),
+        Constraint::Length(if strip { panels::strip_rows(app) } else { 0 }),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(statusbar::height(app, area.width, area.height)),
     ])
     .areas(area);
     header::render(frame, top, app, theme);
@@ -85,10 +95,29 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Help => help::render(frame, body, app, theme),
         Mode::Detail => {
             let popup = centered(body, 90, 90);
-            frame.render_widget(Clear, popup);
+            clear(frame, popup);
             detail::render(frame, popup, app, theme, true);
         }
-        Mode::Normal | Mode::Prompt(_) | Mode::Confirm { .. } => {}
+        Mode::Prompt(_) | Mode::Confirm { .. } | Mode::Notice(_) => {
+            dialog::render(frame, area, app, theme)
+        }
+        Mode::Normal => {}
+    }
+}
+
+/// Makes `area` blank for a pop-up: also the wide character just left of it, which would
+/// otherwise spill its second half over the pop-up's left border (a CJK item behind help).
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    let buffer = frame.buffer_mut();
+    if area.x == 0 {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        let left = &mut buffer[(area.x - 1, y)];
+        if text::width(left.symbol()) > 1 {
+            left.set_symbol(" ");
+        }
     }
 }
 
@@ -185,9 +214,9 @@ fn scrolled(
     title: &str,
     lines: Vec<ratatui::text::Line<'_>>,
 ) {
-    use ratatui::widgets::{Block, Borders, Paragraph};
-    let outer = Block::default()
-        .borders(Borders::ALL)
+    use ratatui::widgets::Paragraph;
+    let outer = theme
+        .block()
         .border_style(theme.border_focus())
         .title(text::truncate(title, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);

@@ -1,5 +1,5 @@
 //! The shared-room parts of the header: the outage ("DB unreachable 0:42 · 3 changes not yet
-//! saved") and who is here ("here: ann (ssh 10.1.2.3), bob").
+//! saved") and who else is here ("here: bob (ssh 10.1.2.3), carol").
 
 use crate::app::App;
 use crate::app::clock::countdown;
@@ -29,25 +29,32 @@ pub fn outage_text(app: &App) -> Option<(String, String)> {
     }
 }
 
-/// "here: ann (ssh 10.1.2.3), bob" once anyone else is here ("2 here" when `compact`, where a
-/// list would be cut to nothing); `None` when alone, so a single warroom's header stays as it
-/// was.
-pub fn here_text(app: &App, compact: bool) -> Option<String> {
+/// Who is here, richest first: the others by name and origin ("here: bob (ssh 10.1.2.3),
+/// carol"), by name only, the first and how many more, how many; alone, this operator (with
+/// where from, then the name alone).
+pub fn who_variants(app: &App) -> Vec<String> {
+    let lang = app.lang;
     if app.peers.is_empty() {
-        return None;
+        let me = &app.author.operator;
+        let short = me.split('@').next().unwrap_or(me).to_string();
+        return vec![format!("{me} · {}", app.author.origin), me.clone(), short];
     }
-    if compact {
-        return Some(tf(app.lang, Msg::HereCount, &[&(app.peers.len() + 1)]));
-    }
-    let others = app
+    let with_origin: Vec<String> = app
         .peers
         .iter()
         .map(|peer| match short_origin(&peer.origin) {
             Some(origin) => format!("{} ({origin})", peer.operator),
             None => peer.operator.clone(),
-        });
-    let names: Vec<String> = std::iter::once(app.author.operator.clone())
-        .chain(others)
+        })
         .collect();
-    Some(tf(app.lang, Msg::Here, &[&names.join(", ")]))
+    let names: Vec<String> = app.peers.iter().map(|p| p.operator.clone()).collect();
+    let mut out = vec![
+        tf(lang, Msg::Here, &[&with_origin.join(", ")]),
+        tf(lang, Msg::Here, &[&names.join(", ")]),
+    ];
+    if names.len() > 1 {
+        out.push(tf(lang, Msg::HereMore, &[&names[0], &(names.len() - 1)]));
+    }
+    out.push(tf(lang, Msg::HereCount, &[&names.len()]));
+    out
 }

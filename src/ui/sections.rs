@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::{fit, width};
@@ -11,8 +11,8 @@ use crate::app::{App, View};
 use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = Block::default()
-        .borders(Borders::ALL)
+    let outer = theme
+        .block()
         .border_style(theme.border())
         .title(t(app.lang, Msg::ProgressTitle));
     let lang = app.lang;

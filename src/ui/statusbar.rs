@@ -1,4 +1,6 @@
-//! The bottom line: the prompt being typed, else the latest message, else the key hints.
+//! The bottom line: the search being typed, else the latest message, else the key hints. A
+//! message longer than the line wraps onto up to three lines (a report's path is read whole);
+//! the other dialogs are boxes of their own (`dialog`).
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -6,42 +8,52 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::text::{truncate, width};
+use super::text::{truncate, width, wrap};
 use crate::app::{App, Mode, PromptPurpose};
-use crate::i18n::{Msg, t, tf};
+use crate::i18n::{Msg, t};
+
+/// The most lines a message takes.
+const MAX_LINES: usize = 3;
+
+fn searching(app: &App) -> Option<&str> {
+    match &app.mode {
+        Mode::Prompt(prompt) if prompt.purpose == PromptPurpose::Search => Some(&prompt.input),
+        _ => None,
+    }
+}
+
+fn message_lines(app: &App, cols: usize) -> Vec<String> {
+    match &app.flash {
+        Some(flash) if searching(app).is_none() => wrap(&flash.text, cols.saturating_sub(2)),
+        _ => Vec::new(),
+    }
+}
+
+/// Rows the bar needs at `cols` columns (at most a third of the screen).
+pub fn height(app: &App, cols: u16, rows: u16) -> u16 {
+    let lines = message_lines(app, cols as usize).len().clamp(1, MAX_LINES);
+    (lines as u16).min((rows / 3).max(1))
+}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
     let lang = app.lang;
-    if let Mode::Prompt(prompt) = &app.mode {
-        let item = |id: &str| {
-            app.item_text(id)
-                .map_or_else(|| id.to_string(), |t| t.get(lang).to_string())
-        };
-        let label = match &prompt.purpose {
-            PromptPurpose::Skip { item: id } => {
-                tf(lang, Msg::PromptSkip, &[&truncate(&item(id), 30)])
-            }
-            PromptPurpose::Note { item: id } => {
-                tf(lang, Msg::PromptNote, &[&truncate(&item(id), 30)])
-            }
-            PromptPurpose::Search => t(lang, Msg::PromptSearch).to_string(),
-            PromptPurpose::Ack { source } => tf(
-                lang,
-                Msg::PromptAck,
-                &[&truncate(&app.source_title(source), 24)],
-            ),
-        };
-        let hint = t(lang, Msg::PromptHint);
-        let room = cols.saturating_sub(width(&label) + width(hint) + 1).max(1);
+    if let Some(input) = searching(app) {
+        // The keys first in the budget: the label and the typing give way, never them.
+        let keys = format!("  {}", t(lang, Msg::SearchKeys));
+        let label = truncate(
+            t(lang, Msg::PromptSearch),
+            cols.saturating_sub(width(&keys) + 1),
+        );
+        let room = cols.saturating_sub(width(&label) + width(&keys) + 1);
         // Show the end of a long input, where the typing happens.
-        let shown = tail(&prompt.input, room);
+        let shown = tail(input, room);
         let cursor_x = area.x + (width(&label) + width(&shown)).min(cols.saturating_sub(1)) as u16;
         let line = Line::from(vec![
             Span::styled(label, theme.key()),
             Span::raw(shown),
             Span::raw(" "),
-            Span::styled(hint, theme.dim()),
+            Span::styled(truncate(&keys, cols), theme.dim()),
         ]);
         frame.render_widget(Paragraph::new(line), area);
         frame.set_cursor_position(Position {
@@ -50,31 +62,38 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         });
         return;
     }
-    if let Mode::Confirm { item, why } = &app.mode {
-        let text = app.item_text(item).map_or(item.as_str(), |t| t.get(lang));
-        let line = tf(lang, Msg::ConfirmTick, &[&truncate(text, 30), why]);
-        frame.render_widget(
-            Paragraph::new(Line::styled(truncate(&line, cols), theme.error())),
-            area,
-        );
-        return;
-    }
     if let Some(flash) = &app.flash {
         let style = if flash.error {
             theme.error()
         } else {
             theme.info()
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                truncate(&format!(" {}", flash.text), cols),
-                style,
-            )),
-            area,
-        );
+        let mut lines = message_lines(app, cols);
+        let rows = area.height as usize;
+        if lines.len() > rows {
+            lines.truncate(rows);
+            if let Some(last) = lines.last_mut() {
+                *last = truncate(&format!("{last} …"), cols.saturating_sub(2));
+            }
+        }
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let hints: &[(&str, Msg)] = if app.view.is_checklist() {
+    let hints: &[(&str, Msg)] = if app.view == crate::app::View::Live {
+        &[
+            ("!", Msg::HintAlerts),
+            ("↑↓", Msg::HintChoose),
+            ("a", Msg::HintAck),
+            ("p", Msg::HintPanel),
+            ("Tab", Msg::HintNextView),
+            ("?", Msg::HintHelp),
+            ("q", Msg::HintQuit),
+        ]
+    } else if app.view.is_checklist() {
         &[
             ("space", Msg::HintTick),
             ("s", Msg::HintSkip),

@@ -42,25 +42,89 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-/// `s` broken into lines of at most `cols` columns, at spaces where possible (a word longer
-/// than a line is split, CJK text breaks anywhere since it has no spaces).
+/// Signs that belong to the number before them: "6.40 %" and "200 ms" never break in two.
+const UNITS: &[&str] = &["%", "ms", "s", "min", "h", "day", "days", "°C"];
+/// Words that belong to the number after them: "got 503", "< 5 %", "實測 503".
+const LEADS: &[&str] = &[
+    "got",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "==",
+    "≤",
+    "≥",
+    "實測",
+    "：實測",
+];
+
+/// What wrapping keeps together: a run of characters without spaces ("+886-9XX-XXX-XXX",
+/// "value<5%"), a number with its unit, a single space; each CJK character stands alone, since
+/// CJK text breaks between any two.
+fn atoms(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for g in s.graphemes(true) {
+        if g == " " || width(g) > 1 {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            out.push(g.to_string());
+        } else {
+            word.push_str(g);
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    // Glue a unit to its number (["6.40", " ", "%"] → ["6.40 %"]) and a number to what
+    // reads it (["got", " ", "503"] → ["got 503"]).
+    let mut glued: Vec<String> = Vec::with_capacity(out.len());
+    for atom in out {
+        let n = glued.len();
+        let spaced = n >= 2 && glued[n - 1] == " ";
+        let before = if spaced { glued[n - 2].as_str() } else { "" };
+        let unit = before.chars().last().is_some_and(|c| c.is_ascii_digit())
+            && UNITS.contains(&atom.as_str());
+        let lead = LEADS.iter().any(|l| before.ends_with(l))
+            && atom
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+');
+        if spaced && (unit || lead) {
+            glued.pop();
+            if let Some(word) = glued.last_mut() {
+                word.push(' ');
+                word.push_str(&atom);
+            }
+        } else {
+            glued.push(atom);
+        }
+    }
+    glued
+}
+
+/// `s` broken into lines of at most `cols` columns, at spaces (and between CJK characters),
+/// never inside a word, a phone number or a number and its unit unless that alone is wider
+/// than a line.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_width = 0;
-    for word in s.split_word_bounds() {
-        let w = width(word);
-        if line_width + w > cols && !line.is_empty() {
+    for atom in atoms(s) {
+        let w = width(&atom);
+        if line_width + w > cols && !line.trim().is_empty() {
             lines.push(line.trim_end().to_string());
             line.clear();
             line_width = 0;
-            if word.trim().is_empty() {
-                continue;
-            }
+        }
+        if line_width == 0 && atom == " " && !lines.is_empty() {
+            // A line does not start with the space it was broken at.
+            continue;
         }
         if w > cols {
-            for g in word.graphemes(true) {
+            for g in atom.graphemes(true) {
                 let gw = width(g);
                 if line_width + gw > cols {
                     lines.push(std::mem::take(&mut line));
@@ -70,7 +134,7 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
                 line_width += gw;
             }
         } else {
-            line.push_str(word);
+            line.push_str(&atom);
             line_width += w;
         }
     }
@@ -119,6 +183,21 @@ mod tests {
         let zh = wrap("本檢查清單確保在試營運上線前完成所有必要步驟", 10);
         assert!(zh.iter().all(|l| width(l) <= 10), "{zh:?}");
         assert_eq!(zh.concat(), "本檢查清單確保在試營運上線前完成所有必要步驟");
+    }
+
+    #[test]
+    fn numbers_and_phones_are_never_cut() {
+        assert_eq!(
+            wrap("call DevOps Lead +886-9XX-XXX-XXX", 24),
+            ["call DevOps Lead", "+886-9XX-XXX-XXX"]
+        );
+        assert_eq!(
+            wrap("value < 5 %: got 6.40 %", 20),
+            ["value < 5 %:", "got 6.40 %"]
+        );
+        assert_eq!(wrap("p95 is 182 ms now", 9), ["p95 is", "182 ms", "now"]);
+        // Longer than a line: split, as nothing else can be done.
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block as Frame_, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::{fit, fit_right, truncate, width};
@@ -39,8 +39,8 @@ fn info(app: &App, index: usize, block: &Block) -> BlockInfo {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = Frame_::default()
-        .borders(Borders::ALL)
+    let outer = theme
+        .block()
         .border_style(theme.border())
         .title(t(app.lang, Msg::TimelineTitle));
     let lang = app.lang;
@@ -139,7 +139,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     &tf(
                         lang,
                         Msg::TimelineOverdue,
-                        &[&theme.symbols.overdue, &i.overdue],
+                        &[&theme.symbols.bad, &i.overdue],
                     ),
                     cols,
                 ),
@@ -147,10 +147,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ));
         } else if i.ended && i.settled == i.total {
             lines.push(Line::styled(
-                truncate(
-                    &tf(lang, Msg::TimelineComplete, &[&theme.symbols.done]),
-                    cols,
-                ),
+                truncate(&tf(lang, Msg::TimelineComplete, &[&theme.symbols.ok]), cols),
                 theme.done(),
             ));
         }
@@ -193,6 +190,7 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.lang;
     let phase = app.phase();
     let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
     for (index, block) in app.layout.blocks.iter().enumerate() {
         let i = info(app, index, block);
         let current = matches!(phase, Phase::In { index: c, .. } if c == index);
@@ -208,12 +206,20 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             count_style(theme, &i)
         };
+        let overdue = if i.overdue > 0 {
+            format!(" {}{}", theme.symbols.bad, i.overdue)
+        } else {
+            String::new()
+        };
+        // Whole blocks only: a block's count cut in half would read as another number.
+        let w = width(&label) + width(&overdue) + 1;
+        if used + w > cols + 1 {
+            break;
+        }
+        used += w;
         spans.push(Span::styled(label, style));
-        if i.overdue > 0 {
-            spans.push(Span::styled(
-                format!(" {}{}", theme.symbols.overdue, i.overdue),
-                theme.overdue(),
-            ));
+        if !overdue.is_empty() {
+            spans.push(Span::styled(overdue, theme.overdue()));
         }
         spans.push(Span::raw(" "));
     }
@@ -237,11 +243,10 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     )];
     if overdue > 0 {
         second.push(Span::styled(
-            tf(lang, Msg::StripOverdue, &[&theme.symbols.overdue, &overdue]),
+            tf(lang, Msg::StripOverdue, &[&theme.symbols.bad, &overdue]),
             theme.overdue(),
         ));
     }
-    let _ = cols;
     let lines = vec![Line::from(spans), Line::from(second)];
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -2,6 +2,7 @@
 //! persist) out. No I/O happens here, which keeps every behaviour testable without a terminal.
 
 mod live;
+mod prompt;
 mod tickets;
 
 use crate::i18n::{Msg as UiMsg, t, tf};
@@ -16,6 +17,7 @@ use crate::poller::PollResult;
 use crate::sources::Status;
 use crate::store::worker::Reply;
 use crate::store::{Change, Event, Evidence, EvidenceFact, Sample, Stored};
+use std::mem::discriminant;
 
 /// Everything the main loop feeds into the app.
 #[derive(Debug)]
@@ -44,8 +46,9 @@ pub enum Effect {
     WriteReport,
 }
 
-/// How long an informational message stays in the status bar.
+/// How long an informational message stays in the status bar, and an error.
 const FLASH_SECONDS: i64 = 8;
+const ERROR_SECONDS: i64 = 60;
 const PAGE: usize = 10;
 
 /// Applies one message; returns the effects and whether the screen needs redrawing.
@@ -58,7 +61,17 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     let redraw = match msg {
         Msg::Key(key) => match action::from_key(&app.mode, key) {
             Some(action) => {
+                let context = context(app);
+                let said = app.flash_at;
                 perform(app, action, &mut effects);
+                // A message is about where it was said: moving on (another view, a dialog, the
+                // search cleared) takes an old one away, unless it is an error.
+                if context != self::context(app)
+                    && app.flash_at == said
+                    && app.flash.as_ref().is_some_and(|f| !f.error)
+                {
+                    app.flash = None;
+                }
                 true
             }
             None => false,
@@ -82,12 +95,28 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     (redraw, effects)
 }
 
+/// Where the operator is: a message said in one place is cleared on leaving it.
+fn context(app: &App) -> (View, std::mem::Discriminant<Mode>, bool, Option<String>) {
+    (
+        app.view,
+        discriminant(&app.mode),
+        app.filter.is_empty(),
+        app.selected()
+            .map(str::to_string)
+            .filter(|_| app.mode == Mode::Detail),
+    )
+}
+
 fn expire_flash(app: &mut App) {
-    if let Some(flash) = &app.flash
-        && !flash.error
-        && flash_age(app) >= FLASH_SECONDS
-    {
-        app.flash = None;
+    if let Some(flash) = &app.flash {
+        let limit = if flash.error {
+            ERROR_SECONDS
+        } else {
+            FLASH_SECONDS
+        };
+        if flash_age(app) >= limit {
+            app.flash = None;
+        }
     }
 }
 
@@ -117,8 +146,36 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.mode = if app.mode == Mode::Help {
                 Mode::Normal
             } else {
+                app.help_scroll = 0;
                 Mode::Help
             }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if app.mode == Mode::Help =>
+        {
+            let max = app.help_max.get();
+            app.help_scroll = match action {
+                Action::Top => 0,
+                Action::Bottom => max,
+                Action::Up => app.help_scroll.saturating_sub(1),
+                Action::PageUp => app.help_scroll.saturating_sub(PAGE),
+                Action::Down => app.help_scroll + 1,
+                _ => app.help_scroll + PAGE,
+            }
+            .min(max);
+        }
+        // In a dialog, ↑↓ choose the alert an acknowledgement is for.
+        Action::Up | Action::Down if app.mode.is_modal() => {
+            prompt::choose_alert(app, if action == Action::Up { -1 } else { 1 });
+        }
+        // The live view's ↑↓ move along the open alerts: what `a` acknowledges.
+        Action::Up | Action::Down if app.view == View::Live && !app.open_alerts().is_empty() => {
+            prompt::choose_alert(app, if action == Action::Up { -1 } else { 1 });
         }
         Action::ShowView(view) => show(app, view),
         Action::NextView => show(app, app.view.next()),
@@ -131,16 +188,13 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Bottom => step(app, isize::MAX),
         Action::Toggle => toggle(app, effects),
         Action::Skip => skip(app, effects),
-        Action::Note => {
-            if let Some(item) = selected_item(app) {
-                app.mode = Mode::Prompt(Prompt {
-                    purpose: PromptPurpose::Note { item },
-                    input: String::new(),
-                });
-            }
-        }
+        Action::Note => prompt::note(app),
         Action::Undo => undo(app, effects),
-        Action::Acknowledge => acknowledge(app),
+        Action::Acknowledge => prompt::acknowledge(app),
+        Action::Alerts => {
+            prompt::show_alerts(app);
+            keep_selection_visible(app);
+        }
         Action::Report => {
             say(app, t(app.lang, UiMsg::FlashReportWriting), false);
             effects.push(Effect::WriteReport);
@@ -160,10 +214,7 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::Search => {
-            app.mode = Mode::Prompt(Prompt {
-                purpose: PromptPurpose::Search,
-                input: app.filter.clone(),
-            });
+            app.mode = Mode::Prompt(Prompt::new(PromptPurpose::Search, app.filter.clone()));
         }
         Action::Detail => {
             if app.view.is_checklist() && app.selected().is_some() {
@@ -184,22 +235,12 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 app.flash = None;
             }
         }
-        Action::Input(c) => edit_prompt(app, |input| input.push(c)),
-        Action::Erase => edit_prompt(app, |input| {
+        Action::Input(c) => prompt::edit(app, |input| input.push(c)),
+        Action::Erase => prompt::edit(app, |input| {
             input.pop();
         }),
-        Action::Submit => submit_prompt(app, effects),
-        Action::Cancel => {
-            if let Mode::Prompt(Prompt {
-                purpose: PromptPurpose::Search,
-                ..
-            }) = app.mode
-            {
-                app.filter.clear();
-                keep_selection_visible(app);
-            }
-            app.mode = Mode::Normal;
-        }
+        Action::Submit => prompt::submit(app, effects),
+        Action::Cancel => prompt::cancel(app),
     }
 }
 
@@ -298,7 +339,11 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
     match item_evidence(app, &item) {
         Some(fact) if fact.status != Status::Ok => {
             let why = words::evidence(app.lang, &fact, |id| app.source_title(id));
-            app.mode = Mode::Confirm { item, why };
+            app.mode = Mode::Confirm {
+                item,
+                why,
+                status: fact.status,
+            };
         }
         found => tick(app, item, found, effects),
     }
@@ -326,6 +371,7 @@ fn tick(app: &mut App, item: String, evidence: Option<EvidenceFact>, effects: &m
 
 fn skip(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(item) = selected_item(app) else {
+        prompt::no_item(app);
         return;
     };
     if app.is_pending(&item) {
@@ -335,30 +381,7 @@ fn skip(app: &mut App, effects: &mut Vec<Effect>) {
     if matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
         record(app, Some(item), Change::Untick, effects);
     } else {
-        app.mode = Mode::Prompt(Prompt {
-            purpose: PromptPurpose::Skip { item },
-            input: String::new(),
-        });
-    }
-}
-
-/// `a`: acknowledge the newest open alert nobody has acknowledged yet (asks a reason).
-fn acknowledge(app: &mut App) {
-    let open = app
-        .ledger
-        .alerts()
-        .iter()
-        .rev()
-        .find(|a| a.is_open() && a.ack.is_none())
-        .map(|a| a.source.clone());
-    match open {
-        Some(source) => {
-            app.mode = Mode::Prompt(Prompt {
-                purpose: PromptPurpose::Ack { source },
-                input: String::new(),
-            })
-        }
-        None => say(app, t(app.lang, UiMsg::FlashNoAlert), false),
+        prompt::skip(app, item);
     }
 }
 
@@ -386,75 +409,18 @@ fn undo(app: &mut App, effects: &mut Vec<Effect>) {
     );
 }
 
-fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String)) {
-    let Mode::Prompt(prompt) = &mut app.mode else {
-        return;
-    };
-    edit(&mut prompt.input);
-    if prompt.purpose == PromptPurpose::Search {
-        app.filter = prompt.input.trim().to_lowercase();
-        keep_selection_visible(app);
-    }
-}
-
-fn submit_prompt(app: &mut App, effects: &mut Vec<Effect>) {
-    let Mode::Prompt(prompt) = std::mem::replace(&mut app.mode, Mode::Normal) else {
-        return;
-    };
-    let text = prompt.input.trim().to_string();
-    match prompt.purpose {
-        PromptPurpose::Search => {
-            if app.item_ids(app.view).is_empty() && !app.filter.is_empty() {
-                let text = tf(app.lang, UiMsg::FlashNoMatch, &[&app.filter]);
-                say(app, text, false);
-            }
-        }
-        PromptPurpose::Skip { item } => {
-            if text.is_empty() {
-                say(app, t(app.lang, UiMsg::FlashSkipNeedsReason), true);
-                app.mode = Mode::Prompt(Prompt {
-                    purpose: PromptPurpose::Skip { item },
-                    input: String::new(),
-                });
-            } else {
-                record(app, Some(item), Change::Skip { reason: text }, effects);
-            }
-        }
-        PromptPurpose::Ack { source } => {
-            if text.is_empty() {
-                say(app, t(app.lang, UiMsg::FlashAckNeedsReason), true);
-                app.mode = Mode::Prompt(Prompt {
-                    purpose: PromptPurpose::Ack { source },
-                    input: String::new(),
-                });
-            } else {
-                record(
-                    app,
-                    None,
-                    Change::AlertAcknowledged {
-                        source,
-                        reason: text,
-                    },
-                    effects,
-                );
-            }
-        }
-        PromptPurpose::Note { item } => {
-            if !text.is_empty() {
-                record(app, Some(item), Change::Note { text }, effects);
-            }
-        }
-    }
-}
-
 fn store_reply(app: &mut App, reply: Reply) {
     match reply {
         Reply::Committed(stored) => {
             app.pending.remove(&stored.event.id);
             app.unsaved.remove(&stored.event.id);
             let message = summary(app, &stored.event);
+            // The evidence saved with a tick is part of that tick: "Saved: ticked …" stands.
+            let said = !matches!(stored.event.change, Change::Evidence(_));
             app.ledger.apply(stored);
-            say(app, tf(app.lang, UiMsg::FlashSaved, &[&message]), false);
+            if said {
+                say(app, tf(app.lang, UiMsg::FlashSaved, &[&message]), false);
+            }
         }
         Reply::Failed { event, error } => {
             app.pending.remove(&event.id);
@@ -483,9 +449,12 @@ fn store_reply(app: &mut App, reply: Reply) {
         Reply::Journaled(event) => {
             app.pending.remove(&event.id);
             let message = summary(app, &event);
+            let said = !matches!(event.change, Change::Evidence(_));
             app.ledger.apply_provisional(event.clone());
             app.unsaved.insert(event.id, event);
-            say(app, tf(app.lang, UiMsg::FlashKept, &[&message]), false);
+            if said {
+                say(app, tf(app.lang, UiMsg::FlashKept, &[&message]), false);
+            }
         }
         Reply::Outage { since, cause } => {
             // `since` is wall-clock; the header counts on the app's clock (which a rehearsal
@@ -523,7 +492,17 @@ fn store_reply(app: &mut App, reply: Reply) {
             };
             say(app, text, false);
         }
-        Reply::Present(peers) => app.peers = peers,
+        Reply::Present(peers) => {
+            // Who else is here: the same operator from the same place is this warroom's own
+            // past (a restart after kill -9 leaves its row until it expires), not someone else.
+            let mut others: Vec<_> = peers
+                .into_iter()
+                .filter(|p| !(p.operator == app.author.operator && p.origin == app.author.origin))
+                .collect();
+            others.sort_by(|a, b| (&a.operator, &a.origin).cmp(&(&b.operator, &b.origin)));
+            others.dedup_by(|a, b| a.operator == b.operator && a.origin == b.origin);
+            app.peers = others;
+        }
     }
 }
 
@@ -536,7 +515,7 @@ fn arrived(app: &mut App, events: Vec<Stored>) {
         app.pending.remove(&stored.event.id);
         app.unsaved.remove(&stored.event.id);
         let event = stored.event.clone();
-        if app.ledger.apply(stored) && from_other {
+        if app.ledger.apply(stored) && from_other && !matches!(event.change, Change::Evidence(_)) {
             latest_other = Some(event);
         }
     }

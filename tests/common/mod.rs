@@ -132,6 +132,13 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
         for x in 0..width {
             let cell = &buffer[(x, y)];
             if skip > 0 {
+                // Covered by the wide character before it: anything drawn here (a pop-up's
+                // border) would not show on a real terminal.
+                assert!(
+                    cell.symbol() == " " || cell.symbol().is_empty(),
+                    "line {y}: {:?} at column {x} is hidden behind a wide character",
+                    cell.symbol()
+                );
                 skip -= 1;
                 continue;
             }
@@ -150,4 +157,5 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     out
 }
 pub mod db;
+pub mod live;
 pub mod relay;

@@ -1,26 +1,30 @@
-//! Alerts and event log: open alerts first (with whom to call), then everything that
-//! happened — alerts raised, acknowledged and cleared, ticks and notes — newest first.
+//! Alerts and event log: open alerts first — with the value now, who is on it and whom to
+//! call, each wrapped onto as many lines as it needs so that no number or phone is cut — then
+//! everything that happened, newest first, one line each (the audit view has them whole).
+//! In the live view ↑↓ move the cursor along the open alerts; `a` acknowledges the one it is on.
 
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
-use crate::app::App;
+use crate::app::{App, View};
 use crate::i18n::{Msg, age, t, tf};
 use crate::sources::Health;
 use crate::store::{Change, WARROOM};
-use crate::ui::text::truncate;
+use crate::ui::text::{width, wrap};
 use crate::ui::{Theme, launch_hm};
 use crate::words;
 
-/// "DevOps Lead +886-9XX-XXX-XXX" for the contacts a source names.
-fn whom_to_call(app: &App, source: &str) -> Option<String> {
-    let spec = &app
+/// "DevOps Lead +886-9XX-XXX-XXX" for each contact a source names.
+fn whom_to_call(app: &App, source: &str) -> Vec<String> {
+    let Some(spec) = app
         .layout
         .sources
         .iter()
-        .find(|s| s.spec.id == source)?
-        .spec;
-    let people: Vec<String> = spec
-        .notify
+        .find(|s| s.spec.id == source)
+        .map(|s| &s.spec)
+    else {
+        return Vec::new();
+    };
+    spec.notify
         .iter()
         .filter_map(|id| {
             app.layout
@@ -36,14 +40,37 @@ fn whom_to_call(app: &App, source: &str) -> Option<String> {
                 p.phone.as_deref().or(p.reference.as_deref()).unwrap_or("")
             )
         })
-        .collect();
-    (!people.is_empty()).then(|| people.join(", "))
+        .collect()
+}
+
+/// `text` wrapped to `cols`, every line after the first indented by `indent` columns.
+fn hanging(text: &str, cols: usize, indent: usize) -> Vec<String> {
+    let first = wrap(text, cols);
+    let Some(head) = first.first().cloned() else {
+        return Vec::new();
+    };
+    let rest = text[..]
+        .strip_prefix(head.as_str())
+        .unwrap_or("")
+        .trim_start();
+    let mut out = vec![head];
+    if !rest.is_empty() {
+        let pad = " ".repeat(indent);
+        out.extend(
+            wrap(rest, cols.saturating_sub(indent).max(1))
+                .into_iter()
+                .map(|l| format!("{pad}{l}")),
+        );
+    }
+    out
 }
 
 pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line<'a>> {
     let lang = app.lang;
     let mut lines = Vec::new();
-    for alert in app.ledger.alerts().iter().rev().filter(|a| a.is_open()) {
+    let choosing = app.view == View::Live;
+    let chosen = app.alert_to_acknowledge();
+    for alert in app.open_alerts() {
         let style = if alert.is_critical() {
             theme.overdue()
         } else {
@@ -65,30 +92,43 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
             .filter(|s| s.health.is_some_and(|h| h != Health::Ok))
             .and_then(|s| s.reason.as_ref())
             .map_or_else(|| alert.failure.clone(), crate::sources::Failure::from);
+        let is_chosen = choosing && chosen.as_deref() == Some(alert.source.as_str());
+        let mark = if is_chosen {
+            theme.symbols.cursor
+        } else {
+            theme.symbols.bad
+        };
         let head = format!(
-            "{} {} {} {} · {} · {}",
-            theme.symbols.overdue,
+            "{mark} {} {} {} · {} · {}",
             launch_hm(app, alert.raised_at),
             words::health(lang, Some(alert.severity)),
             title,
             age(lang, app.now - alert.raised_at),
             words::failure(lang, &now)
         );
-        lines.push(Line::styled(truncate(&head, cols), style));
-        lines.push(Line::styled(
-            truncate(&format!("  {state}"), cols),
-            theme.dim(),
-        ));
-        if let Some(call) = whom_to_call(app, &alert.source) {
-            lines.push(Line::styled(
-                truncate(&tf(lang, Msg::AlertCall, &[&call]), cols),
-                theme.key(),
-            ));
+        let head_style = if is_chosen {
+            style.patch(theme.selected())
+        } else {
+            style
+        };
+        for l in hanging(&head, cols, 2) {
+            lines.push(Line::styled(l, head_style));
+        }
+        for l in hanging(&format!("  {state}"), cols, 4) {
+            lines.push(Line::styled(l, theme.dim()));
+        }
+        let call = whom_to_call(app, &alert.source);
+        if !call.is_empty() {
+            let text = tf(lang, Msg::AlertCall, &[&call.join(", ")]);
+            let indent = width(&tf(lang, Msg::AlertCall, &[&""]));
+            for l in hanging(&text, cols, indent) {
+                lines.push(Line::styled(l, theme.key()));
+            }
         }
     }
     if lines.is_empty() {
         lines.push(Line::styled(
-            tf(lang, Msg::AlertNone, &[&theme.symbols.done]),
+            tf(lang, Msg::AlertNone, &[&theme.symbols.ok]),
             theme.done(),
         ));
     }
@@ -129,7 +169,13 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
                 about
             )
         };
-        lines.push(Line::from(Span::styled(truncate(&text, cols), style)));
+        // Wrapped like the alerts above: a value cut off ("got…") tells nothing.
+        // Whole events only: a first line without the rest would be a cut by another name.
+        let parts = hanging(&text, cols, 6);
+        if lines.len() + parts.len() > rows {
+            break;
+        }
+        lines.extend(parts.into_iter().map(|l| Line::styled(l, style)));
     }
     lines
 }

@@ -37,7 +37,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                     &format!(
                         "{} ≤ {target_text} {}",
                         format(*v, Unit::Ms),
-                        theme.symbols.done
+                        theme.symbols.ok
                     ),
                     cols.saturating_sub(5),
                 ),
@@ -48,7 +48,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                     &format!(
                         "{} > {target_text} {}",
                         format(*v, Unit::Ms),
-                        theme.symbols.overdue
+                        theme.symbols.bad
                     ),
                     cols.saturating_sub(5),
                 ),

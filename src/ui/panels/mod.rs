@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as Split, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::{truncate, width};
@@ -27,13 +27,22 @@ use crate::layout::{LiveSource, Panel, PanelKind};
 use crate::sources::{Health, Status};
 
 /// Rows each panel kind wants at most (borders included), for stacking them in a column.
-fn wanted_rows(panel: &Panel) -> u16 {
+fn wanted_rows(app: &App, panel: &Panel) -> u16 {
     match &panel.kind {
         PanelKind::Health => panel.sources.len() as u16 + 2,
         PanelKind::ErrorRate | PanelKind::Latency { .. } => 5,
         PanelKind::Deliveries { .. } => 5,
         PanelKind::Tickets { .. } => 8,
-        PanelKind::Criteria { .. } => 8,
+        // Every target of its week: the scoreboard grows with the layout.
+        PanelKind::Criteria { week, .. } => {
+            let targets = app
+                .layout
+                .criteria
+                .iter()
+                .find(|w| w.week == *week)
+                .map_or(1, |w| w.targets.len().max(1));
+            targets as u16 + 2
+        }
         PanelKind::Alerts => 10,
     }
 }
@@ -51,7 +60,7 @@ pub fn render_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if matches!(p.kind, PanelKind::Alerts) {
                 Constraint::Min(4)
             } else {
-                Constraint::Length(wanted_rows(p))
+                Constraint::Length(wanted_rows(app, p))
             }
         })
         .collect();
@@ -85,7 +94,7 @@ pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     if matches!(p.kind, PanelKind::Alerts | PanelKind::Tickets { .. }) {
                         Constraint::Min(6)
                     } else {
-                        Constraint::Length(wanted_rows(p))
+                        Constraint::Length(wanted_rows(app, p))
                     }
                 })
                 .collect();
@@ -97,18 +106,63 @@ pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         let index = app.panel_focus % panels.len();
         let [tabs, body] = Split::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let mut spans = vec![Span::styled(t(app.lang, Msg::PanelNext), theme.dim())];
-        for (i, p) in panels.iter().enumerate() {
-            let style = if i == index {
-                theme.tab_active()
-            } else {
-                status_style(theme, panel_status(app, p))
-            };
-            spans.push(Span::styled(format!(" {} ", p.title.get(app.lang)), style));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+        frame.render_widget(
+            Paragraph::new(panel_tabs(app, theme, index, tabs.width as usize)),
+            tabs,
+        );
         render_panel(frame, body, app, theme, &panels[index]);
     }
+}
+
+/// "p next: Service health  Error rate …" — every panel's name in its state's colour, the
+/// one shown highlighted; as columns run out the names shorten to their first word, then to
+/// numbers, and the one shown always keeps its name.
+fn panel_tabs<'a>(app: &App, theme: &Theme, focus: usize, cols: usize) -> Line<'a> {
+    let panels = &app.layout.panels;
+    let lang = app.lang;
+    let lead = t(lang, Msg::PanelNext);
+    // Richest first: every name; the one shown in full and the others' first words; every
+    // first word; numbers with the one shown named; numbers.
+    let label = |i: usize, p: &Panel, step: usize| -> String {
+        let title = p.title.get(lang);
+        let short = short_title(title);
+        let shown = i == focus;
+        match step {
+            0 => format!(" {title} "),
+            1 if shown => format!(" {title} "),
+            1 | 2 => format!(" {short} "),
+            3 if shown => format!(" {} {short} ", i + 1),
+            _ => format!(" {} ", i + 1),
+        }
+    };
+    let fits = |step: usize| {
+        width(lead)
+            + panels
+                .iter()
+                .enumerate()
+                .map(|(i, p)| width(&label(i, p, step)))
+                .sum::<usize>()
+            <= cols
+    };
+    let step = (0..5).find(|s| fits(*s)).unwrap_or(4);
+    let mut spans = vec![Span::styled(lead, theme.dim())];
+    let mut used = width(lead);
+    for (i, p) in panels.iter().enumerate() {
+        let text = label(i, p, step);
+        let text = if used + width(&text) > cols {
+            truncate(&text, cols.saturating_sub(used))
+        } else {
+            text
+        };
+        used += width(&text);
+        let style = if i == focus {
+            theme.tab_active()
+        } else {
+            status_style(theme, verdict(app, p))
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
 }
 
 fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: &Panel) {
@@ -118,8 +172,8 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     let status = panel_status(app, panel);
     let fresh = freshness(app, panel);
     let title = format!(" {} ", panel.title.get(app.lang));
-    let block = Block::default()
-        .borders(Borders::ALL)
+    let block = theme
+        .block()
         .border_style(match status {
             Status::Critical => theme.overdue(),
             Status::Warn => theme.saving(),
@@ -169,7 +223,13 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
         return;
     }
     let lines = match &panel.kind {
-        PanelKind::Health => health::lines(app, theme, panel, inner.width as usize),
+        PanelKind::Health => health::lines(
+            app,
+            theme,
+            panel,
+            inner.width as usize,
+            inner.height as usize,
+        ),
         PanelKind::ErrorRate => error_rate::lines(app, theme, panel, inner.width as usize),
         PanelKind::Latency { .. } => latency::lines(app, theme, panel, inner.width as usize),
         PanelKind::Deliveries { .. } => deliveries::lines(app, theme, panel, inner.width as usize),
@@ -238,7 +298,7 @@ pub fn panel_data<'a>(app: &'a App, panel: &Panel) -> Option<&'a Result<PanelDat
 
 /// A source's interval on the launch clock (a rehearsal clock runs faster than real time).
 fn interval(app: &App, source: &LiveSource) -> std::time::Duration {
-    source.spec.interval.mul_f64(app.clock.speed())
+    app.interval(source)
 }
 
 pub fn status_style(theme: &Theme, status: Status) -> Style {
@@ -403,13 +463,7 @@ fn wrapped<'b>(text: &str, cols: usize, style: Style) -> Vec<Line<'b>> {
 
 /// A sparkline of the series in `cols` columns, drawn with block characters.
 pub fn sparkline(values: &[f64], cols: usize, theme: &Theme) -> String {
-    const BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
-    const ASCII: [&str; 8] = ["_", "_", ".", ".", "-", "-", "=", "#"];
-    let bars = if theme.symbols.done == "✓" {
-        BARS
-    } else {
-        ASCII
-    };
+    let bars = theme.symbols.spark;
     let shown = &values[values.len().saturating_sub(cols)..];
     let max = shown.iter().copied().fold(f64::MIN, f64::max);
     let min = shown.iter().copied().fold(f64::MAX, f64::min).min(0.0);
@@ -420,15 +474,185 @@ pub fn sparkline(values: &[f64], cols: usize, theme: &Theme) -> String {
         .collect()
 }
 
-/// One line: "API ✓  DB ✓  Maps ✗ · err 0.4 % · p95 180 ms · 2 alerts" for small terminals.
+/// What a panel's numbers say against the panel's own yardsticks — the mark the panel shows
+/// and the strip repeats: completion against its target, tickets past their resolution time,
+/// p95 and average response time against theirs, every target for the scoreboard, the
+/// sources' own conditions for health and error rate. No data while nothing fresh is there to
+/// judge; critical when the answer is not the shape the panel reads.
+pub fn verdict(app: &App, panel: &Panel) -> Status {
+    let fresh = panel_status(app, panel);
+    if matches!(panel.kind, PanelKind::Alerts) || fresh == Status::NoData {
+        return fresh;
+    }
+    let data = match panel_data(app, panel) {
+        Some(Ok(data)) => Some(data),
+        Some(Err(_)) => return Status::Critical,
+        None => None,
+    };
+    let mark = |bad: bool| {
+        if bad { Status::Critical } else { Status::Ok }
+    };
+    match (&panel.kind, data) {
+        (
+            PanelKind::Latency {
+                p95_target_ms,
+                avg_target_ms,
+                ..
+            },
+            Some(PanelData::Latency { p95, avg }),
+        ) => match (p95.value(), avg.value()) {
+            (None, None) => Status::NoData,
+            (p, a) => {
+                mark(p.is_some_and(|v| v > *p95_target_ms) || a.is_some_and(|v| v > *avg_target_ms))
+            }
+        },
+        (
+            PanelKind::Deliveries { completion_target },
+            Some(PanelData::Deliveries {
+                delivered, failed, ..
+            }),
+        ) => match crate::judge::completion_of(Some(*delivered), Some(*failed), None) {
+            Some(rate) => mark(rate < *completion_target),
+            None => Status::NoData,
+        },
+        (PanelKind::Tickets { target_hours, .. }, Some(PanelData::Tickets { open, .. })) => {
+            mark(tickets::past_target(app, open, *target_hours) > 0)
+        }
+        (PanelKind::Criteria { .. }, _) => match scoreboard::on_target(app, panel) {
+            Some(all) => mark(!all),
+            None => Status::NoData,
+        },
+        _ => fresh,
+    }
+}
+
+/// The newest open alert and who is on it: "! Google Maps critical · bob on it +1 more",
+/// shortened step by step to fit `cols`. Empty without open alerts.
+fn strip_alert<'a>(app: &App, theme: &Theme, cols: usize) -> Vec<Span<'a>> {
+    let lang = app.lang;
+    let open = app.open_alerts();
+    let Some(newest) = open.first() else {
+        return Vec::new();
+    };
+    let style = if open.iter().any(|a| a.is_critical()) {
+        theme.overdue()
+    } else {
+        theme.saving()
+    };
+    let title = app.source_title(&newest.source);
+    let severity = crate::words::health(lang, Some(newest.severity));
+    let who = match &newest.ack {
+        Some((who, _, _)) => tf(lang, Msg::AckWho, &[&short_name(who)]),
+        None => format!("{}{}", t(lang, Msg::AckNobody), t(lang, Msg::StripAckKey)),
+    };
+    let more = match open.len() {
+        1 => String::new(),
+        n => format!(" {}", tf(lang, Msg::StripMore, &[&(n - 1)])),
+    };
+    let bad = theme.symbols.bad;
+    let variants = [
+        format!(" {bad} {title} {severity} · {who}{more}"),
+        format!(" {bad} {title} · {who}{more}"),
+        format!(" {bad} {title}{more}"),
+    ];
+    let text = variants
+        .iter()
+        .find(|v| width(v) <= cols)
+        .cloned()
+        .unwrap_or_else(|| truncate(&variants[2], cols));
+    vec![Span::styled(text, style)]
+}
+
+fn short_name(who: &str) -> &str {
+    who.split('@').next().unwrap_or(who)
+}
+
+/// One strip cell: "err 0.40% ✓", "deliv 32/35 !", "tix 6 !" — its number while fresh, its
+/// mark from [`verdict`].
+fn strip_cell(app: &App, theme: &Theme, panel: &Panel) -> Option<(String, Status)> {
+    let lang = app.lang;
+    let fresh = panel_status(app, panel) != Status::NoData;
+    let status = verdict(app, panel);
+    let mark = match status {
+        Status::Ok => theme.symbols.ok,
+        Status::Warn | Status::Critical => theme.symbols.bad,
+        Status::NoData => theme.symbols.none,
+    };
+    // A cell without fresh data shows no number: its last value would read as current.
+    let data = match panel_data(app, panel) {
+        Some(Ok(d)) if fresh => Some(d),
+        _ => None,
+    };
+    let label = match (&panel.kind, data) {
+        (PanelKind::Alerts, _) => return None,
+        (PanelKind::ErrorRate, Some(PanelData::ErrorRate { rate, unit })) => match rate.value() {
+            Some(v) => tf(
+                lang,
+                Msg::StripErr,
+                &[&crate::sources::units::format(v, *unit).replace(' ', "")],
+            ),
+            None => t(lang, Msg::StripErrNone).into(),
+        },
+        (PanelKind::ErrorRate, _) => t(lang, Msg::StripErrNone).into(),
+        (PanelKind::Latency { .. }, Some(PanelData::Latency { p95, .. })) => match p95.value() {
+            Some(v) => tf(lang, Msg::StripP95, &[&format!("{v:.0}")]),
+            None => t(lang, Msg::StripP95None).into(),
+        },
+        (PanelKind::Latency { .. }, _) => t(lang, Msg::StripP95None).into(),
+        (
+            PanelKind::Deliveries { .. },
+            Some(PanelData::Deliveries {
+                delivered, total, ..
+            }),
+        ) => tf(
+            lang,
+            Msg::StripDeliv,
+            &[&format!("{delivered:.0}"), &format!("{total:.0}")],
+        ),
+        (PanelKind::Deliveries { .. }, _) => t(lang, Msg::StripDelivNone).into(),
+        (PanelKind::Tickets { .. }, Some(PanelData::Tickets { open, .. })) => {
+            tf(lang, Msg::StripTix, &[&open.len()])
+        }
+        (PanelKind::Tickets { .. }, _) => t(lang, Msg::StripTixNone).into(),
+        (PanelKind::Criteria { .. }, _) => t(lang, Msg::StripTargets).into(),
+        (PanelKind::Health, _) => short_title(panel.title.get(lang)),
+    };
+    Some((format!(" {label} {mark}"), status))
+}
+
+/// Rows the strip takes: one for the panels, and one above it for the newest open alert.
+pub fn strip_rows(app: &App) -> u16 {
+    if app.ledger.alerts().iter().any(|a| a.is_open()) {
+        2
+    } else {
+        1
+    }
+}
+
+/// For small terminals: the newest open alert and who is on it, on a line of its own (what the
+/// operator must act on, with the key to the list), then a cell per panel — "err 0.40% ✓ p95
+/// 182ms ✓ deliv 21/40 ✓" — marked as the panels judge them. When the line is short, cells
+/// that are fine give way before those that are not.
 pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lang = app.lang;
+    let cols = area.width as usize;
     let unconfigured: Vec<&str> = app
         .layout
         .sources
         .iter()
         .flat_map(|s| s.missing_env.iter().map(String::as_str))
         .collect();
+    let mut lines = Vec::new();
+    let alert = strip_alert(
+        app,
+        theme,
+        cols.saturating_sub(width(t(lang, Msg::StripAlertsKey))),
+    );
+    if !alert.is_empty() {
+        let mut spans = alert;
+        spans.push(Span::styled(t(lang, Msg::StripAlertsKey), theme.dim()));
+        lines.push(Line::from(spans));
+    }
     if !app.layout.sources.is_empty()
         && app.layout.sources.iter().all(|s| !s.missing_env.is_empty())
     {
@@ -437,116 +661,45 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .copied()
             .unwrap_or(t(lang, Msg::StripBackendUrl));
         let text = tf(lang, Msg::StripNoBackend, &[&name]);
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                truncate(&text, area.width as usize),
-                theme.dim(),
-            )),
-            area,
-        );
+        lines.push(Line::styled(truncate(&text, cols), theme.dim()));
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    // Alerts first: they are what the operator must act on; then one short word per panel.
-    let mut spans: Vec<Span> = Vec::new();
-    let open = app.ledger.alerts().iter().filter(|a| a.is_open()).count();
-    if open > 0 {
-        let critical = app
-            .ledger
-            .alerts()
-            .iter()
-            .any(|a| a.is_open() && a.is_critical());
-        let style = if critical {
-            theme.overdue()
-        } else {
-            theme.saving()
-        };
-        spans.push(Span::styled(
-            tf(
-                lang,
-                if open == 1 {
-                    Msg::StripAlert
-                } else {
-                    Msg::StripAlerts
-                },
-                &[&open],
-            ),
-            style,
-        ));
+    let hint = t(lang, Msg::StripPanels);
+    let cells: Vec<(String, Status)> = app
+        .layout
+        .panels
+        .iter()
+        .filter_map(|p| strip_cell(app, theme, p))
+        .collect();
+    // Which cells fit: by how much they need looking at, then in panel order.
+    let mut order: Vec<usize> = (0..cells.len()).collect();
+    order.sort_by_key(|&i| match cells[i].1 {
+        Status::Critical => 0,
+        Status::Warn => 1,
+        Status::NoData => 2,
+        Status::Ok => 3,
+    });
+    let mut used = 0;
+    let mut shown = vec![false; cells.len()];
+    for i in order {
+        let w = width(&cells[i].0);
+        if used + w <= cols {
+            used += w;
+            shown[i] = true;
+        }
     }
-    for panel in &app.layout.panels {
-        let status = panel_status(app, panel);
-        let mark = match status {
-            Status::Ok => theme.symbols.done,
-            Status::Warn | Status::Critical => theme.symbols.overdue,
-            Status::NoData => theme.symbols.ellipsis_dot,
-        };
-        let data = match panel_data(app, panel) {
-            Some(Ok(d)) => Some(d),
-            _ => None,
-        };
-        let label = match (&panel.kind, data) {
-            (PanelKind::Alerts, _) => continue,
-            (PanelKind::ErrorRate, Some(PanelData::ErrorRate { rate, unit })) => {
-                match rate.value() {
-                    Some(v) => tf(
-                        lang,
-                        Msg::StripErr,
-                        &[&crate::sources::units::format(v, *unit).replace(' ', "")],
-                    ),
-                    None => t(lang, Msg::StripErrNone).into(),
-                }
-            }
-            (PanelKind::ErrorRate, _) => t(lang, Msg::StripErrNone).into(),
-            (PanelKind::Latency { .. }, Some(PanelData::Latency { p95, .. })) => {
-                match p95.value() {
-                    Some(v) => tf(lang, Msg::StripP95, &[&format!("{v:.0}")]),
-                    None => t(lang, Msg::StripP95None).into(),
-                }
-            }
-            (PanelKind::Latency { .. }, _) => t(lang, Msg::StripP95None).into(),
-            (
-                PanelKind::Deliveries { .. },
-                Some(PanelData::Deliveries {
-                    delivered, total, ..
-                }),
-            ) => tf(
-                lang,
-                Msg::StripDeliv,
-                &[&format!("{delivered:.0}"), &format!("{total:.0}")],
-            ),
-            (PanelKind::Deliveries { .. }, _) => t(lang, Msg::StripDelivNone).into(),
-            (PanelKind::Tickets { .. }, Some(PanelData::Tickets { open, .. })) => {
-                tf(lang, Msg::StripTix, &[&open.len()])
-            }
-            (PanelKind::Tickets { .. }, _) => t(lang, Msg::StripTixNone).into(),
-            (PanelKind::Criteria { .. }, _) => t(lang, Msg::StripTargets).into(),
-            (PanelKind::Health, _) => short_title(panel.title.get(lang)),
-        };
-        // A cell without fresh data shows no number: its last value would read as current.
-        let label = if status == Status::NoData {
-            match &panel.kind {
-                PanelKind::ErrorRate => t(lang, Msg::StripErrNone).into(),
-                PanelKind::Latency { .. } => t(lang, Msg::StripP95None).into(),
-                PanelKind::Deliveries { .. } => t(lang, Msg::StripDelivNone).into(),
-                PanelKind::Tickets { .. } => t(lang, Msg::StripTixNone).into(),
-                _ => label,
-            }
-        } else {
-            label
-        };
-        spans.push(Span::styled(
-            format!(" {label} {mark}"),
-            status_style(theme, status),
-        ));
+    let mut spans = Vec::new();
+    for (i, (text, status)) in cells.into_iter().enumerate() {
+        if shown[i] {
+            spans.push(Span::styled(text, status_style(theme, status)));
+        }
     }
-    spans.push(Span::styled(t(lang, Msg::StripPanels), theme.dim()));
-    // Drop words from the end until the line fits (the alerts come first and stay).
-    while spans.iter().map(|s| width(&s.content)).sum::<usize>() > area.width as usize
-        && spans.len() > 1
-    {
-        spans.pop();
+    if used + width(hint) <= cols {
+        spans.push(Span::styled(hint, theme.dim()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    lines.push(Line::from(spans));
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn short_title(title: &str) -> String {

@@ -5,11 +5,31 @@ use ratatui::text::{Line, Span};
 
 use super::data_or_why;
 use crate::app::App;
-use crate::app::panel::PanelData;
+use crate::app::panel::{PanelData, Ticket};
 use crate::i18n::{Msg, age_minutes, tf};
 use crate::layout::{Panel, PanelKind};
 use crate::ui::Theme;
 use crate::ui::text::{fit, fit_right, truncate};
+
+fn target(hours: f64) -> chrono::Duration {
+    chrono::Duration::minutes((hours * 60.0).round() as i64)
+}
+
+/// Open past the resolution target, as `judge` times a ticket.
+fn is_past(app: &App, ticket: &Ticket, limit: chrono::Duration) -> bool {
+    let life = crate::judge::tickets::Ticket {
+        opened: ticket.opened,
+        resolved: None,
+    };
+    life.took(app.now) > limit
+}
+
+/// How many of the open tickets are past `target_hours`: the panel's count and the strip's
+/// mark.
+pub fn past_target(app: &App, open: &[Ticket], target_hours: f64) -> usize {
+    let limit = target(target_hours);
+    open.iter().filter(|t| is_past(app, t, limit)).count()
+}
 
 pub fn lines<'a>(
     app: &App,
@@ -32,11 +52,8 @@ pub fn lines<'a>(
     else {
         return Vec::new();
     };
-    let limit = chrono::Duration::minutes((target_hours * 60.0) as i64);
-    let breaching = tickets
-        .iter()
-        .filter(|t| app.now - t.opened > limit)
-        .count();
+    let limit = target(*target_hours);
+    let breaching = past_target(app, tickets, *target_hours);
     let lang = app.lang;
     let oldest = tickets.first().map_or_else(
         || "–".to_string(),
@@ -60,8 +77,11 @@ pub fn lines<'a>(
             theme.overdue(),
         ));
     }
-    for tk in tickets.iter().take(rows_available.saturating_sub(1)) {
-        let late = app.now - tk.opened > limit;
+    // Every open ticket gets its row first; rows left over carry the rest of long titles.
+    let shown = tickets.len().min(rows_available.saturating_sub(1));
+    let mut spare = rows_available.saturating_sub(1 + shown);
+    for tk in tickets.iter().take(shown) {
+        let late = is_past(app, tk, limit);
         let style = if late { theme.overdue() } else { theme.text() };
         // Right-aligned by display width: `{:>8}` would count a CJK character as one.
         let head = format!("{} {} {} ", fit(&tk.id, 8), fit(&tk.priority, 3), {
@@ -69,16 +89,27 @@ pub fn lines<'a>(
             let age = age_minutes(lang, app.now - tk.opened);
             fit_right(&age, crate::ui::text::width(&age).max(8))
         });
+        let indent = crate::ui::text::width(&head);
+        let room = cols.saturating_sub(indent).max(1);
+        let mut parts = crate::ui::text::wrap(&tk.title, room);
+        let extra = parts.len().saturating_sub(1).min(spare);
+        spare -= extra;
+        if parts.len() > extra + 1 {
+            let rest = parts[extra..].join(" ");
+            parts.truncate(extra);
+            parts.push(truncate(&rest, room));
+        }
+        let mut parts = parts.into_iter();
         lines.push(Line::from(vec![
-            Span::styled(head.clone(), style),
-            Span::styled(
-                truncate(
-                    &tk.title,
-                    cols.saturating_sub(crate::ui::text::width(&head)),
-                ),
-                style,
-            ),
+            Span::styled(head, style),
+            Span::styled(parts.next().unwrap_or_default(), style),
         ]));
+        for part in parts {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(indent)),
+                Span::styled(part, style),
+            ]));
+        }
     }
     lines
 }
