@@ -310,7 +310,7 @@ catalogue! {
     KeyAck => "acknowledge an open alert: who is on it (↑↓ choose which)", "確認（ack）未處理告警：填寫誰在處理（↑↓ 選擇告警）";
     KeyPanel => "live panels: next panel (full screen on small terminals)", "即時面板：下一個面板（小螢幕時全螢幕顯示）";
     KeyDetail => "item detail: who, when, notes, history", "項目詳細：誰、何時、備註、歷程";
-    KeySearch => "search items (English or 中文); Esc clears", "搜尋項目（中文或英文）；Esc 清除";
+    KeySearch => "search items (English or Chinese); Esc clears", "搜尋項目（中文或英文）；Esc 清除";
     KeyViews => "next / previous view", "下一個／上一個畫面";
     KeyGoto => "go to a view (numbered in the tabs at the top)", "切換到指定畫面（對應上方分頁編號）";
     KeyHelp => "this help", "本說明";

@@ -377,6 +377,8 @@ fn synthetic() -> Report {
         });
     };
     push("06:05", Some("health-checks-passing"), Change::Tick);
+    // Ticked an hour and forty minutes after the morning block ended at 08:00.
+    push("09:40", Some("db-connections-stable"), Change::Tick);
     push(
         "09:33",
         None,
@@ -443,6 +445,33 @@ fn the_json_of_a_day_validates_against_its_schema() {
     assert_eq!(uptime.and_then(|m| m.value), Some(99.36));
     let avg = report.measures.iter().find(|m| m.id == "avg_response_time");
     assert_eq!(avg.and_then(|m| m.value), Some(90.0));
+}
+
+/// A tick after its block ended is late in the report, as in the list and the detail.
+#[test]
+fn a_late_tick_is_marked_late_in_the_report() {
+    let report = synthetic();
+    let item = |id: &str| {
+        report
+            .blocks
+            .iter()
+            .flat_map(|b| &b.sections)
+            .flat_map(|s| &s.items)
+            .find(|i| i.id == id)
+            .cloned()
+            .expect("the item is reported")
+    };
+    assert_eq!(item("db-connections-stable").late_minutes, Some(100));
+    assert_eq!(item("health-checks-passing").late_minutes, None);
+    let md = warroom::report::markdown::render(&report);
+    let line = md
+        .lines()
+        .find(|l| l.contains("Database connections stable"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("**late**: 1 h 40 min after its block ended"),
+        "{line}"
+    );
 }
 
 /// Chromium, as CI installs it (`.ci/run`); missing is a failure with a clear message, never

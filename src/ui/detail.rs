@@ -57,12 +57,15 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
         ));
         return out;
     };
-    // Both texts, the operator's language first.
+    // Both texts, the operator's language first (with --ascii, only what ASCII can show).
     out.push(Line::styled(text.get(lang).to_string(), theme.title()));
-    match (lang, &text.zh) {
-        (Lang::En, Some(zh)) => out.push(Line::raw(zh.clone())),
-        (Lang::ZhTw, Some(_)) => out.push(Line::raw(text.en.clone())),
-        _ => {}
+    let other = match (lang, &text.zh) {
+        (Lang::En, Some(zh)) => Some(zh.clone()),
+        (Lang::ZhTw, Some(_)) => Some(text.en.clone()),
+        _ => None,
+    };
+    if let Some(other) = other.filter(|o| !theme.ascii || o.is_ascii()) {
+        out.push(Line::raw(other));
     }
     out.push(Line::styled(place(&app.layout, id, lang), theme.dim()));
     if let Some(evidence) = app.layout.item(id).and_then(|i| i.evidence.as_ref()) {

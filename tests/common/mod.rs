@@ -120,10 +120,13 @@ pub fn app_at(layout: Layout, hm: &str, events: Vec<Stored>) -> App {
 }
 
 pub fn render(app: &App, width: u16, height: u16) -> String {
+    render_with(app, width, height, &Theme::default())
+}
+
+/// [`render`] with a theme of its own (a palette, `--ascii`).
+pub fn render_with(app: &App, width: u16, height: u16, theme: &Theme) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| ui::draw(f, app, &Theme::default()))
-        .expect("draw");
+    terminal.draw(|f| ui::draw(f, app, theme)).expect("draw");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {

@@ -1,0 +1,201 @@
+//! Every screen at every size in both languages: one table of screens, rendered at 80x24,
+//! 100x30, 120x40, 160x50 and 200x60 in English and zh-TW, each compared with its snapshot
+//! (`matrix__SCREEN_LANG_WxH`) and checked for what no screen may do at any size:
+//!
+//! - a line that is not exactly the terminal's width in display columns (CJK takes two);
+//! - a character hidden behind a wide one (a pop-up's border under a CJK character);
+//! - a dialog without its keys (`y / n`, `Enter`, `Esc`) on one line of the screen;
+//! - a text the screen exists to show missing (`must` below).
+//!
+//! A screen added later (a wall display, a weeks view, go/no-go, a banner, a status update) is
+//! one more row in `SCREENS`: a name, how to get there from a launch day, and what it must show.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use warroom::app::{App, Mode, PromptPurpose, View};
+use warroom::i18n::{Lang, Msg, t};
+use warroom::update::{Msg as Update, update};
+
+mod common;
+use common::live::{State, app_in};
+
+const SIZES: [(u16, u16); 5] = [(80, 24), (100, 30), (120, 40), (160, 50), (200, 60)];
+const LANGS: [Lang; 2] = [Lang::En, Lang::ZhTw];
+
+/// One screen of the matrix.
+struct Screen {
+    name: &'static str,
+    /// From the launch day at 09:31 with two open alerts (one acknowledged) and the sources
+    /// critical: the keys an operator presses to get there.
+    setup: fn(&mut App),
+    /// Texts the screen must show at every size, in each language: (en, zh).
+    must: &'static [(&'static str, &'static str)],
+}
+
+const SCREENS: &[Screen] = &[
+    Screen {
+        name: "launch_day",
+        setup: |_| {},
+        must: &[("Launch", "上線"), ("Error rate", "錯誤率")],
+    },
+    Screen {
+        name: "evidence_prompt",
+        // "External APIs responding" reads the external panel, where Google Maps is down.
+        setup: |app| {
+            select(app, "external-apis-responding");
+            key(app, KeyCode::Char(' '));
+        },
+        must: &[("is failing", "未通過"), ("Google Maps", "Google 地圖")],
+    },
+    Screen {
+        name: "evidence_prompt_no_data",
+        setup: |app| {
+            // The evidence's source answered long ago: no data, not failing.
+            let layout = std::sync::Arc::clone(&app.layout);
+            let index = layout
+                .sources
+                .iter()
+                .position(|s| s.spec.id == "db")
+                .expect("a db source");
+            app.live.sources[index].latest = app.live.sources[index]
+                .latest
+                .take()
+                .map(|(at, r)| (at - chrono::Duration::minutes(10), r));
+            select(app, "db-connections-stable");
+            key(app, KeyCode::Char(' '));
+        },
+        must: &[("has no data", "沒有資料")],
+    },
+    Screen {
+        name: "alerts_list",
+        setup: |app| {
+            key(app, KeyCode::Char('!'));
+            key(app, KeyCode::Down);
+        },
+        must: &[
+            ("ack bob: bob calling GCP", "bob calling GCP"),
+            ("+886-9XX-XXX-XXX", "+886-9XX-XXX-XXX"),
+            ("6.40 %", "6.40 %"),
+        ],
+    },
+    Screen {
+        name: "acknowledge",
+        setup: |app| {
+            key(app, KeyCode::Char('a'));
+            for c in "ann calling devops".chars() {
+                key(app, KeyCode::Char(c));
+            }
+        },
+        must: &[("ann calling devops", "ann calling devops")],
+    },
+    Screen {
+        name: "skip",
+        setup: |app| {
+            key(app, KeyCode::Char('s'));
+            key(app, KeyCode::Enter);
+        },
+        must: &[("a skip needs a reason", "略過必須填寫原因")],
+    },
+    Screen {
+        name: "help",
+        setup: |app| key(app, KeyCode::Char('?')),
+        must: &[
+            ("/data/warroom.db", "/data/warroom.db"),
+            ("/data/warroom.log", "/data/warroom.log"),
+        ],
+    },
+    Screen {
+        name: "panels",
+        setup: |app| key(app, KeyCode::Char('8')),
+        must: &[("Service health", "服務健康狀態")],
+    },
+    Screen {
+        name: "nothing_to_acknowledge",
+        setup: |app| {
+            key(app, KeyCode::Char('1'));
+            // Every alert cleared: `a` finds nothing, and says so.
+            let sources: Vec<String> = app.open_alerts().iter().map(|a| a.source.clone()).collect();
+            for (n, source) in sources.into_iter().enumerate() {
+                common::live::commit(
+                    app,
+                    100 + n as i64,
+                    warroom::store::Change::AlertCleared {
+                        source,
+                        ok_polls: Some(2),
+                    },
+                );
+            }
+            key(app, KeyCode::Char('a'));
+            for c in "it, rolling back".chars() {
+                key(app, KeyCode::Char(c));
+            }
+        },
+        must: &[("No open alert to acknowledge", "沒有需要確認")],
+    },
+];
+
+fn key(app: &mut App, code: KeyCode) {
+    update(app, Update::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn select(app: &mut App, item: &str) {
+    app.view = View::LaunchDay;
+    app.view_state_mut(View::LaunchDay).selected = Some(item.to_string());
+}
+
+/// The keys a dialog must show, in the app's language.
+fn dialog_keys(app: &App) -> Option<&'static str> {
+    let lang = app.lang;
+    Some(t(
+        lang,
+        match &app.mode {
+            Mode::Confirm { .. } => Msg::ConfirmKeys,
+            Mode::Notice(_) => Msg::NoticeKeys,
+            Mode::Prompt(p) => match p.purpose {
+                PromptPurpose::Search => Msg::SearchKeys,
+                PromptPurpose::Ack { .. } => Msg::DialogAckKeys,
+                _ => Msg::DialogKeys,
+            },
+            Mode::Normal | Mode::Help | Mode::Detail => return None,
+        },
+    ))
+}
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhTw => "zh",
+    }
+}
+
+#[test]
+fn every_screen_at_every_size_in_both_languages() {
+    for screen in SCREENS {
+        for lang in LANGS {
+            for (w, h) in SIZES {
+                let mut app = app_in(State::Critical);
+                app.lang = lang;
+                app.db_path = "/data/warroom.db".into();
+                app.log_path = "/data/warroom.log".into();
+                (screen.setup)(&mut app);
+                let name = format!("{}_{}_{w}x{h}", screen.name, lang_name(lang));
+                // `render` checks the width of every line and that nothing hides behind a
+                // wide character.
+                let shown = common::render(&app, w, h);
+                if let Some(keys) = dialog_keys(&app) {
+                    assert!(
+                        shown.lines().any(|l| l.contains(keys)),
+                        "{name}: the dialog's keys {keys:?} are not on screen:\n{shown}"
+                    );
+                    if matches!(app.mode, Mode::Confirm { .. }) {
+                        assert!(shown.contains("y / n"), "{name}:\n{shown}");
+                    }
+                }
+                for (en, zh) in screen.must {
+                    let text = if lang == Lang::En { en } else { zh };
+                    assert!(shown.contains(text), "{name}: {text:?} missing:\n{shown}");
+                }
+                insta::assert_snapshot!(name, shown);
+            }
+        }
+    }
+}
