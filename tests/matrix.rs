@@ -199,3 +199,42 @@ fn every_screen_at_every_size_in_both_languages() {
         }
     }
 }
+
+/// Below 80x24 nothing is promised but that nothing panics and nothing is drawn outside the
+/// terminal: every screen of the table at tiny and odd sizes.
+#[test]
+fn every_screen_survives_tiny_and_odd_sizes() {
+    for screen in SCREENS {
+        for lang in LANGS {
+            let mut app = app_in(State::Critical);
+            app.lang = lang;
+            (screen.setup)(&mut app);
+            for (w, h) in [
+                (1, 1),
+                (8, 3),
+                (20, 6),
+                (30, 8),
+                (40, 10),
+                (60, 15),
+                (79, 23),
+            ] {
+                let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h))
+                    .expect("test terminal");
+                terminal
+                    .draw(|f| warroom::ui::draw(f, &app, &warroom::ui::Theme::default()))
+                    .expect("draw");
+            }
+            // From 40 columns up every line is still exactly the terminal's width.
+            for (w, h) in [
+                (40, 10),
+                (60, 15),
+                (79, 23),
+                (99, 29),
+                (139, 39),
+                (300, 100),
+            ] {
+                common::render(&app, w, h);
+            }
+        }
+    }
+}

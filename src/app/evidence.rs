@@ -115,7 +115,7 @@ fn source(app: &App, id: &str) -> SourceSaid {
         return no_data(id, NoData::NoAnswer);
     };
     // Intervals are on the launch's clock: a rehearsal runs them faster in real time.
-    let interval = declared.spec.interval.mul_f64(app.clock.speed());
+    let interval = app.interval(declared);
     match (state.status(app.now, interval), state.answered_at()) {
         (Status::NoData, Some(at)) => no_data(
             id,

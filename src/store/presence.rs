@@ -11,8 +11,10 @@ use super::{Store, StoreError};
 
 /// How often a running warroom refreshes its row.
 pub const REFRESH: Duration = Duration::from_secs(3);
-/// A warroom not seen for this long has gone (crashed, lost its network, was killed).
-pub const EXPIRY: Duration = Duration::from_secs(15);
+/// A warroom not seen for this long has gone (crashed, lost its network, was killed): three
+/// refreshes missed, so a dead session leaves the header within seconds, while one slow
+/// refresh does not make a live one flicker.
+pub const EXPIRY: Duration = Duration::from_secs(10);
 
 /// This process, as announced to the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
