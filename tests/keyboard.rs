@@ -335,3 +335,48 @@ fn a_tick_after_its_block_ended_is_marked_late() {
         "{detail}"
     );
 }
+
+/// A tick with evidence is two events; the message is about the tick, not "Saved: evidence".
+#[test]
+fn saving_a_tick_with_evidence_says_ticked() {
+    let mut app = app_in(State::Ok);
+    app.view = View::LaunchDay;
+    app.view_state_mut(View::LaunchDay).selected = Some("health-checks-passing".into());
+    let effects = press(&mut app, KeyCode::Char(' '));
+    let events: Vec<Event> = persisted(&effects).into_iter().cloned().collect();
+    assert_eq!(events.len(), 2, "the tick and what its evidence said");
+    for (n, event) in events.into_iter().enumerate() {
+        update(
+            &mut app,
+            Msg::Store(Reply::Committed(Stored {
+                seq: 200 + n as i64,
+                event,
+            })),
+        );
+    }
+    let said = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(said.starts_with("Saved: ticked"), "{said}");
+}
+
+/// `R`'s message names the report's whole path, over as many lines as it takes.
+#[test]
+fn the_report_path_is_shown_whole() {
+    let mut app = app_in(State::Ok);
+    let path = "/home/operator/.local/share/warroom/reports/report-luckygas-pilot-2026-12-01.md";
+    update(&mut app, Msg::Store(Reply::Notice(path.into())));
+    let screen = common::render(&app, 80, 24);
+    let bottom: String = screen
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(str::trim)
+        .collect();
+    assert!(bottom.contains(path), "{screen}");
+}

@@ -420,3 +420,105 @@ fn no_answer_no_backend_and_old_answers_are_no_data_never_ok() {
         .expect("the item is listed");
     assert!(line.contains("no data") && !line.contains('✓'), "{line}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the lead saw trying main, and widths from the space there is (issue 16)
+
+/// `demo --speed 120`: sources polled every 100 ms real (12 s simulated, as `warroom demo`
+/// scales them). The scoreboard's rows judge freshness by the corner's rule, on the launch's
+/// clock: never "stale" under a corner that says "ok · 5 s ago".
+#[test]
+fn the_scoreboard_is_fresh_when_its_corner_is_under_a_fast_demo_clock() {
+    let mut layout = common::live::seed();
+    for source in &mut layout.sources {
+        // As main.rs's faster_polls: the interval divided by the speed, at least 100 ms.
+        let scaled = source.spec.interval.div_f64(120.0);
+        source.spec.interval = scaled.max(std::time::Duration::from_millis(100));
+    }
+    let now = at(&layout, "09:31");
+    let author = Author {
+        operator: "ann".into(),
+        origin: "test".into(),
+    };
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author,
+        Ledger::default(),
+    );
+    app.local_offset = FixedOffset::east_opt(0).expect("UTC");
+    common::live::feed(&mut app, State::Ok);
+    // Five simulated seconds later on the demo's clock (42 ms real): an answer that old is
+    // fresh for a source polled every 12 simulated seconds, stale only after 36.
+    app.clock = Clock::scaled(now, 120.0);
+    app.now = now + chrono::Duration::seconds(5);
+    let screen = render(&app, 200, 60);
+    let board: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Week 1 targets, live"))
+        .take(7)
+        .collect();
+    let board = board.join("\n");
+    assert!(board.contains("ok · 5 s ago"), "{board}");
+    assert!(!board.contains("stale"), "{board}");
+    // Response times as every panel writes them: a space before the unit, tenths kept.
+    assert!(board.contains("96 ms < 300 ms ✓"), "{board}");
+}
+
+/// Names take the columns they need: two long names that share a prefix both read whole at
+/// 160 columns, not as two "TLS self-signed…".
+#[test]
+fn long_source_names_read_whole_when_there_is_room() {
+    let mut app = app_in(State::Ok);
+    let mut layout = (*app.layout).clone();
+    for (source, name) in [
+        ("sms", "TLS self-signed certificate, SMS gateway"),
+        ("email", "TLS self-signed certificate, e-mail relay"),
+    ] {
+        if let Some(s) = layout.sources.iter_mut().find(|s| s.spec.id == source) {
+            s.title = warroom::layout::Text::new(name, None);
+        }
+    }
+    app.layout = Arc::new(layout);
+    key(&mut app, KeyCode::Char('8'));
+    let screen = render(&app, 160, 50);
+    for name in [
+        "TLS self-signed certificate, SMS gateway",
+        "TLS self-signed certificate, e-mail relay",
+    ] {
+        assert!(screen.contains(name), "{name}:\n{screen}");
+    }
+}
+
+/// The scoreboard grows with its week: every target shows where there are rows for them.
+#[test]
+fn the_scoreboard_shows_every_target_of_its_week() {
+    let mut app = app_in(State::Ok);
+    let mut layout = (*app.layout).clone();
+    let week = layout
+        .criteria
+        .iter_mut()
+        .find(|w| w.week == 1)
+        .expect("week 1");
+    let model = week.targets[0].clone();
+    for n in 0..5 {
+        let mut extra = model.clone();
+        extra.id = format!("extra-{n}");
+        extra.metric = format!("extra_{n}");
+        extra.text = warroom::layout::Text::new(format!("Extra target {n}"), None);
+        week.targets.push(extra);
+    }
+    app.layout = Arc::new(layout);
+    app.live = warroom::app::live::Live::new(&app.layout);
+    common::live::feed(&mut app, State::Ok);
+    // Beside the checklist at 200x60, and in view 8's grid at 120x40.
+    for (view, w, h) in [(View::LaunchDay, 200, 60), (View::Live, 120, 40)] {
+        app.view = view;
+        let screen = render(&app, w, h);
+        let shown = screen
+            .lines()
+            .filter(|l| l.contains("Extra target"))
+            .count();
+        assert_eq!(shown, 5, "{w}x{h}:\n{screen}");
+    }
+}

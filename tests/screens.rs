@@ -343,3 +343,23 @@ fn outage_header_in_chinese() {
     assert!(small.contains("資料庫無法連線 00:42"), "{small}");
     render(&app, 200, 60);
 }
+
+/// A demo at the end of its day says its clock stopped, instead of looking frozen.
+#[test]
+fn the_demo_says_its_day_is_over() {
+    let layout = seed();
+    let history = morning_history(&layout);
+    let mut app = app_in(Lang::En, layout, "19:00", history);
+    let end = common::at(&app.layout, "19:00");
+    app.clock = warroom::app::Clock::frozen(end + chrono::Duration::hours(1)).stopping_at(end);
+    app.now = app.clock.now();
+    app.demo = true;
+    assert_eq!(app.now, end);
+    let screen = render(&app, 120, 40);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("Demo day over: the clock stopped at 19:00"),
+        "{header}"
+    );
+    render(&app, 80, 24);
+}

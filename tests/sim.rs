@@ -781,3 +781,63 @@ async fn a_run_of_days_plays_each_date_as_a_day_of_its_own() -> Result<()> {
     run.shutdown().await?;
     alone.shutdown().await
 }
+
+/// The simulated day ends at 19:00 and so does its clock: it stops there instead of running
+/// into a next date that the checklist would turn to while the panels keep the old one.
+#[tokio::test]
+async fn the_demo_clock_stops_at_seven() -> Result<()> {
+    let mut config = SimConfig::new(date())?;
+    config.start = NaiveTime::from_hms_opt(18, 59, 0).context("time")?;
+    config.speed = sim::MAX_SPEED;
+    let handle = sim::serve(config).await?;
+    let clock = handle.clock();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !clock.is_stopped() {
+        ensure!(std::time::Instant::now() < deadline, "never reached 19:00");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let end = sim::clock::at_zone_time(date(), NaiveTime::from_hms_opt(19, 0, 0).context("t")?);
+    assert_eq!(clock.now(), end);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(clock.now(), end, "and stays there");
+    handle.shutdown().await?;
+
+    let mut late = SimConfig::new(date())?;
+    late.start = NaiveTime::from_hms_opt(19, 30, 0).context("time")?;
+    let err = sim::serve(late)
+        .await
+        .err()
+        .context("a start after 19:00")?;
+    assert!(err.to_string().contains("ends at"), "{err}");
+    Ok(())
+}
+
+/// `warroom demo` on a port already taken stops with an error that says so, like
+/// `--headless`, instead of moving to another port without a word.
+#[test]
+fn the_demo_refuses_a_busy_port() -> Result<()> {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = taken.local_addr()?.port().to_string();
+    let dir = tempfile::tempdir()?;
+    for headless in [false, true] {
+        let mut args = vec!["demo", "--port", &port];
+        if headless {
+            args.push("--headless");
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(&args)
+            .arg("--db")
+            .arg(dir.path().join("demo.db"))
+            .arg("--log")
+            .arg(dir.path().join("demo.log"))
+            .stdin(std::process::Stdio::null())
+            .output()?;
+        assert!(!out.status.success(), "headless {headless}: started anyway");
+        let stderr = String::from_utf8(out.stderr)?;
+        assert!(
+            stderr.contains(&format!("127.0.0.1:{port}")) && stderr.contains("--port 0"),
+            "headless {headless}: {stderr}"
+        );
+    }
+    Ok(())
+}
