@@ -278,7 +278,6 @@ catalogue! {
     PromptNote => "Note on “{0}”:", "「{0}」的備註：";
     PromptSearch => "Search: ", "搜尋：";
     PromptAck => "Acknowledge “{0}”: who is on it, or why? Required.", "確認（ack）「{0}」：誰在處理，或原因？必須填寫。";
-    PromptHint => "  Enter ok · Esc cancel", "  Enter 確定 · Esc 取消";
     ConfirmTick => "The evidence for “{0}” is failing: {1}. Tick it anyway?", "「{0}」的即時佐證未通過：{1}。仍要勾選嗎？";
     HintTick => "tick", "勾選";
     HintSkip => "skip", "略過";
@@ -430,8 +429,6 @@ catalogue! {
     NoBackendPanel => "No backend configured: set {0} (e.g. export {1}=https://api.example.tw) or run `warroom demo`.", "未設定後端：請設定 {0}（例如 export {1}=https://api.example.tw），或執行 `warroom demo`。";
     StripNoBackend => " Live panels: no backend configured — set {0} or run `warroom demo`", " 即時面板：未設定後端 — 請設定 {0} 或執行 `warroom demo`";
     StripBackendUrl => "the backend URL", "後端網址";
-    StripAlert => " {0} alert", " {0} 則告警";
-    StripAlerts => " {0} alerts", " {0} 則告警";
     StripErr => "err {0}", "錯誤率 {0}";
     StripErrNone => "err –", "錯誤率 –";
     StripP95 => "p95 {0}ms", "p95 {0}ms";
@@ -482,7 +479,6 @@ catalogue! {
 
     // Status-bar messages.
     FlashStillSaving => "Still saving the last change to this item…", "這個項目的上一筆變更還在儲存中…";
-    FlashNoAlert => "No open alert waits for an acknowledgement", "沒有等待確認（ack）的告警";
     FlashReportWritten => "Report written: {0}", "報告已產生：{0}";
     FlashReportWriting => "Writing the day's report…", "正在產生今日報告…";
     FlashNothingToUndo => "Nothing of {0}'s left to undo today", "今天沒有 {0} 可復原的變更";

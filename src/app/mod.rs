@@ -237,7 +237,9 @@ pub struct App {
     pub peers: Vec<Peer>,
     pub flash: Option<Flash>,
     /// When the flash was shown, to let informational ones fade.
-    pub flash_at: Option<DateTime<Utc>>,
+    /// On the wall clock: a message stays readable however fast a rehearsal clock runs, and
+    /// fades even when a demo's clock has stopped at the end of its day.
+    pub flash_at: Option<std::time::Instant>,
     /// Where the data lives, shown in help.
     pub db_path: String,
     pub log_path: String,

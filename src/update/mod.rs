@@ -8,7 +8,7 @@ mod tickets;
 use crate::i18n::{Msg as UiMsg, t, tf};
 use crate::words;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use crossterm::event::KeyEvent;
 
 use crate::action::{self, Action};
@@ -122,9 +122,8 @@ fn expire_flash(app: &mut App) {
 
 /// In real seconds: a message must stay readable however fast a rehearsal clock runs.
 fn flash_age(app: &App) -> i64 {
-    app.flash_at.map_or(i64::MAX, |at: DateTime<Utc>| {
-        ((app.now - at).num_seconds() as f64 / app.clock.speed()) as i64
-    })
+    app.flash_at
+        .map_or(i64::MAX, |at| at.elapsed().as_secs() as i64)
 }
 
 fn say(app: &mut App, text: impl Into<String>, error: bool) {
@@ -132,7 +131,7 @@ fn say(app: &mut App, text: impl Into<String>, error: bool) {
         text: text.into(),
         error,
     });
-    app.flash_at = Some(app.now);
+    app.flash_at = Some(std::time::Instant::now());
 }
 
 fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
