@@ -291,6 +291,17 @@ fn presence_lists_the_others_sorted() {
         "{header}"
     );
     assert!(!header.contains("here: ann"), "{header}");
+    // One other at 80 columns: the short tabs and the name both fit.
+    update(
+        &mut app,
+        Msg::Store(Reply::Present(vec![peer("bob", "local on ops-2")])),
+    );
+    let narrow = common::render(&app, 80, 24);
+    let tabs = narrow.lines().nth(1).unwrap_or_default();
+    assert!(
+        tabs.starts_with("1 Day 2 Pre") && tabs.ends_with("here: bob"),
+        "{tabs}"
+    );
 }
 
 /// A tick after its block ended is marked late in the list, the detail and the report.

@@ -201,6 +201,8 @@ fn ascii_writes_only_ascii() {
                 assert!(bytes.is_ascii(), "{name} {w}x{h}: a byte above 127 written");
                 let screen = common::render_with(&app, w, h, &theme);
                 assert!(!screen.contains("[x]") || name != "panels", "{screen}");
+                // Spelled out, not replaced by question marks.
+                assert!(!screen.contains("??"), "{name} {w}x{h}:\n{screen}");
             }
         }
     }

@@ -128,7 +128,7 @@ fn tabs_line<'a>(app: &App, theme: &Theme, cols: usize) -> Line<'a> {
             .sum()
     };
     let whos = presence::who_variants(app);
-    let shortest_who = whos.last().map_or(0, |w| width(w));
+    let shortest_who = whos.iter().map(|w| width(w)).min().unwrap_or(0);
     // The richest tabs that leave room for who is here (or, failing that, that fit at all).
     let tabs = [Tabs::Full, Tabs::Short, Tabs::Numbers]
         .into_iter()

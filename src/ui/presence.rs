@@ -54,7 +54,7 @@ pub fn who_variants(app: &App) -> Vec<String> {
     ];
     if names.len() > 1 {
         out.push(tf(lang, Msg::HereMore, &[&names[0], &(names.len() - 1)]));
+        out.push(tf(lang, Msg::HereCount, &[&names.len()]));
     }
-    out.push(tf(lang, Msg::HereCount, &[&names.len()]));
     out
 }
