@@ -208,7 +208,7 @@ const ANSI256: Colors = Colors {
     heading: Color::Indexed(80),
     subheading: Color::Indexed(111),
     key: Color::Indexed(220),
-    selection: Some(Color::Indexed(237)),
+    selection: Some(Color::Indexed(236)),
     accent: Color::Indexed(80),
     error_fg: Color::Indexed(231),
     error_bg: Color::Indexed(160),
