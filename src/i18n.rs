@@ -765,6 +765,7 @@ catalogue! {
     HintAck => "acknowledge", "確認";
     HintPanel => "next panel", "下一個面板";
     HintChoose => "choose alert", "選擇告警";
+    AlertsMore => "  +{0} more open: ! then ↑↓", "  另有 {0} 則未處理：按 ! 再用 ↑↓";
     HereMore => "here: {0} +{1}", "在線：{0} 等另 {1} 人";
     PhaseStartsInShort => "starts in ", "距開始 ";
     PhaseEndsInShort => "{0} ends in ", "{0} 剩餘 ";

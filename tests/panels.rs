@@ -522,3 +522,35 @@ fn the_scoreboard_shows_every_target_of_its_week() {
         assert_eq!(shown, 5, "{w}x{h}:\n{screen}");
     }
 }
+
+/// More open alerts than the panel has rows for: whole alerts around the cursor, and a line
+/// that says how many more there are, never an alert cut after its first lines.
+#[test]
+fn open_alerts_that_do_not_fit_are_counted_not_cut() {
+    let mut app = app_in(State::Critical);
+    for (seq, source) in [(10, "api"), (11, "db"), (12, "redis")] {
+        common::live::commit(
+            &mut app,
+            seq,
+            warroom::store::Change::AlertRaised {
+                source: source.into(),
+                severity: warroom::sources::Health::Critical,
+                failure: Box::new(warroom::sources::Failure::said("HTTP 503")),
+            },
+        );
+    }
+    assert_eq!(app.open_alerts().len(), 5);
+    let screen = render(&app, 200, 60);
+    let panel: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Alerts and events"))
+        .skip(1)
+        .take_while(|l| !l.contains('└'))
+        .collect();
+    let panel = panel.join("\n");
+    assert!(panel.contains("more open: ! then ↑↓"), "{panel}");
+    // Each alert shown is shown whole: its head, who is on it, whom to call.
+    let heads = panel.matches("critical").count();
+    let states = panel.matches("press a to acknowledge").count() + panel.matches("ack bob").count();
+    assert!(heads >= 1 && heads == states, "{panel}");
+}

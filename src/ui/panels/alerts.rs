@@ -65,12 +65,55 @@ fn hanging(text: &str, cols: usize, indent: usize) -> Vec<String> {
     out
 }
 
+/// The open alerts that fit in `rows`, whole, around the one the cursor is on; when some do
+/// not fit, the last row says how many more there are (↑↓ reach them).
+fn open_window<'a>(
+    app: &App,
+    entries: Vec<(Vec<Line<'a>>, bool)>,
+    cols: usize,
+    rows: usize,
+) -> Vec<Line<'a>> {
+    let total: usize = entries.iter().map(|(l, _)| l.len()).sum();
+    if total <= rows {
+        return entries.into_iter().flat_map(|(l, _)| l).collect();
+    }
+    let room = rows.saturating_sub(1);
+    let chosen = entries.iter().position(|(_, c)| *c).unwrap_or(0);
+    // From the chosen one back as far as still fits, then forward.
+    let mut first = chosen;
+    let mut used = entries[chosen].0.len();
+    while first > 0 && used + entries[first - 1].0.len() <= room {
+        first -= 1;
+        used += entries[first].0.len();
+    }
+    let mut last = chosen;
+    while last + 1 < entries.len() && used + entries[last + 1].0.len() <= room {
+        last += 1;
+        used += entries[last].0.len();
+    }
+    let hidden = entries.len() - (last + 1 - first);
+    let mut out: Vec<Line<'a>> = entries
+        .into_iter()
+        .skip(first)
+        .take(last + 1 - first)
+        .flat_map(|(l, _)| l)
+        .take(room)
+        .collect();
+    if hidden > 0 {
+        let text = tf(app.lang, Msg::AlertsMore, &[&hidden]);
+        out.push(Line::raw(crate::ui::text::truncate(&text, cols)));
+    }
+    out
+}
+
 pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line<'a>> {
     let lang = app.lang;
-    let mut lines = Vec::new();
     let choosing = app.view == View::Live;
     let chosen = app.alert_to_acknowledge();
+    // Each open alert's lines, whole, and which is the one the cursor is on.
+    let mut entries: Vec<(Vec<Line<'a>>, bool)> = Vec::new();
     for alert in app.open_alerts() {
+        let mut lines: Vec<Line<'a>> = Vec::new();
         let style = if alert.is_critical() {
             theme.overdue()
         } else {
@@ -125,7 +168,9 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
                 lines.push(Line::styled(l, theme.key()));
             }
         }
+        entries.push((lines, is_chosen));
     }
+    let mut lines = open_window(app, entries, cols, rows);
     if lines.is_empty() {
         lines.push(Line::styled(
             tf(lang, Msg::AlertNone, &[&theme.symbols.ok]),
