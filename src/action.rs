@@ -39,6 +39,16 @@ pub enum Action {
     Detail,
     /// Esc: close a pop-up, or clear the search filter.
     Back,
+    /// `A`: announce something to the room.
+    Announce,
+    /// `C`: take down the newest announcement showing.
+    ClearAnnouncement,
+    /// `U`: the status update, shown for review and copied to the clipboard.
+    StatusUpdate,
+    /// `c` while the status update is shown: copy it again.
+    Copy,
+    /// `J`: judge a target no source measures.
+    Judge,
     /// Typing into a prompt.
     Input(char),
     Erase,
@@ -59,6 +69,9 @@ pub const KEY_HELP: &[(&str, Msg)] = &[
     ("R", Msg::KeyReport),
     ("a", Msg::KeyAck),
     ("!", Msg::KeyAlerts),
+    ("A  C", Msg::KeyAnnounce),
+    ("U", Msg::KeyStatusUpdate),
+    ("J", Msg::KeyJudge),
     ("p", Msg::KeyPanel),
     ("Enter", Msg::KeyDetail),
     ("/", Msg::KeySearch),
@@ -110,6 +123,20 @@ pub fn from_key(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
             _ => None,
         },
+        // The status update under review: it scrolls; `c` copies it again.
+        Mode::Update { .. } => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+            KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
+            KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
+            KeyCode::Char('c') => Some(Action::Copy),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('U') => {
+                Some(Action::Cancel)
+            }
+            _ => None,
+        },
         Mode::Detail => match key.code {
             KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
             KeyCode::Char('q') => Some(Action::Quit),
@@ -142,6 +169,10 @@ fn normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('a') => Action::Acknowledge,
         KeyCode::Char('!') => Action::Alerts,
         KeyCode::Char('R') => Action::Report,
+        KeyCode::Char('A') => Action::Announce,
+        KeyCode::Char('C') => Action::ClearAnnouncement,
+        KeyCode::Char('U') => Action::StatusUpdate,
+        KeyCode::Char('J') => Action::Judge,
         KeyCode::Char('p') => Action::NextPanel,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Enter => Action::Detail,

@@ -374,7 +374,7 @@ catalogue! {
     ProgressSignoffs => "Sign-offs", "簽核";
     CriteriaMeasure => "Measure", "指標";
     CriteriaRequired => "required", "必須達成";
-    CriteriaFootnote => "Targets from the pilot plan. Live values against these arrive with the live panels.", "目標取自試營運計畫；即時數值請看即時面板。";
+    CriteriaFootnote => "Targets from the pilot plan. The layout names no pilot start ([pilot] start), so the weeks cannot be measured against them.", "目標取自試營運計畫。版面沒有試營運開始日期（[pilot] start），因此無法依週量測。";
     CriteriaTitle => " Success criteria · targets per week ", " 成功指標 · 每週目標 ";
     ContactsTitle => " Emergency contacts ", " 緊急聯絡人 ";
     PilotTitle => " Pilot timeline ", " 試營運時程 ";
@@ -609,9 +609,9 @@ catalogue! {
     StatusBreak => "Break: {0} starts in {1}", "休息中：{0} 將於 {1} 後開始";
     StatusBefore => "Not started: {0} starts in {1}", "尚未開始：{0} 將於 {1} 後開始";
     StatusOver => "Launch day over", "上線日已結束";
-    StatusDay => "Launch day: {0}/{1} settled ({2} done, {3} skipped), {4} overdue", "上線日：已處理 {0}/{1}（完成 {2}、略過 {3}），逾期 {4}";
+    StatusDay => "Launch day: {0}/{1} done or skipped ({2} done, {3} skipped), {4} overdue", "上線日：已完成或略過 {0}/{1}（完成 {2}、略過 {3}），逾期 {4}";
     StatusBlockOverdue => "  {0} overdue", "  逾期 {0}";
-    StatusOthers => "Pre-launch: {0}/{1} · Expansion: {2}/{3} · Sign-offs: {4}/{5}", "上線前準備：{0}/{1} · 擴大試營運：{2}/{3} · 簽核：{4}/{5}";
+    StatusOthers => "Pre-launch: {0}/{1} done or skipped · Expansion: {2}/{3} · Signed: {4} of {5}", "上線前準備：已完成或略過 {0}/{1} · 擴大試營運：{2}/{3} · 已簽核：{4}/{5}";
     StatusEvents => "{0} changes recorded today", "今天共記錄 {0} 筆變更";
 
     // The pilot beyond launch day: the log's new facts.
@@ -773,6 +773,45 @@ catalogue! {
     PhaseOverShort => "Day over · {0}/{1}", "已結束 · {0}/{1}";
     RptLate => "late", "延遲";
     RptLateBy => "{0} after its block ended", "時段結束後 {0}";
+    KeyAnnounce => "announce to the room (banner on every screen) · C takes the newest down", "向全體公告（每個畫面顯示橫幅）· C 撤下最新一則";
+    KeyStatusUpdate => "status update: shown for review, copied to the clipboard", "狀態更新：顯示供檢視，並複製到剪貼簿";
+    KeyJudge => "judge a target no source measures (view 3)", "判定沒有來源可量測的目標（第 3 頁）";
+    DialogAnnounce => " Announce ", " 公告 ";
+    PromptAnnounce => "Announcement to the room (at most {0} characters). To end it by itself add | and a time or duration: “Deploy freeze | 15:00”.", "向全體公告（最多 {0} 字）。要自動結束，請加上 | 與時間或時長：「暫停部署 | 15:00」。";
+    DialogSign => " Sign off ", " 簽核 ";
+    PromptSign => "Sign “{0}”: the layout names nobody for this role, so confirm the name you sign as.", "簽核「{0}」：版面未指定此職務的負責人，請確認簽核人姓名。";
+    DialogWithdraw => " Withdraw a sign-off ", " 撤回簽核 ";
+    PromptWithdraw => "Withdraw {1}'s sign-off of “{0}”. Why? A reason is required.", "撤回 {1} 對「{0}」的簽核。原因？必須填寫。";
+    DialogJudge => " Judge a target ", " 判定目標 ";
+    PromptJudge => "Your verdict on a target no source measures, and why (required).", "對沒有來源可量測的目標作出判定，並說明原因（必須填寫）。";
+    DialogJudgeKeys => "↑↓ which target and verdict · Enter saves · Esc cancels", "↑↓ 選擇目標與判定 · Enter 儲存 · Esc 取消";
+    JudgeChoice => "{0} · {1}: {2}", "{0} · {1}：{2}";
+    NoticeNoJudgeable => "Every target of the layout is measured by a source: there is nothing for an operator to judge. What you type now is not used.", "版面的每個目標都有來源量測：沒有需要人員判定的目標。現在輸入的內容不會被使用。";
+    FlashNoAnnouncement => "No announcement is showing", "目前沒有公告";
+    FlashRefused => "Not recorded: {0}", "未記錄：{0}";
+    FlashSignoffKeys => "A sign-off is signed or withdrawn with space, not skipped", "簽核請用空白鍵簽署或撤回，不能略過";
+    FlashCopied => "Status update sent to your terminal's clipboard (OSC 52)", "狀態更新已送到終端機的剪貼簿（OSC 52）";
+    UpdateTitle => " Status update ", " 狀態更新 ";
+    UpdateKeys => "↑↓ PgUp PgDn scroll · c copies again · Esc closes", "↑↓ PgUp PgDn 捲動 · c 再次複製 · Esc 關閉";
+    UpdateCopied => "Sent to the clipboard with OSC 52 (if your terminal or tmux allows it): paste it into the chat.", "已以 OSC 52 送到剪貼簿（需終端機或 tmux 允許）：貼到聊天室即可。";
+    BannerBy => "{0} · {1} {2}", "{0} 發布於 {1} {2}";
+    BannerUntil => " · until {0}", " · 至 {0}";
+    BannerClear => " (C clears)", "（C 撤下）";
+    BannerLayout => "Layout not reloaded: {0}", "版面未重新載入：{0}";
+    CriteriaWeekNotBegun => "{0} · begins {1}", "{0} · {1} 開始";
+    CriteriaWeekSoFar => "{0} · {1} to {2} · day {3} of 7, the week so far", "{0} · {1} 至 {2} · 第 {3}/7 天，本週至今";
+    CriteriaWeekFinal => "{0} · {1} to {2} · final", "{0} · {1} 至 {2} · 最終結果";
+    CriteriaJudgeKey => "J judges a target no source measures.", "按 J 判定沒有來源可量測的目標。";
+    CriteriaByOperator => "judged", "人員判定";
+    GoTitle => " Expansion: go / no-go ", " 擴大試營運：是否擴大 ";
+    GoNoCalendar => "Week 4's targets cannot be judged: the layout names no pilot start ([pilot] start)", "無法判定第四週目標：版面沒有試營運開始日期（[pilot] start）";
+    SignedBy => "signed: {0}", "已簽核：{0}";
+    SignedWithdrawn => "withdrawn", "已撤回";
+    SignedUnnamed => "ticked, not signed", "僅勾選、未署名";
+    PilotNowMark => "(now)", "（目前）";
+    FlashLayoutReloaded => "Layout reloaded: {0} items added, {1} removed (their history stays in the log)", "版面已重新載入：新增 {0} 項、移除 {1} 項（其紀錄仍保留在日誌中）";
+    FlashNewDay => "A new day: {0}. The checklist starts again; {1} is in its report (warroom report --date {1})", "新的一天：{0}。檢查清單重新開始；{1} 的紀錄在其報告中（warroom report --date {1}）";
+    QuietUntil => "quiet: no bell until {0}", "靜音：{0} 前不響鈴";
 }
 
 #[cfg(test)]

@@ -347,14 +347,19 @@ fn check(file: &Path, strict: bool) -> ExitCode {
 /// The layout named on the command line, else the bundled one in `layouts/`, else the copy
 /// built into the binary.
 fn load_layout(common: &Common, env: &layout::Env) -> Result<Layout> {
+    match layout_file(common) {
+        Some(path) => Ok(layout::load(&path, env)?),
+        None => Ok(layout::parse(BUILTIN_LAYOUT_NAME, BUILTIN_LAYOUT, env)?),
+    }
+}
+
+/// The layout file in use: the one named, else the bundled one; `None`: the built-in copy.
+fn layout_file(common: &Common) -> Option<PathBuf> {
     if let Some(path) = &common.layout {
-        return Ok(layout::load(path, env)?);
+        return Some(path.clone());
     }
     let bundled = Path::new("layouts/luckygas-pilot.toml");
-    if bundled.exists() {
-        return Ok(layout::load(bundled, env)?);
-    }
-    Ok(layout::parse(BUILTIN_LAYOUT_NAME, BUILTIN_LAYOUT, env)?)
+    bundled.exists().then(|| bundled.to_path_buf())
 }
 
 /// `--now` as an instant: a full date-time, or a time of day on the launch day, in the
@@ -515,8 +520,29 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     }
     app.report_dir = journal_dir_for(&log_path).join("reports");
     let (poll_tx, poll_rx) = mpsc::channel(4096);
-    let probes = probes(&mut app);
-    let poller = warroom::poller::Poller::start(probes, app.clock, poll_tx);
+    let first = probes(&mut app);
+    let mut poller = Some(warroom::poller::Poller::start(
+        first,
+        app.clock,
+        poll_tx.clone(),
+    ));
+    // Edits of the layout file are applied live (the built-in copy cannot change).
+    let reload = layout_file(&common).map(|path| {
+        let (changes_tx, changes) = mpsc::channel(4);
+        layout::watch::spawn(path, env.clone(), changes_tx);
+        let speed = demo.map(|args| args.speed);
+        tui::Reload {
+            changes,
+            restart: Box::new(move |app: &mut App| {
+                if let Some(speed) = speed {
+                    faster_polls(app, speed);
+                }
+                let sources = probes(app);
+                warroom::poller::Poller::start(sources, app.clock, poll_tx.clone())
+            }),
+            poller: poller.take(),
+        }
+    });
     let (request_tx, request_rx) = mpsc::channel(1024);
     let (reply_tx, reply_rx) = mpsc::channel(1024);
     let session = uuid::Uuid::now_v7();
@@ -561,6 +587,7 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
             request_tx,
             reply_rx,
             poll_rx,
+            reload,
         )
         .await
     };

@@ -311,6 +311,44 @@ pub fn detail(lang: Lang, change: &Change, title: impl Fn(&str) -> String) -> St
     }
 }
 
+/// "Pilot day 3 · week 1 · 10 customers · Soft Launch"; before Day 1, when it comes; after
+/// the last week, that the pilot is over. `None` without a calendar.
+pub fn pilot_line(
+    layout: &crate::layout::Layout,
+    day: &crate::layout::PilotDay,
+    lang: Lang,
+) -> Option<String> {
+    let line = match day {
+        crate::layout::PilotDay::NoStart => return None,
+        crate::layout::PilotDay::Before { start, in_days: 1 } => {
+            tf(lang, Msg::PilotTomorrow, &[start])
+        }
+        crate::layout::PilotDay::Before { start, in_days } => {
+            tf(lang, Msg::PilotStartsIn, &[in_days, start])
+        }
+        crate::layout::PilotDay::During {
+            day: number,
+            week,
+            customers,
+            ..
+        } => {
+            let mut line = tf(lang, Msg::PilotDayWeek, &[number, week]);
+            if let Some(n) = customers {
+                line.push_str(&tf(lang, Msg::PilotCustomers, &[n]));
+            }
+            if let Some(phase) = day.phase(layout) {
+                line.push_str(" · ");
+                line.push_str(phase.title.get(lang));
+            }
+            line
+        }
+        crate::layout::PilotDay::After { day, weeks, .. } => {
+            tf(lang, Msg::PilotOver, &[day, weeks])
+        }
+    };
+    Some(line)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

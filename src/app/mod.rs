@@ -1,6 +1,7 @@
 //! Application state: the layout, the day's ledger, the clock, what the operator is looking at
 //! and typing. Changed only by [`crate::update`]; read by [`crate::ui`].
 
+pub mod beyond;
 pub mod clock;
 pub mod evidence;
 pub mod gonogo;
@@ -147,6 +148,10 @@ pub enum Mode {
     /// A key that asks for text found nothing to ask about (`a` with no open alert): this
     /// says so and takes what is typed next, so that a reason typed blind never runs as keys.
     Notice(String),
+    /// The status update (`U`), shown for review in [`App::update_text`], scrolled by lines.
+    Update {
+        scroll: usize,
+    },
 }
 
 impl Mode {
@@ -154,7 +159,7 @@ impl Mode {
     pub fn is_modal(&self) -> bool {
         matches!(
             self,
-            Mode::Prompt(_) | Mode::Confirm { .. } | Mode::Notice(_)
+            Mode::Prompt(_) | Mode::Confirm { .. } | Mode::Notice(_) | Mode::Update { .. }
         )
     }
 }
@@ -189,6 +194,21 @@ pub enum PromptPurpose {
     /// Acknowledging the open alert of a source, with a reason.
     Ack {
         source: String,
+    },
+    /// `A`: an announcement to the room; `text | 15:00` or `text | 30m` ends it by itself.
+    Announce,
+    /// Signing a role the layout names nobody for: the signer confirms their name.
+    Sign {
+        signoff: String,
+    },
+    /// Taking a signature back, with a reason.
+    Withdraw {
+        signoff: String,
+    },
+    /// An operator's verdict on a target no source measures: `choice` indexes
+    /// [`App::judge_choices`], the reason is typed.
+    Judge {
+        choice: usize,
     },
 }
 
@@ -259,6 +279,15 @@ pub struct App {
     pub local_offset: FixedOffset,
     /// The language of every screen (`--lang`, else LC_ALL / LANG).
     pub lang: Lang,
+    /// The pilot's earlier days' events and its stored samples (see [`beyond`]).
+    pub pilot_earlier: Vec<crate::store::Stored>,
+    pub pilot_samples: std::collections::BTreeMap<NaiveDate, Vec<crate::store::Sample>>,
+    /// When they were last asked for (wall clock: the store's pace, not the rehearsal's).
+    pub pilot_asked: Option<std::time::Instant>,
+    /// The status update shown for review (`U`), and how far it is scrolled.
+    pub update_text: Option<String>,
+    /// Why the edited layout file was not applied ("file:line:col: …"), until it is fixed.
+    pub layout_error: Option<String>,
 }
 
 impl App {
@@ -305,6 +334,11 @@ impl App {
             report_dir: std::path::PathBuf::from("."),
             demo: false,
             lang: Lang::En,
+            pilot_earlier: Vec::new(),
+            pilot_samples: std::collections::BTreeMap::new(),
+            pilot_asked: None,
+            update_text: None,
+            layout_error: None,
         };
         app.select_default();
         app

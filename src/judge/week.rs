@@ -193,14 +193,15 @@ pub struct Week<'a> {
     pub targets: Vec<WeekTarget<'a>>,
 }
 
-/// What weeks are judged from.
-pub struct Inputs<'a> {
+/// What weeks are judged from. The weeks judged borrow the layout alone (`'a`); what they
+/// are judged from may live shorter (`'b`).
+pub struct Inputs<'a, 'b> {
     pub layout: &'a Layout,
-    pub bindings: &'a Bindings,
+    pub bindings: &'b Bindings,
     /// Stored samples by day; days outside a week's window are left out of it.
-    pub samples: &'a BTreeMap<NaiveDate, Vec<Sample>>,
+    pub samples: &'b BTreeMap<NaiveDate, Vec<Sample>>,
     /// The operators' latest verdict on a target, by target id.
-    pub verdicts: &'a dyn Fn(&str) -> Option<OperatorVerdict>,
+    pub verdicts: &'b dyn Fn(&str) -> Option<OperatorVerdict>,
     pub now: DateTime<Utc>,
 }
 
@@ -210,7 +211,7 @@ fn midnight(layout: &Layout, date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Every criteria week of the layout, judged at `inputs.now`; empty without a calendar.
-pub fn weeks<'a>(inputs: &Inputs<'a>) -> Vec<Week<'a>> {
+pub fn weeks<'a>(inputs: &Inputs<'a, '_>) -> Vec<Week<'a>> {
     inputs
         .layout
         .criteria
@@ -220,7 +221,7 @@ pub fn weeks<'a>(inputs: &Inputs<'a>) -> Vec<Week<'a>> {
 }
 
 /// One criteria week over its window (`None` without a pilot start date).
-pub fn week<'a>(inputs: &Inputs<'a>, criteria: &'a CriteriaWeek) -> Option<Week<'a>> {
+pub fn week<'a>(inputs: &Inputs<'a, '_>, criteria: &'a CriteriaWeek) -> Option<Week<'a>> {
     let layout = inputs.layout;
     let (first, last) = layout.week_dates(criteria.week)?;
     let start = midnight(layout, first);
@@ -260,7 +261,7 @@ pub fn week<'a>(inputs: &Inputs<'a>, criteria: &'a CriteriaWeek) -> Option<Week<
 }
 
 fn judge_target<'a>(
-    inputs: &Inputs<'a>,
+    inputs: &Inputs<'a, '_>,
     days: &Days<'_>,
     target: &'a Target,
     state: WeekState,

@@ -8,6 +8,7 @@ mod model;
 mod validate;
 mod validate_live;
 mod validate_panels;
+pub mod watch;
 
 pub use calendar::PilotDay;
 pub use env::Env;

@@ -68,6 +68,22 @@ fn progress<'a>(ledger: &Ledger, ids: impl IntoIterator<Item = &'a str>) -> Prog
     p
 }
 
+/// Sign-offs count as given only with a name: a signature in the log, not a tick.
+fn signed(layout: &Layout, ledger: &Ledger) -> Progress {
+    let total = layout.signoffs.len();
+    let done = layout
+        .signoffs
+        .iter()
+        .filter(|s| ledger.pilot().signature(&s.id).is_some())
+        .count();
+    Progress {
+        done,
+        skipped: 0,
+        open: total - done,
+        total,
+    }
+}
+
 pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTime<Utc>) -> Status {
     let phase = schedule.phase(now);
     let title = |i: usize| layout.blocks.get(i).map(|b| b.title.en.clone());
@@ -149,13 +165,13 @@ pub fn status(layout: &Layout, ledger: &Ledger, schedule: &Schedule, now: DateTi
                 .flat_map(|s| s.items.iter())
                 .map(|i| i.id.as_str()),
         ),
-        signoffs: progress(ledger, layout.signoffs.iter().map(|s| s.id.as_str())),
+        signoffs: signed(layout, ledger),
         events: ledger.events().len(),
     }
 }
 
 impl Progress {
-    fn settled(&self) -> usize {
+    fn done_or_skipped(&self) -> usize {
         self.done + self.skipped
     }
 }
@@ -198,7 +214,13 @@ impl Status {
         out.push(tf(
             lang,
             Msg::StatusDay,
-            &[&d.settled(), &d.total, &d.done, &d.skipped, &overdue],
+            &[
+                &d.done_or_skipped(),
+                &d.total,
+                &d.done,
+                &d.skipped,
+                &overdue,
+            ],
         ));
         // Block titles are padded by display width, so Chinese titles line up too.
         let title_cols = 24;
@@ -214,7 +236,7 @@ impl Status {
                 b.start,
                 b.end,
                 crate::ui::text::fit(&title, title_cols.max(crate::ui::text::width(&title))),
-                b.progress.settled(),
+                b.progress.done_or_skipped(),
                 b.progress.total
             ));
         }
@@ -222,11 +244,11 @@ impl Status {
             lang,
             Msg::StatusOthers,
             &[
-                &self.prelaunch.settled(),
+                &self.prelaunch.done_or_skipped(),
                 &self.prelaunch.total,
-                &self.expansion.settled(),
+                &self.expansion.done_or_skipped(),
                 &self.expansion.total,
-                &self.signoffs.settled(),
+                &self.signoffs.done_or_skipped(),
                 &self.signoffs.total,
             ],
         ));

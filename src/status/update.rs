@@ -11,7 +11,7 @@ use crate::app::{Ledger, Phase, Schedule};
 use crate::i18n::{Lang, Msg, date_long, t, tf};
 use crate::judge::week::{Week, WeekState};
 use crate::judge::{self, Bindings, Measures, Verdict};
-use crate::layout::{CriteriaWeek, Layout, PilotDay, Target};
+use crate::layout::{CriteriaWeek, Layout, Target};
 use crate::sources::clean::clean;
 use crate::words;
 
@@ -118,33 +118,7 @@ pub fn compose(inputs: &Inputs<'_>, lang: Lang) -> String {
     out.join("\n")
 }
 
-/// "Pilot day 3 · week 1 · 10 customers · Soft Launch"; before Day 1, when it comes; after
-/// the last week, that the pilot is over. `None` without a calendar.
-pub fn pilot_line(layout: &Layout, day: &PilotDay, lang: Lang) -> Option<String> {
-    let line = match day {
-        PilotDay::NoStart => return None,
-        PilotDay::Before { start, in_days: 1 } => tf(lang, Msg::PilotTomorrow, &[start]),
-        PilotDay::Before { start, in_days } => tf(lang, Msg::PilotStartsIn, &[in_days, start]),
-        PilotDay::During {
-            day: number,
-            week,
-            customers,
-            ..
-        } => {
-            let mut line = tf(lang, Msg::PilotDayWeek, &[number, week]);
-            if let Some(n) = customers {
-                line.push_str(&tf(lang, Msg::PilotCustomers, &[n]));
-            }
-            if let Some(phase) = day.phase(layout) {
-                line.push_str(" · ");
-                line.push_str(phase.title.get(lang));
-            }
-            line
-        }
-        PilotDay::After { day, weeks, .. } => tf(lang, Msg::PilotOver, &[day, weeks]),
-    };
-    Some(line)
-}
+pub use crate::words::pilot_line;
 
 fn block_line(inputs: &Inputs<'_>, lang: Lang) -> String {
     let layout = inputs.layout;

@@ -42,6 +42,9 @@ pub enum Request {
     Run(Job),
     /// The operator switched views; announced with the next presence refresh.
     View(String),
+    /// The launch's day turned (midnight on its clock): follow and store that day from now
+    /// on. Samples sent before it are the day before's.
+    Day(NaiveDate),
 }
 
 impl std::fmt::Debug for Request {
@@ -51,6 +54,7 @@ impl std::fmt::Debug for Request {
             Self::Samples(samples) => write!(f, "Samples({} values)", samples.len()),
             Self::Run(_) => f.write_str("Run(..)"),
             Self::View(view) => f.debug_tuple("View").field(view).finish(),
+            Self::Day(day) => f.debug_tuple("Day").field(day).finish(),
         }
     }
 }
@@ -89,6 +93,47 @@ pub enum Reply {
     Reconnected { saved: usize },
     /// Who else is in the war room (other warrooms), refreshed every few seconds.
     Present(Vec<Peer>),
+    /// The pilot beyond today (see [`pilot_job`]).
+    Pilot(PilotRead),
+}
+
+/// What outlives a day, read for the views of the pilot's weeks and its go/no-go.
+#[derive(Debug, Default, Clone)]
+pub struct PilotRead {
+    /// Every event of the pilot's days but `today` (which the UI follows itself), in commit
+    /// order: sign-offs, verdicts, announcements and expansion items given on earlier days.
+    pub earlier: Vec<Stored>,
+    /// The stored samples of the pilot's days up to `today`, by day.
+    pub samples: std::collections::BTreeMap<NaiveDate, Vec<Sample>>,
+}
+
+/// Reads the pilot's days `first..=last` for the UI: their events (those of `today` left
+/// out) and their samples. A read that fails is said, and retried by the next request.
+pub fn pilot_job(launch: String, first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Job {
+    Box::new(move |store| {
+        Box::pin(async move {
+            let read = async {
+                let events = store.read_days(&launch, first, last).await?;
+                let samples = store.samples_of_days(&launch, first, last).await?;
+                Ok::<_, StoreError>((events, samples))
+            };
+            match tokio::time::timeout(OP_TIMEOUT, read).await {
+                Ok(Ok((events, samples))) => Reply::Pilot(PilotRead {
+                    earlier: events
+                        .events
+                        .into_iter()
+                        .filter(|s| s.event.day != today)
+                        .collect(),
+                    samples,
+                }),
+                Ok(Err(e)) => Reply::ReadFailed(format!("the pilot's days {first} to {last}: {e}")),
+                Err(_) => Reply::ReadFailed(format!(
+                    "the pilot's days {first} to {last}: no answer within {} s",
+                    OP_TIMEOUT.as_secs()
+                )),
+            }
+        })
+    })
 }
 
 /// How often to look for events written by other processes on SQLite.
@@ -186,10 +231,11 @@ pub async fn run_with(
             Err(Gone) => false,
         }
     }));
+    let (day_tx, day_rx) = watch::channel(day);
     let follower = Follower {
         store: store.clone(),
         launch: launch.clone(),
-        day,
+        day: day_rx,
         last_seq,
         replies: replies.clone(),
         own,
@@ -236,6 +282,12 @@ pub async fn run_with(
             }
             Request::View(view) => {
                 let _ = view_tx.send(view);
+            }
+            Request::Day(day) => {
+                if keeper.writer.send(Work::Day(day)).is_err() {
+                    break;
+                }
+                let _ = day_tx.send(day);
             }
         }
     }
@@ -317,7 +369,8 @@ impl Keeper {
 struct Follower {
     store: Store,
     launch: String,
-    day: NaiveDate,
+    /// The day followed: the launch's day, which turns at midnight.
+    day: watch::Receiver<NaiveDate>,
     last_seq: i64,
     replies: mpsc::Sender<Reply>,
     own: Arc<Mutex<HashSet<Uuid>>>,
@@ -350,7 +403,8 @@ impl Follower {
 
     /// Fetches what others committed since we last looked.
     async fn follow(&mut self) -> Result<(), Gone> {
-        let read = self.store.read(&self.launch, self.day, self.last_seq);
+        let day = *self.day.borrow();
+        let read = self.store.read(&self.launch, day, self.last_seq);
         match timed(&self.store, read).await {
             Ok(read) => {
                 self.read_failing = false;
@@ -378,7 +432,8 @@ impl Follower {
             self.send(Reply::Unreadable(unreadable)).await?;
         }
         if std::mem::take(&mut self.load_day) {
-            let samples = timed(&self.store, self.store.day_samples(&self.launch, self.day))
+            let day = *self.day.borrow();
+            let samples = timed(&self.store, self.store.day_samples(&self.launch, day))
                 .await
                 .unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "live history not loaded");

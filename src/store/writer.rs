@@ -28,6 +28,8 @@ const MAX_HELD_SAMPLES: usize = 50_000;
 pub(super) enum Work {
     Commit(Box<Commit>),
     Samples(Vec<Sample>),
+    /// The launch's day turned: samples from here on are that day's.
+    Day(NaiveDate),
 }
 
 #[derive(Debug)]
@@ -156,6 +158,10 @@ impl Writer {
                         self.commit(event, kept).await
                     }
                     Some(Work::Samples(samples)) => self.samples(samples).await,
+                    Some(Work::Day(day)) => {
+                        self.day = day;
+                        Ok(())
+                    }
                     None => break,
                 },
                 changed = reach.changed(), if reach_open => match changed {

@@ -4,6 +4,7 @@
 //! The terminal is restored on every way out: quit, error, panic, SIGINT, SIGTERM and SIGHUP.
 
 mod backend;
+pub mod clipboard;
 
 use crate::i18n::Msg as Text;
 use std::io::{self, Stdout, Write};
@@ -89,6 +90,15 @@ pub fn install_panic_hook(log_path: String) {
     }));
 }
 
+/// Live reload of the layout file: the watcher's changes, and how to start polling the
+/// sources of a reloaded layout (the old poller is dropped, which stops its polls).
+pub struct Reload {
+    pub changes: mpsc::Receiver<crate::layout::watch::Reloaded>,
+    pub restart: Box<dyn FnMut(&mut App) -> crate::poller::Poller + Send>,
+    /// The poller running now.
+    pub poller: Option<crate::poller::Poller>,
+}
+
 /// Why the loop ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -99,7 +109,13 @@ pub enum Exit {
 }
 
 /// Carries out one effect of an update. Never blocks: a full store queue is reported, not waited on.
-fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
+fn execute(
+    app: &mut App,
+    effect: Effect,
+    store: &mpsc::Sender<Request>,
+    reload: &mut Option<Reload>,
+    polls: &mut mpsc::Receiver<crate::poller::PollResult>,
+) {
     match effect {
         Effect::Persist(event) => {
             if let Err(e) = store.try_send(Request::Append(event)) {
@@ -130,6 +146,32 @@ fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
                 tracing::warn!("store queue full: the report was not written");
             }
         }
+        Effect::ReadPilot { first, last, today } => {
+            let job =
+                crate::store::worker::pilot_job(app.layout.launch.id.clone(), first, last, today);
+            if store.try_send(Request::Run(job)).is_err() {
+                tracing::warn!("store queue full: the pilot's days are read on the next minute");
+            }
+        }
+        Effect::NewDay(day) => {
+            if store.try_send(Request::Day(day)).is_err() {
+                tracing::error!(%day, "store queue full: the new day was not passed on");
+            }
+        }
+        Effect::RestartSources => {
+            if let Some(reload) = reload {
+                // Stopped first: an answer of the old poller would land on the wrong source.
+                reload.poller = None;
+                while polls.try_recv().is_ok() {}
+                reload.poller = Some((reload.restart)(app));
+            }
+        }
+        Effect::Copy(text) => {
+            let mut stdout = io::stdout();
+            let _ = stdout
+                .write_all(&clipboard::osc52(&text))
+                .and_then(|()| stdout.flush());
+        }
         Effect::SaveSamples(samples) => {
             if store.try_send(Request::Samples(samples)).is_err() {
                 tracing::warn!("store queue full: a batch of live samples was dropped");
@@ -145,6 +187,7 @@ pub async fn run(
     store: mpsc::Sender<Request>,
     mut replies: mpsc::Receiver<Reply>,
     mut polls: mpsc::Receiver<crate::poller::PollResult>,
+    mut reload: Option<Reload>,
 ) -> io::Result<Exit> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -156,6 +199,7 @@ pub async fn run(
         &store,
         &mut replies,
         &mut polls,
+        &mut reload,
         [&mut sigterm, &mut sighup, &mut sigint],
     )
     .await;
@@ -163,13 +207,15 @@ pub async fn run(
     // the last live samples, up to the quit.
     let (_, effects) = update(&mut app, Msg::Shutdown);
     for effect in effects {
-        execute(&mut app, effect, &store);
+        execute(&mut app, effect, &store, &mut reload, &mut polls);
     }
     Ok(exit)
 }
 
 /// Runs until the operator quits, a signal arrives or the terminal goes away. A terminal that
 /// cannot be drawn on any more (a dropped SSH session) ends it like a hangup, not an error.
+// One argument per source the loop selects on, until the runtime gathers them.
+#[allow(clippy::too_many_arguments)]
 async fn main_loop(
     app: &mut App,
     theme: &Theme,
@@ -177,6 +223,7 @@ async fn main_loop(
     store: &mpsc::Sender<Request>,
     replies: &mut mpsc::Receiver<Reply>,
     polls: &mut mpsc::Receiver<crate::poller::PollResult>,
+    reload: &mut Option<Reload>,
     [sigterm, sighup, sigint]: [&mut tokio::signal::unix::Signal; 3],
 ) -> Exit {
     let mut keys = EventStream::new();
@@ -201,6 +248,7 @@ async fn main_loop(
             _ = ticks.tick() => Msg::Tick,
             Some(reply) = replies.recv() => Msg::Store(reply),
             Some(result) = polls.recv() => Msg::Poll(result),
+            Some(changed) = layout_change(reload) => Msg::Layout(changed),
             _ = sigterm.recv() => return Exit::Signal(15),
             _ = sighup.recv() => return Exit::Signal(1),
             _ = sigint.recv() => return Exit::Signal(2),
@@ -213,7 +261,7 @@ async fn main_loop(
             let _ = store.try_send(Request::View(app.view.title().to_string()));
         }
         for effect in effects {
-            execute(app, effect, store);
+            execute(app, effect, store, reload, polls);
         }
         if app.quit {
             return Exit::Quit;
@@ -224,6 +272,14 @@ async fn main_loop(
         if redraw && let Err(e) = term.draw(|f| ui::draw(f, app, theme)) {
             return terminal_gone(&e);
         }
+    }
+}
+
+/// The next edit of the layout file; never, without a watcher.
+async fn layout_change(reload: &mut Option<Reload>) -> Option<crate::layout::watch::Reloaded> {
+    match reload {
+        Some(reload) => reload.changes.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -88,7 +88,7 @@ fn line<'a>(app: &App, theme: &Theme, row: &Row<'a>, cols: usize, selected: bool
             items,
             ..
         } => {
-            let (settled, total) = app.ledger.progress(items.iter().copied());
+            let (settled, total) = app.progress(items.iter().copied());
             let count = format!("{settled}/{total}");
             let mut label = format!("{}{}", indent(*depth), title.get(app.lang));
             if let Some(aside) = aside {
@@ -144,6 +144,9 @@ fn item_line<'a>(
     cols: usize,
     selected: bool,
 ) -> Line<'a> {
+    if app.is_signoff(id) {
+        return signoff_line(app, theme, indent, id, text, cols, selected);
+    }
     let state = app.ledger.item(id);
     let s = &theme.symbols;
     let pending = app.is_pending(id);
@@ -227,6 +230,72 @@ fn item_line<'a>(
         spans.push(Span::styled(label, style));
     }
     spans.push(Span::styled(fit_right(&aside, width(&aside)), aside_style));
+    if selected {
+        let sel = theme.selected();
+        spans = spans
+            .into_iter()
+            .map(|span| span.patch_style(sel))
+            .collect();
+    }
+    Line::from(spans)
+}
+
+/// A sign-off: signed by whom and when, withdrawn, or only ticked (which signs nothing).
+fn signoff_line<'a>(
+    app: &App,
+    theme: &Theme,
+    indent: String,
+    id: &str,
+    text: &str,
+    cols: usize,
+    selected: bool,
+) -> Line<'a> {
+    let lang = app.lang;
+    let s = &theme.symbols;
+    let log = app.pilot_ledger();
+    let pilot = log.pilot();
+    let (mark, mark_style, aside) = if app.is_sending(id) {
+        (
+            s.saving,
+            theme.saving(),
+            t(lang, Msg::AsideSaving).to_string(),
+        )
+    } else if let Some(sig) = pilot.signature(id) {
+        let when = format!(
+            "{} {}",
+            crate::i18n::date_short(lang, sig.at.with_timezone(&app.layout.launch.zone)),
+            launch_hm(app, sig.at)
+        );
+        (
+            s.done,
+            theme.done(),
+            format!("{} {when}", tf(lang, Msg::SignedBy, &[&sig.name])),
+        )
+    } else if pilot.withdrawal(id).is_some() {
+        (
+            s.open,
+            theme.overdue(),
+            t(lang, Msg::SignedWithdrawn).to_string(),
+        )
+    } else if *app.ledger.mark(id) == Mark::Done {
+        (
+            s.open,
+            theme.overdue(),
+            t(lang, Msg::SignedUnnamed).to_string(),
+        )
+    } else {
+        (s.open, theme.text(), String::new())
+    };
+    let prefix = format!("{indent}{mark} ");
+    let text_cols = cols.saturating_sub(width(&prefix) + width(&aside) + 1);
+    let mut spans = vec![
+        Span::raw(indent),
+        Span::styled(mark.to_string(), mark_style),
+        Span::raw(" "),
+        Span::styled(fit(text, text_cols), theme.text()),
+        Span::raw(" "),
+        Span::styled(aside, theme.dim()),
+    ];
     if selected {
         let sel = theme.selected();
         spans = spans

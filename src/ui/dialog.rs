@@ -70,9 +70,45 @@ fn dialog(app: &App, theme: &Theme) -> Option<Dialog> {
                     tf(lang, Msg::PromptAck, &[&app.source_title(source)]),
                     Msg::DialogAckKeys,
                 ),
+                PromptPurpose::Announce => (
+                    Msg::DialogAnnounce,
+                    tf(
+                        lang,
+                        Msg::PromptAnnounce,
+                        &[&crate::app::rules::MAX_ANNOUNCEMENT],
+                    ),
+                    Msg::DialogKeys,
+                ),
+                PromptPurpose::Sign { signoff } => (
+                    Msg::DialogSign,
+                    tf(lang, Msg::PromptSign, &[&item_text(app, signoff)]),
+                    Msg::DialogKeys,
+                ),
+                PromptPurpose::Withdraw { signoff } => {
+                    let log = app.pilot_ledger();
+                    let name = log
+                        .pilot()
+                        .signature(signoff)
+                        .map_or_else(String::new, |s| s.name.clone());
+                    (
+                        Msg::DialogWithdraw,
+                        tf(
+                            lang,
+                            Msg::PromptWithdraw,
+                            &[&item_text(app, signoff), &name],
+                        ),
+                        Msg::DialogKeys,
+                    )
+                }
+                PromptPurpose::Judge { .. } => (
+                    Msg::DialogJudge,
+                    t(lang, Msg::PromptJudge).to_string(),
+                    Msg::DialogJudgeKeys,
+                ),
             };
             let (choices, chosen) = match purpose {
                 PromptPurpose::Ack { source } => alert_choices(app, theme, source),
+                PromptPurpose::Judge { choice } => judge_choices(app, theme, *choice),
                 _ => (Vec::new(), None),
             };
             Dialog {
@@ -117,7 +153,7 @@ fn dialog(app: &App, theme: &Theme) -> Option<Dialog> {
             keys: t(lang, Msg::NoticeKeys).to_string(),
             style: theme.border_focus(),
         },
-        Mode::Normal | Mode::Help | Mode::Detail => return None,
+        Mode::Normal | Mode::Help | Mode::Detail | Mode::Update { .. } => return None,
     })
 }
 
@@ -149,6 +185,35 @@ fn alert_choices(app: &App, theme: &Theme, chosen: &str) -> (Vec<(String, Style)
         .collect();
     let index = open.iter().position(|a| a.source == chosen);
     (lines, index)
+}
+
+/// "✓ Week 2 · Feature adoption > 60 %: pass", for each target no source measures, each
+/// verdict a line of its own.
+fn judge_choices(app: &App, theme: &Theme, chosen: usize) -> (Vec<(String, Style)>, Option<usize>) {
+    let lang = app.lang;
+    let lines = app
+        .judge_choices()
+        .iter()
+        .map(|(id, passed)| {
+            let found = app
+                .layout
+                .criteria
+                .iter()
+                .find_map(|w| w.targets.iter().find(|t| t.id == *id).map(|t| (w, t)));
+            let (week, target) = found.map_or_else(
+                || (String::new(), id.clone()),
+                |(w, t)| (w.title.get(lang).to_string(), t.text.get(lang).to_string()),
+            );
+            let (mark, verdict, style) = if *passed {
+                (theme.symbols.done, Msg::RptPass, theme.done())
+            } else {
+                (theme.symbols.bad, Msg::RptFail, theme.overdue())
+            };
+            let text = tf(lang, Msg::JudgeChoice, &[&week, &target, &t(lang, verdict)]);
+            (format!("{mark} {text}"), style)
+        })
+        .collect();
+    (lines, Some(chosen))
 }
 
 /// The last `rows` lines of `text` wrapped to `cols`: where the typing happens stays in view.

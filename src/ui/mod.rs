@@ -20,11 +20,13 @@
 
 pub mod ascii;
 mod audit;
+mod banner;
 mod checklist;
 mod contacts;
 mod criteria;
 mod detail;
 mod dialog;
+mod gonogo;
 mod header;
 mod help;
 mod panels;
@@ -35,6 +37,7 @@ mod statusbar;
 pub mod text;
 pub mod theme;
 mod timeline;
+mod update_dialog;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -69,20 +72,31 @@ fn screen(frame: &mut Frame, app: &App, theme: &Theme) {
     // Panels get a column of their own on a big screen; elsewhere a one-line strip says how
     // the live sources are doing, and view 8 shows them full size.
     let strip = !app.layout.panels.is_empty() && !panel_column_fits(area) && app.view != View::Live;
-    let [top, strip_area, body, bottom] = Layout::vertical([
+    // The banner never takes more than a third of the screen: the checklist stays in view.
+    let banner_rows = banner::rows(app, theme, area.width).min(area.height / 3);
+    let [top, banner_area, strip_area, body, bottom] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(banner_rows),
         Constraint::Length(if strip { panels::strip_rows(app) } else { 0 }),
         Constraint::Min(1),
         Constraint::Length(statusbar::height(app, area.width, area.height)),
     ])
     .areas(area);
     header::render(frame, top, app, theme);
+    banner::render(frame, banner_area, app, theme);
     if strip {
         panels::render_strip(frame, strip_area, app, theme);
     }
     match app.view {
-        View::LaunchDay | View::Prelaunch | View::Expansion => {
-            checklist_screen(frame, body, app, theme)
+        View::LaunchDay | View::Prelaunch => checklist_screen(frame, body, app, theme),
+        View::Expansion => {
+            // The verdict first, then the checklist it rests on.
+            // At most a third of the body: the checklist it rests on stays in view.
+            let wanted = gonogo::rows(app, theme, body.width, (body.height / 3).max(3));
+            let [verdict, list] =
+                Layout::vertical([Constraint::Length(wanted), Constraint::Min(1)]).areas(body);
+            gonogo::render(frame, verdict, app, theme);
+            checklist_screen(frame, list, app, theme);
         }
         View::Criteria => criteria::render(frame, body, app, theme),
         View::Contacts => contacts::render(frame, body, app, theme),
@@ -101,6 +115,7 @@ fn screen(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Prompt(_) | Mode::Confirm { .. } | Mode::Notice(_) => {
             dialog::render(frame, area, app, theme)
         }
+        Mode::Update { .. } => update_dialog::render(frame, area, app, theme),
         Mode::Normal => {}
     }
 }

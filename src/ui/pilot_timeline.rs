@@ -13,6 +13,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width.saturating_sub(2) as usize;
     let lang = app.lang;
     let mut lines = Vec::new();
+    // Where the pilot stands first: before Day 1, its day and week, or over.
+    let day = app.layout.pilot_day(app.now);
+    if let Some(line) = crate::words::pilot_line(&app.layout, &day, lang) {
+        lines.push(Line::styled(line, theme.current()));
+    }
+    let current = match day {
+        crate::layout::PilotDay::During { phase, .. } => phase,
+        _ => None,
+    };
     let when_cols = app
         .layout
         .timeline
@@ -22,16 +31,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|w| super::text::width(&i18n::period(app.lang, w)))
         .max()
         .unwrap_or(0);
-    for phase in &app.layout.timeline {
+    for (index, phase) in app.layout.timeline.iter().enumerate() {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
+        // The current phase is marked, and said in words for a screen without colour.
+        let (mark, style, now) = if current == Some(index) {
+            (
+                format!("{} ", theme.symbols.now),
+                theme.current(),
+                format!("  {}", t(lang, Msg::PilotNowMark)),
+            )
+        } else {
+            (String::new(), theme.heading(), String::new())
+        };
         lines.push(Line::from(vec![
+            Span::styled(mark, style),
             Span::styled(
                 tf(lang, Msg::PilotPhase, &[&i18n::period(lang, &phase.period)]),
-                theme.heading(),
+                style,
             ),
-            Span::styled(phase.title.get(lang).to_string(), theme.heading()),
+            Span::styled(phase.title.get(lang).to_string(), style),
+            Span::styled(now, style),
         ]));
         for entry in &phase.entries {
             let when = i18n::period(lang, entry.when.as_deref().unwrap_or(""));

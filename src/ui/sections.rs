@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .flat_map(|(_, ids)| ids.iter().copied())
         .collect();
-    let (settled, total) = app.ledger.progress(all);
+    let (settled, total) = app.progress(all);
     let count = format!("{settled}/{total}");
     lines.push(Line::from(vec![
         Span::styled(
@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled(count, theme.title()),
     ]));
     for (title, ids) in &sections {
-        let (settled, total) = app.ledger.progress(ids.iter().copied());
+        let (settled, total) = app.progress(ids.iter().copied());
         let count = format!("{settled}/{total}");
         let style = if settled == total {
             theme.done()

@@ -1,8 +1,11 @@
 //! What events do to the state: keys, clock ticks and store replies in; effects (writes to
 //! persist) out. No I/O happens here, which keeps every behaviour testable without a terminal.
 
+mod day;
 mod live;
+mod pilot;
 mod prompt;
+mod reload;
 mod tickets;
 
 use crate::i18n::{Msg as UiMsg, t, tf};
@@ -31,6 +34,8 @@ pub enum Msg {
     Poll(PollResult),
     /// warroom is stopping (quit, signal, hangup): hand over whatever is still buffered.
     Shutdown,
+    /// The layout file was edited: the layout it now holds, or why it cannot be used.
+    Layout(crate::layout::watch::Reloaded),
 }
 
 /// What the main loop must do after an update.
@@ -44,6 +49,19 @@ pub enum Effect {
     SaveSamples(Vec<Sample>),
     /// Write the day's report from the store (the store task does the reading and writing).
     WriteReport,
+    /// Read the pilot's days `first..=last` from the store: the events of all but `today`
+    /// and every day's samples.
+    ReadPilot {
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
+    /// Put this text on the clipboard of the operator's terminal (OSC 52).
+    Copy(String),
+    /// The layout's sources changed: poll the new ones (and only them).
+    RestartSources,
+    /// The launch's day turned: the store follows and stores the new one.
+    NewDay(chrono::NaiveDate),
 }
 
 /// How long an informational message stays in the status bar, and an error.
@@ -79,8 +97,10 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         Msg::Resize => true,
         Msg::Tick => {
             expire_flash(app);
+            let turned = day::turn(app, &mut effects);
+            pilot::read_pilot(app, &mut effects);
             live::flush_samples(app, &mut effects, false);
-            app.now.timestamp() != before
+            turned || app.now.timestamp() != before
         }
         Msg::Store(reply) => {
             store_reply(app, reply);
@@ -91,6 +111,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             live::flush_samples(app, &mut effects, true);
             false
         }
+        Msg::Layout(reloaded) => reload::reloaded(app, reloaded, &mut effects),
     };
     (redraw, effects)
 }
@@ -168,6 +189,27 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
             .min(max);
         }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if matches!(app.mode, Mode::Update { .. }) =>
+        {
+            pilot::scroll_update(app, &action);
+        }
+        Action::Up | Action::Down
+            if matches!(
+                app.mode,
+                Mode::Prompt(Prompt {
+                    purpose: PromptPurpose::Judge { .. },
+                    ..
+                })
+            ) =>
+        {
+            pilot::choose_judgement(app, if action == Action::Up { -1 } else { 1 });
+        }
         // In a dialog, ↑↓ choose the alert an acknowledgement is for.
         Action::Up | Action::Down if app.mode.is_modal() => {
             prompt::choose_alert(app, if action == Action::Up { -1 } else { 1 });
@@ -234,6 +276,11 @@ fn perform(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 app.flash = None;
             }
         }
+        Action::Announce => pilot::announce(app),
+        Action::ClearAnnouncement => pilot::clear_announcement(app, effects),
+        Action::StatusUpdate => pilot::status_update(app, effects),
+        Action::Copy => pilot::copy_again(app, effects),
+        Action::Judge => pilot::judge(app),
         Action::Input(c) => prompt::edit(app, |input| input.push(c)),
         Action::Erase => prompt::edit(app, |input| {
             input.pop();
@@ -330,6 +377,11 @@ fn toggle(app: &mut App, effects: &mut Vec<Effect>) {
         say(app, t(app.lang, UiMsg::FlashStillSaving), false);
         return;
     }
+    // A sign-off is given by name and taken back with a reason, never ticked.
+    if app.is_signoff(&item) {
+        pilot::toggle_signoff(app, item, effects);
+        return;
+    }
     if *app.ledger.mark(&item) == Mark::Done {
         record(app, Some(item), Change::Untick, effects);
         return;
@@ -375,6 +427,10 @@ fn skip(app: &mut App, effects: &mut Vec<Effect>) {
     };
     if app.is_pending(&item) {
         say(app, t(app.lang, UiMsg::FlashStillSaving), false);
+        return;
+    }
+    if app.is_signoff(&item) && !matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
+        say(app, t(app.lang, UiMsg::FlashSignoffKeys), true);
         return;
     }
     if matches!(app.ledger.mark(&item), Mark::Skipped { .. }) {
@@ -491,6 +547,11 @@ fn store_reply(app: &mut App, reply: Reply) {
             };
             say(app, text, false);
         }
+        Reply::Pilot(read) => {
+            app.pilot_earlier.clear();
+            app.keep_earlier(read.earlier);
+            app.pilot_samples = read.samples;
+        }
         Reply::Present(peers) => {
             // Who else is here: the same operator from the same place is this warroom's own
             // past (a restart after kill -9 leaves its row until it expires), not someone else.
@@ -542,6 +603,21 @@ pub fn summary(app: &App, event: &Event) -> String {
         Change::Skip { reason } => tf(lang, UiMsg::SumSkipped, &[&item, reason]),
         Change::Note { .. } => tf(lang, UiMsg::SumNote, &[&item]),
         Change::Undo { .. } => tf(lang, UiMsg::SumUndid, &[&item]),
+        // Said by what they are about: the announcement's words, the role and who signed.
+        Change::Announced { text, .. } => tf(
+            lang,
+            UiMsg::SumOther,
+            &[&words::verb(lang, &event.change), text],
+        ),
+        Change::SignedOff { name, .. } => tf(
+            lang,
+            UiMsg::SumOther,
+            &[
+                &words::verb(lang, &event.change),
+                &format!("{item} ({name})"),
+            ],
+        ),
+        Change::AnnouncementCleared { .. } => words::verb(lang, &event.change),
         other => match other.alert_source() {
             Some(source) => tf(
                 lang,

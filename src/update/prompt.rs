@@ -152,6 +152,30 @@ pub fn submit(app: &mut App, effects: &mut Vec<Effect>) {
         PromptPurpose::Note { .. } if text.is_empty() => refuse(app, UiMsg::FlashNoteNeedsText),
         PromptPurpose::Note { item } => record(app, Some(item), Change::Note { text }, effects),
         PromptPurpose::Ack { .. } if text.is_empty() => refuse(app, UiMsg::FlashAckNeedsReason),
+        PromptPurpose::Announce
+        | PromptPurpose::Sign { .. }
+        | PromptPurpose::Withdraw { .. }
+        | PromptPurpose::Judge { .. } => {
+            let done = match prompt.purpose.clone() {
+                PromptPurpose::Sign { signoff } => {
+                    super::pilot::submit_sign(app, signoff, &text, effects)
+                }
+                PromptPurpose::Withdraw { signoff } => {
+                    super::pilot::submit_withdraw(app, signoff, &text, effects)
+                }
+                PromptPurpose::Judge { choice } => {
+                    super::pilot::submit_judgement(app, choice, &text, effects)
+                }
+                _ => super::pilot::submit_announcement(app, &text, effects),
+            };
+            // Refused: the dialog stays, saying why, with what was typed.
+            if let Err(why) = done {
+                app.mode = Mode::Prompt(Prompt {
+                    problem: Some(why),
+                    ..prompt.clone()
+                });
+            }
+        }
         PromptPurpose::Ack { source } => {
             // It may have cleared while the reason was typed: nothing is left to acknowledge.
             if app.ledger.open_alert(&source).is_none() {
