@@ -918,7 +918,7 @@ fn status_speaks_the_language_of_the_flag_or_the_locale() {
     let dir = temp();
     let zh = status_text(dir.path(), Some("zh-TW"), &[]);
     assert!(
-        zh.contains("進行中：首批訂單") && zh.contains("上線日：已處理"),
+        zh.contains("進行中：首批訂單") && zh.contains("上線日：已完成或略過"),
         "{zh}"
     );
     let en = status_text(dir.path(), None, &[]);
@@ -1010,4 +1010,145 @@ fn a_closed_pipe_ends_status_and_check_quietly() {
             "{args}: {stderr}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hot reload: the layout of a running warroom edited four times
+// ---------------------------------------------------------------------------------------------
+
+/// Replaces `from` by `to` in the layout file, whole (as an editor's save does).
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read the layout copy");
+    assert!(text.contains(from), "{from:?} is not in the layout");
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write the layout copy");
+}
+
+/// What warroom.log says, as text.
+fn log_text(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("w.log")).unwrap_or_default()
+}
+
+#[test]
+fn editing_the_layout_of_a_running_warroom() {
+    let dir = temp();
+    let layout = dir.path().join("layout.toml");
+    std::fs::copy(Path::new(MANIFEST_DIR).join(LAYOUT), &layout).expect("copy the layout");
+    let (db, log) = (db_path(dir.path()), dir.path().join("w.log"));
+    let mut term = Term::spawn(
+        &[
+            "--db",
+            s(&db),
+            "--log",
+            s(&log),
+            "--layout",
+            s(&layout),
+            "--operator",
+            "e2e",
+            "--now",
+            NOW,
+        ],
+        120,
+        40,
+    );
+    term.wait_started();
+    tick_first(&mut term);
+
+    // 1. A changed text: the ticked item keeps its tick under its new words.
+    edit(
+        &layout,
+        "text = \"First order created successfully\"",
+        "text = \"First order created and confirmed\"",
+    );
+    let screen = term.wait_for("the edited text", STEP, |s| {
+        s.item("First order created and confirmed")
+            .is_some_and(ticked_by_e2e)
+    });
+    assert!(
+        !screen.has(FIRST),
+        "the old text is gone\n{}",
+        screen.dump()
+    );
+    assert!(
+        screen
+            .status()
+            .contains("Layout reloaded: 0 items added, 0 removed"),
+        "{}",
+        screen.dump()
+    );
+    assert!(log_text(dir.path()).contains("layout reloaded"));
+
+    // 2. An added item shows in its block, open.
+    edit(
+        &layout,
+        "  { id = \"route-optimization-working\"",
+        "  { id = \"cylinders-counted\", text = \"Cylinders counted at the depot\" },\n  { id = \"route-optimization-working\"",
+    );
+    let screen = term.wait_for("the added item", STEP, |s| {
+        s.has("Cylinders counted at the depot") && s.status().contains("1 items added")
+    });
+    assert!(
+        screen
+            .item("Cylinders counted at the depot")
+            .is_some_and(|row| !row.contains('✓')),
+        "{}",
+        screen.dump()
+    );
+
+    // 3. The ticked item removed: gone from the list, its tick still in the audit view.
+    edit(
+        &layout,
+        "  { id = \"first-order-created\", text = \"First order created and confirmed\", text_zh = \"第一筆訂單成功建立\" },\n",
+        "",
+    );
+    term.wait_for("the removed item gone", STEP, |s| {
+        !s.has("First order created") && s.status().contains("1 removed")
+    });
+    term.send("7");
+    let audit = term.wait_for("the removed item's tick in the audit view", STEP, |s| {
+        s.has("first-order-created")
+    });
+    assert!(audit.has("e2e"), "{}", audit.dump());
+    term.send("1");
+    let log = log_text(dir.path());
+    assert!(
+        log.contains("removed=1"),
+        "warroom.log: {}",
+        tail(&log, 2000)
+    );
+
+    // 4. A broken line: the running layout stays, the banner says where, until fixed.
+    edit(
+        &layout,
+        "[[block]]\nid = \"morning\"",
+        "[[block]\nid = \"morning\"",
+    );
+    let screen = term.wait_for("the layout error in the banner", STEP, |s| {
+        s.has("Layout not reloaded:") && s.has("layout.toml:")
+    });
+    assert!(
+        screen.has("Cylinders counted at the depot"),
+        "{}",
+        screen.dump()
+    );
+    let log = log_text(dir.path());
+    assert!(
+        log.contains("the edited layout is not applied"),
+        "warroom.log: {}",
+        tail(&log, 2000)
+    );
+    edit(
+        &layout,
+        "[[block]\nid = \"morning\"",
+        "[[block]]\nid = \"morning\"",
+    );
+    let screen = term.wait_for("the banner gone once fixed", STEP, |s| {
+        !s.has("Layout not reloaded")
+    });
+    assert!(
+        screen.has("Cylinders counted at the depot"),
+        "{}",
+        screen.dump()
+    );
+    term.send("q");
+    term.wait_exit(STEP);
 }

@@ -153,8 +153,10 @@ fn dialog_keys(app: &App) -> Option<&'static str> {
             Mode::Prompt(p) => match p.purpose {
                 PromptPurpose::Search => Msg::SearchKeys,
                 PromptPurpose::Ack { .. } => Msg::DialogAckKeys,
+                PromptPurpose::Judge { .. } => Msg::DialogJudgeKeys,
                 _ => Msg::DialogKeys,
             },
+            Mode::Update { .. } => Msg::UpdateKeys,
             Mode::Normal | Mode::Help | Mode::Detail => return None,
         },
     ))

@@ -90,9 +90,10 @@ fn each_panel_full_size_at_80x24() {
             let screen = render(&app, 80, 24);
             let title = &app.layout.panels[n].title.en;
             assert!(
+                // Under the two header lines and the pilot's.
                 screen
                     .lines()
-                    .nth(3)
+                    .nth(4)
                     .is_some_and(|l| l.contains(title.as_str())),
                 "{name}: panel {n} ({title}) should be shown full size:\n{screen}"
             );
@@ -109,8 +110,9 @@ fn each_panel_full_size_at_80x24() {
 fn the_status_strip_sums_up_the_panels_at_80x24() {
     let app = app_in(State::Critical);
     let screen = render(&app, 80, 24);
-    let alert = screen.lines().nth(2).unwrap_or_default();
-    let cells = screen.lines().nth(3).unwrap_or_default();
+    // Under the two header lines and the pilot's.
+    let alert = screen.lines().nth(3).unwrap_or_default();
+    let cells = screen.lines().nth(4).unwrap_or_default();
     // The newest open alert, who is on it (nobody), how many more; then the panels.
     assert!(
         alert.contains("! Error rate critical · nobody on it (a) +1 more")
@@ -123,7 +125,7 @@ fn the_status_strip_sums_up_the_panels_at_80x24() {
     let ok = render(&app_in(State::Ok), 80, 24);
     assert!(
         ok.lines()
-            .nth(2)
+            .nth(3)
             .is_some_and(|l| l.contains("err 0.40%") && !l.contains("alert")),
         "{ok}"
     );
@@ -550,7 +552,8 @@ fn open_alerts_that_do_not_fit_are_counted_not_cut() {
     let panel = panel.join("\n");
     assert!(panel.contains("more open: ! then ↑↓"), "{panel}");
     // Each alert shown is shown whole: its head, who is on it, whom to call.
-    let heads = panel.matches("critical").count();
+    // Alerts' heads, not the log's lines under them ("warroom alert Redis — critical").
+    let heads = panel.matches("! 09:31 critical").count();
     let states = panel.matches("press a to acknowledge").count() + panel.matches("ack bob").count();
     assert!(heads >= 1 && heads == states, "{panel}");
 }

@@ -158,7 +158,12 @@ impl Day {
                         .await
                         .expect("samples saved");
                 }
-                Effect::Bell | Effect::WriteReport => {}
+                Effect::Bell
+                | Effect::WriteReport
+                | Effect::ReadPilot { .. }
+                | Effect::Copy(_)
+                | Effect::RestartSources
+                | Effect::NewDay(_) => {}
             }
         }
     }

@@ -81,7 +81,12 @@ async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>
         match effect {
             Effect::Persist(event) => commit(app, store, event).await?,
             Effect::SaveSamples(batch) => samples.extend(batch),
-            Effect::Bell | Effect::WriteReport => {}
+            Effect::Bell
+            | Effect::WriteReport
+            | Effect::ReadPilot { .. }
+            | Effect::Copy(_)
+            | Effect::RestartSources
+            | Effect::NewDay(_) => {}
         }
     }
     Ok(())

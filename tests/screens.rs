@@ -271,7 +271,7 @@ fn status_text_in_chinese() {
     let report = warroom::status::status(&app.layout, &app.ledger, &app.schedule, app.now);
     let zh = report.render(Lang::ZhTw);
     assert!(
-        zh.contains("進行中：") && zh.contains("上線日：已處理"),
+        zh.contains("進行中：") && zh.contains("上線日：已完成或略過"),
         "{zh}"
     );
     assert_eq!(report.render(Lang::En), report.to_string());

@@ -433,8 +433,28 @@ impl Client {
             Reply::Notice(_) => "notice",
             Reply::Joined { .. } => "joined",
             Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
+            Reply::Pilot(_) => "pilot",
         });
         update(&mut self.app, Msg::Store(reply));
+    }
+
+    /// Keys as the main loop takes them: the update, then the writes it asks for to the worker.
+    async fn keys(&mut self, codes: &[ratatui::crossterm::event::KeyCode]) {
+        use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+        for code in codes {
+            let key = KeyEvent::new(*code, KeyModifiers::NONE);
+            let (_, effects) = update(&mut self.app, Msg::Key(key));
+            for effect in effects {
+                if let warroom::update::Effect::Persist(event) = effect {
+                    self.tx
+                        .as_ref()
+                        .expect("client running")
+                        .send(Request::Append(event))
+                        .await
+                        .expect("worker takes requests");
+                }
+            }
+        }
     }
 
     /// Feeds replies until `done` holds; panics after `limit`. Returns how long it took.
@@ -890,6 +910,93 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
     );
     ann.stop().await;
     bob.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// An announcement typed on one warroom is a banner on the other's screen within a second
+
+/// The screen as text (the banner is under the header).
+fn screen(app: &App) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|f| warroom::ui::draw(f, app, &warroom::ui::Theme::default()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..40)
+        .map(|y| {
+            (0..120)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// ann presses `A`, types and saves; bob's banner shows it, who and until when, within 1 s;
+/// ann's `C` takes it down on bob's screen too.
+async fn announcement_banner_reaches_the_other(ann_store: Store, bob_store: Store) -> Duration {
+    use ratatui::crossterm::event::KeyCode;
+    let mut ann = Client::start(ann_store, "ann", Options::default()).await;
+    let mut bob = Client::start(bob_store, "bob", Options::default()).await;
+    // Let the listener subscribe before measuring.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    bob.drain();
+    let text = "Rolling back v2.3 | 30m";
+    let mut keys = vec![KeyCode::Char('A')];
+    keys.extend(text.chars().map(KeyCode::Char));
+    keys.push(KeyCode::Enter);
+    let sent = Instant::now();
+    ann.keys(&keys).await;
+    let took = bob
+        .until(Duration::from_secs(5), |b| {
+            screen(b).contains("Rolling back v2.3")
+        })
+        .await;
+    let shown = screen(&bob.app);
+    let banner = shown
+        .lines()
+        .find(|l| l.contains("Rolling back v2.3"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        banner.contains("ann") && banner.contains("until 10:00"),
+        "who and until when: {banner}"
+    );
+    let elapsed = sent.elapsed();
+    ann.until(Duration::from_secs(5), |a| a.pending.is_empty())
+        .await;
+    ann.keys(&[KeyCode::Char('C')]).await;
+    bob.until(Duration::from_secs(5), |b| {
+        !screen(b).contains("(C clears)")
+    })
+    .await;
+    ann.stop().await;
+    bob.stop().await;
+    assert!(took <= elapsed);
+    elapsed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announcement_is_on_the_other_warrooms_banner_within_a_second_on_postgres() {
+    let schema = Schema::create().await;
+    let took =
+        announcement_banner_reaches_the_other(schema.store("ann").await, schema.store("bob").await)
+            .await;
+    eprintln!("PostgreSQL: announcement on the other banner after {took:?}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    drop(schema);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announcement_is_on_the_other_warrooms_banner_within_a_second_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("warroom.db");
+    let ann = Store::open(&path).await.expect("open sqlite");
+    let bob = Store::open(&path).await.expect("open sqlite");
+    let took = announcement_banner_reaches_the_other(ann, bob).await;
+    eprintln!("SQLite: announcement on the other banner after {took:?}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
