@@ -131,6 +131,38 @@ const SCREENS: &[Screen] = &[
         },
         must: &[("No open alert to acknowledge", "沒有需要確認")],
     },
+    Screen {
+        name: "announce",
+        setup: |app| {
+            key(app, KeyCode::Char('A'));
+            for c in "Deploy freeze | 15:00".chars() {
+                key(app, KeyCode::Char(c));
+            }
+        },
+        must: &[("Deploy freeze | 15:00", "Deploy freeze | 15:00")],
+    },
+    Screen {
+        name: "banner",
+        setup: |app| {
+            common::live::commit(
+                app,
+                300,
+                warroom::store::Change::Announced {
+                    text: "Rolling back v2.3: hold new orders".into(),
+                    until: None,
+                },
+            );
+        },
+        must: &[
+            ("Rolling back v2.3: hold new orders", "Rolling back v2.3: hold new orders"),
+            ("Pilot day 1 · week 1", "試營運第 1 天 · 第 1 週"),
+        ],
+    },
+    Screen {
+        name: "status_update",
+        setup: |app| key(app, KeyCode::Char('U')),
+        must: &[("Status update", "狀態更新"), ("Open alerts (2)", "未解除告警（2）")],
+    },
 ];
 
 fn key(app: &mut App, code: KeyCode) {
