@@ -233,19 +233,12 @@ async fn serve_demo(config: SimConfig) -> Result<sim::SimHandle> {
     })
 }
 
-/// A rehearsal at `--speed 60` would poll a 2 s source every 2 simulated minutes and miss a
-/// five-minute outage; polls follow the simulated clock instead (but never more often than
-/// every 100 ms of real time).
+/// The demo's polls follow its clock (see [`App::faster_polls`]).
 fn faster_polls(app: &mut App, speed: f64) {
-    if speed <= 1.0 {
-        return;
-    }
     let mut layout = (*app.layout).clone();
-    for source in &mut layout.sources {
-        let scaled = source.spec.interval.div_f64(speed);
-        source.spec.interval = scaled.max(std::time::Duration::from_millis(100));
-    }
+    App::faster_polls(&mut layout, speed);
     app.layout = Arc::new(layout);
+    app.poll_speed = speed;
 }
 
 /// One probe per configured source, for the poller. A source whose probe cannot be built
@@ -530,13 +523,10 @@ async fn interactive(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     let reload = layout_file(&common).map(|path| {
         let (changes_tx, changes) = mpsc::channel(4);
         layout::watch::spawn(path, env.clone(), changes_tx);
-        let speed = demo.map(|args| args.speed);
         tui::Reload {
             changes,
+            // The reloaded layout is already polled at the app's speed (update::reload).
             restart: Box::new(move |app: &mut App| {
-                if let Some(speed) = speed {
-                    faster_polls(app, speed);
-                }
                 let sources = probes(app);
                 warroom::poller::Poller::start(sources, app.clock, poll_tx.clone())
             }),

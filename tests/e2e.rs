@@ -1152,3 +1152,48 @@ fn editing_the_layout_of_a_running_warroom() {
     term.send("q");
     term.wait_exit(STEP);
 }
+
+/// Standard base64, for reading back what OSC 52 carried.
+fn unbase64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let values: Vec<u32> = text
+        .bytes()
+        .take_while(|b| *b != b'=')
+        .filter_map(|b| ALPHABET.iter().position(|a| *a == b).map(|p| p as u32))
+        .collect();
+    let mut out = Vec::new();
+    for chunk in values.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, v)| n | (v << (18 - 6 * i)));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    out
+}
+
+#[test]
+fn the_status_update_reaches_the_terminal_clipboard_over_osc_52() {
+    let dir = temp();
+    let mut term = Term::tui(dir.path(), 80, 24);
+    term.wait_started();
+    term.send("U");
+    term.wait_for("the status update dialog", STEP, |s| {
+        s.has("Status update") && s.has("c copies again")
+    });
+    let raw = term.raw();
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence") + "\x1b]52;c;".len();
+    let end = raw[start..]
+        .find('\x07')
+        .expect("the sequence ends with BEL")
+        + start;
+    let copied = String::from_utf8(unbase64(&raw[start..end])).expect("UTF-8 text");
+    assert!(
+        copied.starts_with("LuckyGas Pilot Launch — status at 09:30")
+            && copied.contains("Now: First Orders"),
+        "{copied}"
+    );
+    term.esc();
+    term.send("q");
+    term.wait_exit(STEP);
+}

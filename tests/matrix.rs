@@ -154,14 +154,20 @@ const SCREENS: &[Screen] = &[
             );
         },
         must: &[
-            ("Rolling back v2.3: hold new orders", "Rolling back v2.3: hold new orders"),
+            (
+                "Rolling back v2.3: hold new orders",
+                "Rolling back v2.3: hold new orders",
+            ),
             ("Pilot day 1 · week 1", "試營運第 1 天 · 第 1 週"),
         ],
     },
     Screen {
         name: "status_update",
         setup: |app| key(app, KeyCode::Char('U')),
-        must: &[("Status update", "狀態更新"), ("Open alerts (2)", "未解除告警（2）")],
+        must: &[
+            ("Status update", "狀態更新"),
+            ("Open alerts (2)", "未解除告警（2）"),
+        ],
     },
 ];
 

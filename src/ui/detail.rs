@@ -90,7 +90,37 @@ fn lines<'a>(app: &'a App, theme: &Theme, id: &'a str) -> Vec<Line<'a>> {
     let late = app
         .late_by(id)
         .zip(block.and_then(|b| app.layout.blocks.get(b)));
+    // A sign-off's status is its signature, not a mark: given, withdrawn, or only ticked.
+    let log = app.pilot_ledger();
+    let signoff = app.is_signoff(id).then(|| {
+        let pilot = log.pilot();
+        match (pilot.signature(id), pilot.withdrawal(id)) {
+            (Some(sig), _) => (
+                format!(
+                    "{} {} · {} {}",
+                    theme.symbols.done,
+                    tf(lang, Msg::SignedBy, &[&sig.name]),
+                    crate::i18n::date_short(lang, sig.at.with_timezone(&app.layout.launch.zone)),
+                    launch_time(app, sig.at)
+                ),
+                theme.done(),
+            ),
+            (None, Some(w)) => (
+                tf(
+                    lang,
+                    Msg::GoBlockWithdrawn,
+                    &[&t(lang, Msg::SignedWithdrawn), &w.name, &w.by, &w.reason],
+                ),
+                theme.overdue(),
+            ),
+            (None, None) if state.mark == Mark::Done => {
+                (t(lang, Msg::SignedUnnamed).to_string(), theme.overdue())
+            }
+            (None, None) => (t(lang, Msg::DetailOpen).to_string(), theme.text()),
+        }
+    });
     let (label, style) = match (&state.mark, late) {
+        _ if let Some(signed) = signoff => signed,
         (Mark::Done, Some((by, block))) => (
             tf(
                 lang,

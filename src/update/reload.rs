@@ -50,6 +50,15 @@ fn definition(layout: &Layout, id: &str) -> Option<String> {
 }
 
 fn apply(app: &mut App, layout: Arc<Layout>, effects: &mut Vec<Effect>) {
+    // Polled as the running one is (a rehearsal's speed), so that an unchanged source compares
+    // equal and keeps polling undisturbed.
+    let layout = if app.poll_speed > 1.0 {
+        let mut faster = (*layout).clone();
+        App::faster_polls(&mut faster, app.poll_speed);
+        Arc::new(faster)
+    } else {
+        layout
+    };
     let old = Arc::clone(&app.layout);
     let (before, after) = (item_ids(&old), item_ids(&layout));
     let added = after.difference(&before).count();
