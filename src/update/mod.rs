@@ -618,6 +618,36 @@ pub fn summary(app: &App, event: &Event) -> String {
             ],
         ),
         Change::AnnouncementCleared { .. } => words::verb(lang, &event.change),
+        Change::TargetJudged { passed, .. } => {
+            let target = app
+                .layout
+                .criteria
+                .iter()
+                .find_map(|w| {
+                    let t = w
+                        .targets
+                        .iter()
+                        .find(|t| Some(t.id.as_str()) == event.item.as_deref())?;
+                    Some(format!("{} · {}", w.title.get(lang), t.text.get(lang)))
+                })
+                .unwrap_or(item);
+            let verdict = t(
+                lang,
+                if *passed {
+                    UiMsg::RptPass
+                } else {
+                    UiMsg::RptFail
+                },
+            );
+            tf(
+                lang,
+                UiMsg::SumOther,
+                &[
+                    &words::verb(lang, &event.change),
+                    &format!("{target}: {verdict}"),
+                ],
+            )
+        }
         other => match other.alert_source() {
             Some(source) => tf(
                 lang,
