@@ -84,6 +84,33 @@ impl App {
         }));
     }
 
+    /// Keeps of the pilot's stored samples those of the sources a target is measured from:
+    /// four weeks of every series would be a million samples held for a few.
+    pub fn keep_samples(
+        &mut self,
+        samples: std::collections::BTreeMap<NaiveDate, Vec<crate::store::Sample>>,
+    ) {
+        let bindings = Bindings::of(&self.layout);
+        let sources: std::collections::HashSet<String> = self
+            .layout
+            .criteria
+            .iter()
+            .flat_map(|w| &w.targets)
+            .filter_map(|t| crate::judge::source_of(&bindings, &t.metric))
+            .collect();
+        self.pilot_samples = samples
+            .into_iter()
+            .map(|(date, day)| {
+                let kept: Vec<_> = day
+                    .into_iter()
+                    .filter(|s| sources.contains(&s.source))
+                    .collect();
+                (date, kept)
+            })
+            .filter(|(_, day)| !day.is_empty())
+            .collect();
+    }
+
     /// Every criteria week, judged now over the stored samples, with the operators'
     /// verdicts from `ledger`; empty without a calendar.
     pub fn weeks<'a>(&'a self, ledger: &Ledger) -> Vec<Week<'a>> {

@@ -550,7 +550,7 @@ fn store_reply(app: &mut App, reply: Reply) {
         Reply::Pilot(read) => {
             app.pilot_earlier.clear();
             app.keep_earlier(read.earlier);
-            app.pilot_samples = read.samples;
+            app.keep_samples(read.samples);
         }
         Reply::Present(peers) => {
             // Who else is here: the same operator from the same place is this warroom's own
