@@ -1,5 +1,7 @@
 //! How long a frame takes to build at 200x60 and 80x24 (the launch-day view with a morning of
-//! history), and how long replaying a busy day's log takes on start-up.
+//! history), how long replaying a busy day's log takes on start-up, and a frame of view 3
+//! judging 24 days of a pilot's stored samples (as many a minute as the demo stores for the
+//! targets' sources, 06:00–19:00).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -67,6 +69,66 @@ fn setup() -> (App, Vec<Stored>) {
     )
 }
 
+/// Day 24 of a pilot from 2026-12-01, on view 3, with every minute 06:00–19:00 of every day
+/// stored for the sources the targets read.
+fn pilot_app() -> (App, usize) {
+    let text = std::fs::read_to_string("layouts/luckygas-pilot.toml")
+        .expect("seed layout")
+        .replace("[pilot]\n", "[pilot]\nstart = \"2026-12-01\"\n");
+    let layout = layout::parse("pilot.toml", &text, &layout::Env::empty()).expect("layout");
+    let zone = layout.launch.zone;
+    let mut samples = std::collections::BTreeMap::new();
+    let mut count = 0;
+    for d in 1..=24 {
+        let date = NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
+        let mut day = Vec::new();
+        for minute in 0..13 * 60 {
+            let at = at_zone(
+                zone,
+                date.and_time(NaiveTime::from_hms_opt(6, 0, 0).expect("6:00")),
+            ) + chrono::Duration::minutes(minute);
+            for (source, series, value) in [
+                ("api", "_polls", 12.0),
+                ("api", "_up", 12.0),
+                ("deliveries", "delivered", minute as f64),
+                ("deliveries", "failed", 1.0),
+                ("latency", "avg_ms", 120.0),
+                ("latency", "p95_ms", 180.0),
+                ("satisfaction", "value", 4.5),
+                ("satisfaction", "ratings", 10.0),
+            ] {
+                day.push(warroom::store::Sample {
+                    source: source.into(),
+                    series: series.into(),
+                    minute: at,
+                    value,
+                });
+            }
+        }
+        count += day.len();
+        samples.insert(date, day);
+    }
+    let now = at_zone(
+        zone,
+        NaiveDate::from_ymd_opt(2026, 12, 24)
+            .expect("date")
+            .and_time(NaiveTime::from_hms_opt(10, 0, 0).expect("time")),
+    );
+    let author = Author {
+        operator: "ann".into(),
+        origin: "bench".into(),
+    };
+    let mut app = App::new(
+        Arc::new(layout),
+        Clock::frozen(now),
+        author,
+        Ledger::default(),
+    );
+    app.pilot_samples = samples;
+    app.view = warroom::app::View::Criteria;
+    (app, count)
+}
+
 fn bench(c: &mut Criterion) {
     let (app, events) = setup();
     let theme = Theme::default();
@@ -81,6 +143,16 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    let (pilot, count) = pilot_app();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    c.bench_function(&format!("frame 200x60, view 3 over {count} samples"), |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, &pilot, &theme))
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
     c.bench_function(&format!("replay {} events", events.len()), |b| {
         b.iter(|| Ledger::from_events(events.iter().cloned()))
     });
