@@ -73,16 +73,14 @@ pub fn submit_announcement(
 pub fn toggle_signoff(app: &mut App, signoff: String, effects: &mut Vec<Effect>) {
     let operator = app.author.operator.clone();
     let log = app.pilot_ledger();
-    if let Some(signed) = log.pilot().signature(&signoff) {
+    if log.pilot().signature(&signoff).is_some() {
+        // Asked before the reason is typed: whether this operator may take it back at all
+        // (the reason given here only stands in for the one the dialog will ask).
         let check = rules::withdraw(&app.layout, log.pilot(), &signoff, &operator, "-");
-        let name = signed.name.clone();
         drop(log);
         match check {
             Ok(_) => ask(app, PromptPurpose::Withdraw { signoff }, String::new()),
-            Err(refusal) => {
-                let _ = name;
-                refuse(app, &refusal);
-            }
+            Err(refusal) => refuse(app, &refusal),
         }
         return;
     }
