@@ -62,7 +62,12 @@ fn setup() -> (App, Vec<Stored>) {
     }
     let ledger = Ledger::from_events(events.iter().take(60).cloned());
     (
-        App::new(Arc::new(layout), Clock::frozen(now), author, ledger),
+        App::new(warroom::app::Config::new(
+            Arc::new(layout),
+            Clock::frozen(now),
+            author,
+            ledger,
+        )),
         events,
     )
 }

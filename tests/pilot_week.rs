@@ -73,7 +73,7 @@ async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>
         match effect {
             Effect::Persist(event) => commit(app, store, event).await?,
             Effect::SaveSamples(batch) => samples.extend(batch),
-            Effect::Bell | Effect::WriteReport => {}
+            Effect::Bell | Effect::Copy(_) | Effect::WriteReport => {}
         }
     }
     Ok(())
@@ -96,12 +96,12 @@ async fn record_day(
         operator: "ann".into(),
         origin: "pilot-week".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::clone(layout),
         Clock::frozen(at(day, "06:00")),
         author,
         Ledger::default(),
-    );
+    ));
     app.bell = false;
     ensure!(app.day() == day, "the app records {day}");
     let probes = app

@@ -1,25 +1,13 @@
-//! The terminal and the main loop. One `select!` merges key presses, clock ticks, store
-//! replies and signals; the app is redrawn only when an update says something changed.
-//!
-//! The terminal is restored on every way out: quit, error, panic, SIGINT, SIGTERM and SIGHUP.
+//! The real terminal: raw mode and the alternate screen, the quiet backend, and putting it
+//! back on every way out: quit, error, panic, SIGINT, SIGTERM and SIGHUP. The loop that draws
+//! on it is [`crate::runtime`].
 
 mod backend;
 
-use crate::i18n::Msg as Text;
 use std::io::{self, Stdout, Write};
-use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream};
 use crossterm::{cursor, execute, terminal};
-use futures::StreamExt;
 use ratatui::Terminal;
-use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc;
-
-use crate::app::App;
-use crate::store::worker::{Reply, Request};
-use crate::ui::{self, Theme};
-use crate::update::{Effect, Msg, update};
 
 pub use backend::QuietBackend;
 
@@ -87,148 +75,4 @@ pub fn install_panic_hook(log_path: String) {
         );
         default(info);
     }));
-}
-
-/// Why the loop ended.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Exit {
-    Quit,
-    /// The signal's number (SIGHUP 1, SIGINT 2, SIGTERM 15).
-    Signal(i32),
-    TerminalClosed,
-}
-
-/// Carries out one effect of an update. Never blocks: a full store queue is reported, not waited on.
-fn execute(app: &mut App, effect: Effect, store: &mpsc::Sender<Request>) {
-    match effect {
-        Effect::Persist(event) => {
-            if let Err(e) = store.try_send(Request::Append(event)) {
-                let (request, why) = match e {
-                    mpsc::error::TrySendError::Full(r) => (r, Text::StoreBehind),
-                    mpsc::error::TrySendError::Closed(r) => (r, Text::StoreStopped),
-                };
-                if let Request::Append(event) = request {
-                    update(
-                        app,
-                        Msg::Store(Reply::Failed {
-                            event,
-                            error: crate::i18n::t(app.lang, why).to_string(),
-                        }),
-                    );
-                }
-            }
-        }
-        Effect::Bell => {
-            let mut stdout = io::stdout();
-            let _ = stdout.write_all(b"\x07").and_then(|()| stdout.flush());
-        }
-        Effect::WriteReport => {
-            let layout = std::sync::Arc::clone(&app.layout);
-            let dir = app.report_dir.clone();
-            let job = crate::report::job(layout, app.day(), app.now, app.lang, dir);
-            if store.try_send(Request::Run(job)).is_err() {
-                tracing::warn!("store queue full: the report was not written");
-            }
-        }
-        Effect::SaveSamples(samples) => {
-            if store.try_send(Request::Samples(samples)).is_err() {
-                tracing::warn!("store queue full: a batch of live samples was dropped");
-            }
-        }
-    }
-}
-
-pub async fn run(
-    mut app: App,
-    theme: Theme,
-    term: &mut Term,
-    store: mpsc::Sender<Request>,
-    mut replies: mpsc::Receiver<Reply>,
-    mut polls: mpsc::Receiver<crate::poller::PollResult>,
-) -> io::Result<Exit> {
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
-    let exit = main_loop(
-        &mut app,
-        &theme,
-        term,
-        &store,
-        &mut replies,
-        &mut polls,
-        [&mut sigterm, &mut sighup, &mut sigint],
-    )
-    .await;
-    // However it ends, what is buffered goes to the store before the store is told to stop:
-    // the last live samples, up to the quit.
-    let (_, effects) = update(&mut app, Msg::Shutdown);
-    for effect in effects {
-        execute(&mut app, effect, &store);
-    }
-    Ok(exit)
-}
-
-/// Runs until the operator quits, a signal arrives or the terminal goes away. A terminal that
-/// cannot be drawn on any more (a dropped SSH session) ends it like a hangup, not an error.
-async fn main_loop(
-    app: &mut App,
-    theme: &Theme,
-    term: &mut Term,
-    store: &mpsc::Sender<Request>,
-    replies: &mut mpsc::Receiver<Reply>,
-    polls: &mut mpsc::Receiver<crate::poller::PollResult>,
-    [sigterm, sighup, sigint]: [&mut tokio::signal::unix::Signal; 3],
-) -> Exit {
-    let mut keys = EventStream::new();
-    // Tick on the clock's second boundaries so the countdown changes exactly once a second.
-    let subsec = u64::from(app.clock.now().timestamp_subsec_millis());
-    let start = tokio::time::Instant::now() + Duration::from_millis(1000 - subsec.min(999));
-    let mut ticks = tokio::time::interval_at(start, Duration::from_secs(1));
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-
-    if let Err(e) = term.draw(|f| ui::draw(f, app, theme)) {
-        return terminal_gone(&e);
-    }
-    loop {
-        let msg = tokio::select! {
-            event = keys.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
-                Some(Ok(TermEvent::Resize(..))) => Msg::Resize,
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return terminal_gone(&e),
-                None => return Exit::TerminalClosed,
-            },
-            _ = ticks.tick() => Msg::Tick,
-            Some(reply) = replies.recv() => Msg::Store(reply),
-            Some(result) = polls.recv() => Msg::Poll(result),
-            _ = sigterm.recv() => return Exit::Signal(15),
-            _ = sighup.recv() => return Exit::Signal(1),
-            _ = sigint.recv() => return Exit::Signal(2),
-        };
-        let resized = matches!(msg, Msg::Resize);
-        let view = app.view;
-        let (redraw, effects) = update(app, msg);
-        if app.view != view {
-            // For presence only: a full channel just delays it to the next switch.
-            let _ = store.try_send(Request::View(app.view.title().to_string()));
-        }
-        for effect in effects {
-            execute(app, effect, store);
-        }
-        if app.quit {
-            return Exit::Quit;
-        }
-        if resized && let Err(e) = term.autoresize() {
-            return terminal_gone(&e);
-        }
-        if redraw && let Err(e) = term.draw(|f| ui::draw(f, app, theme)) {
-            return terminal_gone(&e);
-        }
-    }
-}
-
-/// The terminal failed under us: logged (never printed: there is no one to print to).
-fn terminal_gone(error: &io::Error) -> Exit {
-    tracing::warn!(%error, "the terminal is gone");
-    Exit::TerminalClosed
 }

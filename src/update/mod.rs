@@ -42,6 +42,8 @@ pub enum Effect {
     Bell,
     /// Save downsampled live values.
     SaveSamples(Vec<Sample>),
+    /// Put this text on the operator's clipboard (OSC 52 on the terminal).
+    Copy(String),
     /// Write the day's report from the store (the store task does the reading and writing).
     WriteReport,
 }
