@@ -9,6 +9,7 @@
 //! Both backends share one schema and, where the SQL is the same, one query: `$N` placeholders
 //! work on both.
 
+mod calls;
 mod event;
 mod outage;
 mod pg;
@@ -186,6 +187,7 @@ macro_rules! with_conn {
 // After the macro, so that these modules can use it.
 pub mod journal;
 pub mod presence;
+pub mod reply;
 pub mod worker;
 mod writer;
 
