@@ -55,7 +55,13 @@ impl Drop for TerminalGuard {
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, terminal::LeaveAlternateScreen, cursor::Show);
+    // The backend keeps its colours from frame to frame: the shell gets none of them.
+    let _ = execute!(
+        stdout,
+        crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = stdout.flush();
 }
 
