@@ -12,7 +12,7 @@ use warroom::sim;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, None | Some(Command::Demo(_))) {
+    if !matches!(cli.command, None | Some(Command::Demo(_) | Command::Wall(_))) {
         // `warroom status | head -1`: when the reader goes away, end as any Unix filter does
         // (SIGPIPE), quietly, instead of panicking on the failed print.
         restore_sigpipe();
@@ -71,6 +71,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Status { json, update }) => commands::status::run(&cli, *json, *update).await,
         Some(Command::Report(args)) => commands::report::run(&cli, args).await,
+        Some(Command::Wall(args)) => commands::wall::run(&cli, args).await,
         Some(Command::Demo(args)) if args.headless => commands::demo::demo_headless(args).await,
         Some(Command::Demo(args)) => commands::interactive::run(&cli, Some(args)).await,
         None => commands::interactive::run(&cli, None).await,

@@ -433,6 +433,7 @@ impl Client {
             Reply::Notice(_) => "notice",
             Reply::Joined { .. } => "joined",
             Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
+            Reply::Absent(path) => panic!("no database at {path}"),
         });
         update(&mut self.app, Msg::Store(reply));
     }

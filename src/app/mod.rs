@@ -11,6 +11,7 @@ pub mod outline;
 pub mod panel;
 pub mod pilot;
 pub mod rules;
+pub mod wall;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -259,6 +260,8 @@ pub struct App {
     pub local_offset: FixedOffset,
     /// The language of every screen (`--lang`, else LC_ALL / LANG).
     pub lang: Lang,
+    /// Running as the read-only wall display (`warroom wall`): no key writes.
+    pub wall: Option<wall::Wall>,
 }
 
 /// Everything an [`App`] starts from: set once, before the runtime takes the app.
@@ -284,6 +287,8 @@ pub struct Config {
     pub samples: Vec<crate::store::Sample>,
     /// Sources whose probe could not be built (a malformed URL): their panels say why.
     pub unpollable: Vec<(usize, crate::sources::SourceError)>,
+    /// The read-only wall display (`warroom wall`); `None` for an operator's warroom.
+    pub wall: Option<wall::Wall>,
 }
 
 impl Config {
@@ -303,6 +308,7 @@ impl Config {
             unreadable: Vec::new(),
             samples: Vec::new(),
             unpollable: Vec::new(),
+            wall: None,
         }
     }
 }
@@ -323,6 +329,7 @@ impl App {
             unreadable,
             samples,
             unpollable,
+            wall,
         } = config;
         let now = clock.now();
         let day = Schedule::launch_day(&layout, now);
@@ -366,6 +373,7 @@ impl App {
             report_dir,
             demo,
             lang,
+            wall,
         };
         app.live.restore(&app.layout, &samples);
         app.tickets.restore(&samples);

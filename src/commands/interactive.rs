@@ -175,13 +175,13 @@ fn faster_polls(mut layout: Layout, speed: f64) -> Layout {
     layout
 }
 
-type Probes = Vec<(
+pub(super) type Probes = Vec<(
     usize,
     crate::sources::SourceSpec,
     Box<dyn crate::sources::Probe>,
 )>;
 
-fn probes(layout: &Layout) -> (Probes, Vec<(usize, crate::sources::SourceError)>) {
+pub(super) fn probes(layout: &Layout) -> (Probes, Vec<(usize, crate::sources::SourceError)>) {
     let mut probes = Vec::new();
     let mut unpollable = Vec::new();
     for (index, source) in layout.sources.iter().enumerate() {
@@ -227,7 +227,7 @@ async fn open_store(common: &Common) -> Result<Opened> {
 
 /// Logs to `path` through a writer thread, so that a slow disk never stalls the UI; the guard
 /// flushes what is left when dropped at the end.
-fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+pub(super) fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the log folder {}", parent.display()))?;
@@ -250,7 +250,7 @@ fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking::WorkerGua
 
 /// The colour depth of this terminal: `--no-color` / `NO_COLOR`, `COLORTERM`, `TERM` and the
 /// `colors` of its terminfo entry.
-fn palette(cli: &Cli) -> Palette {
+pub(super) fn palette(cli: &Cli) -> Palette {
     let var = |name: &str| std::env::var(name).ok();
     let no_color = cli.no_color || var("NO_COLOR").is_some_and(|v| !v.is_empty());
     Palette::detect(

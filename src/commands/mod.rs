@@ -7,6 +7,7 @@ pub mod demo;
 pub mod interactive;
 pub mod report;
 pub mod status;
+pub mod wall;
 
 use std::path::Path;
 

@@ -39,6 +39,8 @@ pub enum Reply {
     Reconnected { saved: usize },
     /// Who else is in the war room (other warrooms), refreshed every few seconds.
     Present(Vec<Peer>),
+    /// The SQLite file a reader was pointed at is not there (yet, or any more): its path.
+    Absent(String),
 }
 
 /// The UI has gone; nothing more to report to.

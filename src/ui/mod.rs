@@ -35,6 +35,8 @@ mod statusbar;
 pub mod text;
 pub mod theme;
 mod timeline;
+mod wall;
+mod bigtext;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -50,7 +52,11 @@ pub const WIDE: u16 = 140;
 pub const MEDIUM: u16 = 100;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    screen(frame, app, theme);
+    if app.wall.is_some() {
+        wall::draw(frame, app, theme);
+    } else {
+        screen(frame, app, theme);
+    }
     if theme.ascii {
         ascii::transliterate(frame.buffer_mut());
     }

@@ -4,6 +4,7 @@
 mod live;
 mod prompt;
 mod tickets;
+pub mod wall;
 
 use crate::i18n::{Msg as UiMsg, t, tf};
 use crate::words;
@@ -60,8 +61,16 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     // Whatever happens is stamped with the instant it happens at: a key press, a reply, a poll
     // (whose own instant, taken when it answered, stamps what it raises).
     app.now = app.clock.now();
+    let view = app.view;
     let redraw = match msg {
         Msg::Key(key) => match action::from_key(&app.mode, key) {
+            Some(action) if app.wall.is_some() && wall::judge(app, &action) != wall::Key::Looks => {
+                let writes = wall::judge(app, &action) == wall::Key::Writes;
+                if writes {
+                    wall::refuse(app);
+                }
+                writes
+            }
             Some(action) => {
                 let context = context(app);
                 let said = app.flash_at;
@@ -82,7 +91,16 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         Msg::Tick => {
             expire_flash(app);
             live::flush_samples(app, &mut effects, false);
-            app.now.timestamp() != before
+            let cycled = wall::tick(app);
+            app.now.timestamp() != before || cycled
+        }
+        Msg::Store(Reply::Joined { events, samples }) if app.wall.is_some() => {
+            wall::loaded(app, events, samples);
+            true
+        }
+        Msg::Store(Reply::Outage { since, cause }) if app.wall.is_some() => {
+            wall::unreachable(app, since, cause);
+            true
         }
         Msg::Store(reply) => {
             store_reply(app, reply);
@@ -94,6 +112,13 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             false
         }
     };
+    if let Some(shown) = app.wall.as_mut() {
+        if app.view != view {
+            wall::viewed(shown);
+        }
+        wall::drop_effects(app, effects);
+        return (redraw, Vec::new());
+    }
     (redraw, effects)
 }
 
@@ -493,6 +518,13 @@ fn store_reply(app: &mut App, reply: Reply) {
             };
             say(app, text, false);
         }
+        Reply::Absent(path) => match app.wall.as_mut() {
+            Some(wall) => wall.absent = Some(path),
+            None => {
+                let text = tf(app.lang, UiMsg::WallNoDatabase, &[&path]);
+                say(app, text, true);
+            }
+        },
         Reply::Present(peers) => {
             // Who else is here: the same operator from the same place is this warroom's own
             // past (a restart after kill -9 leaves its row until it expires), not someone else.
