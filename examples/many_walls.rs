@@ -155,7 +155,11 @@ async fn main() -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    anyhow::ensure!(joined.len() == walls, "{} walls never read the day", walls - joined.len());
+    anyhow::ensure!(
+        joined.len() == walls,
+        "{} walls never read the day",
+        walls - joined.len()
+    );
     let held: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'warroom-wall-%'",
     )
@@ -206,7 +210,11 @@ async fn main() -> anyhow::Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        anyhow::ensure!(waiting.is_empty(), "{} walls never saw the tick", waiting.len());
+        anyhow::ensure!(
+            waiting.is_empty(),
+            "{} walls never saw the tick",
+            waiting.len()
+        );
         lasts.push(sent.elapsed());
     }
     lasts.sort();

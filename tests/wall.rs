@@ -72,9 +72,7 @@ fn screen(app: &App) -> String {
 
 fn done_of(app: &App) -> usize {
     let items = first_orders(app);
-    app.ledger
-        .progress(items.iter().map(String::as_str))
-        .0
+    app.ledger.progress(items.iter().map(String::as_str)).0
 }
 
 #[test]
@@ -84,7 +82,10 @@ fn a_write_key_on_the_wall_stores_nothing_and_says_read_only() {
         app.lang = lang;
         app.wall = Some(Wall::new(None));
         let before = app.ledger.alerts().len();
-        let selected = app.selected().map(str::to_string).expect("an item selected");
+        let selected = app
+            .selected()
+            .map(str::to_string)
+            .expect("an item selected");
         for code in [
             KeyCode::Char(' '),
             KeyCode::Char('x'),
@@ -95,13 +96,23 @@ fn a_write_key_on_the_wall_stores_nothing_and_says_read_only() {
             KeyCode::Char('R'),
         ] {
             let effects = key(&mut app, code);
-            assert!(effects.is_empty(), "{code:?} asked the store for {effects:?}");
+            assert!(
+                effects.is_empty(),
+                "{code:?} asked the store for {effects:?}"
+            );
             assert!(app.pending.is_empty(), "{code:?} left a change pending");
             assert_eq!(app.mode, Mode::Normal, "{code:?} opened a dialog");
             let said = app.flash.as_ref().map(|f| f.text.clone());
-            assert_eq!(said.as_deref(), Some(t(lang, Msg::WallReadOnly)), "{code:?}");
+            assert_eq!(
+                said.as_deref(),
+                Some(t(lang, Msg::WallReadOnly)),
+                "{code:?}"
+            );
             let shown = common::render(&app, 80, 24);
-            assert!(shown.contains(t(lang, Msg::WallReadOnly)), "{code:?}:\n{shown}");
+            assert!(
+                shown.contains(t(lang, Msg::WallReadOnly)),
+                "{code:?}:\n{shown}"
+            );
             app.flash = None;
         }
         assert!(matches!(
@@ -299,7 +310,9 @@ async fn on_postgresql_the_wall_runs_as_a_role_that_may_only_select() {
     let items = first_orders(&app);
     // The operators' warroom makes the tables (migrations) and writes.
     let writer = Store::open_postgres(
-        admin_options.clone().options([("search_path", schema.as_str())]),
+        admin_options
+            .clone()
+            .options([("search_path", schema.as_str())]),
         "postgres://postgres@127.0.0.1/test",
     )
     .await
@@ -311,7 +324,10 @@ async fn on_postgresql_the_wall_runs_as_a_role_that_may_only_select() {
     // The wall's role: it may read the schema's tables, nothing else.
     run(format!("CREATE ROLE {role} LOGIN PASSWORD 'wall-secret'")).await;
     run(format!("GRANT USAGE ON SCHEMA {schema} TO {role}")).await;
-    run(format!("GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")).await;
+    run(format!(
+        "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"
+    ))
+    .await;
     let wall_options = admin_options
         .clone()
         .username(&role)
@@ -352,13 +368,12 @@ async fn on_postgresql_the_wall_runs_as_a_role_that_may_only_select() {
     assert!(screen(&app).contains("2 of"), "{}", screen(&app));
     assert!(app.outage.is_none());
     // One connection, and no presence row.
-    let connections: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity WHERE usename = $1",
-    )
-    .bind(&role)
-    .fetch_one(&admin)
-    .await
-    .expect("count connections");
+    let connections: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE usename = $1")
+            .bind(&role)
+            .fetch_one(&admin)
+            .await
+            .expect("count connections");
     assert_eq!(connections, 1);
     let presence: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT count(*) FROM {schema}.presence"

@@ -540,7 +540,11 @@ mod tests {
         // From the end of the last frame (row 2) up to the digit: `\x1b[40G\x1b[A` (or
         // shorter), the unstyled digit after the red border needs its colour back (`39`).
         assert!(second.ends_with('4'), "{second:?}");
-        assert!(second.len() <= 16, "one digit cost {} bytes: {second:?}", second.len());
+        assert!(
+            second.len() <= 16,
+            "one digit cost {} bytes: {second:?}",
+            second.len()
+        );
         assert!(!second.contains("\x1b[0m"), "a reset: {second:?}");
         let third = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
         // The pen is unstyled already, the cursor right after the digit: one move back.

@@ -20,6 +20,7 @@
 
 pub mod ascii;
 mod audit;
+mod bigtext;
 mod checklist;
 mod contacts;
 mod criteria;
@@ -36,7 +37,6 @@ pub mod text;
 pub mod theme;
 mod timeline;
 mod wall;
-mod bigtext;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
