@@ -29,7 +29,8 @@ use warroom::store::{Author, Change, Event, Store};
 const LAUNCH: &str = "luckygas-pilot";
 const ROUNDS: usize = 10;
 
-/// Resident memory of every process of the cluster (postmaster and its backends), in KiB.
+/// Memory of every process of the cluster (postmaster and its backends), in KiB: their
+/// proportional set (shared buffers counted once, not in every backend that touched them).
 fn cluster_rss_kb(port: u16) -> u64 {
     let mut total = 0;
     let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -58,7 +59,14 @@ fn cluster_rss_kb(port: u16) -> u64 {
         if cmdline.contains("postgres") && cmdline.contains(&needle) {
             postmaster = Some(pid);
         }
-        all.push((pid, field("PPid:"), field("VmRSS:")));
+        let pss = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        all.push((pid, field("PPid:"), pss));
     }
     let Some(root) = postmaster else {
         return 0;
@@ -90,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
     let url = cluster.url("postgres");
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
     let idle_kb = cluster_rss_kb(cluster.port);
-    println!("PostgreSQL max_connections {max_connections}, {idle_kb} KiB resident idle");
+    println!("PostgreSQL max_connections {max_connections}, {idle_kb} KiB (PSS) idle");
 
     // The operators' warroom: it makes the tables and writes.
     let options = PgConnectOptions::from_str(&url)?.application_name("warroom-writer");
@@ -168,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
     let after_kb = cluster_rss_kb(cluster.port);
     println!(
         "{walls} walls reading in {:.1?}, holding {held} server connections ({:.2} each); \
-         server resident {before_kb} -> {after_kb} KiB ({:.0} KiB a wall); \
+         server memory (PSS) {before_kb} -> {after_kb} KiB ({:.0} KiB a wall); \
          this process {own_before} -> {} KiB",
         started.elapsed(),
         held as f64 / walls as f64,
