@@ -294,7 +294,7 @@ catalogue! {
     // The wall display (`warroom wall`): read-only, made to be read across the room.
     WallReadOnly => "read-only: this is a wall display", "唯讀：這是牆面顯示畫面";
     WallBadge => " WALL · read-only ", " 牆面 · 唯讀 ";
-    WallNoDatabase => "No database at {0} yet: nothing recorded there; looking again every second", "{0} 尚無資料庫：尚無任何紀錄；每秒重新檢查";
+    WallNoDatabase => "No database at {0} (not made yet, or moved away): looking again every second", "{0} 沒有資料庫（尚未建立或已被移走）：每秒重新檢查";
     WallDbDown => "Database unreachable since {0} ({1}): what is shown is as of then", "資料庫自 {0} 起無法連線（{1}）：畫面為當時的狀態";
     WallBlock => "Current block", "目前時段";
     WallNoBlock => "No block running", "目前沒有進行中的時段";
