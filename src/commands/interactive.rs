@@ -225,6 +225,9 @@ async fn open_store(common: &Common) -> Result<Opened> {
     }
 }
 
+/// Log lines waiting for the writer thread at most.
+const LOG_QUEUE_LINES: usize = 1024;
+
 /// Logs to `path` through a writer thread, so that a slow disk never stalls the UI; the guard
 /// flushes what is left when dropped at the end.
 pub(super) fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
@@ -239,7 +242,12 @@ pub(super) fn init_logging(path: &Path) -> Result<tracing_appender::non_blocking
         .with_context(|| format!("cannot open the log file {}", path.display()))?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG_LEVEL")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warroom=info"));
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // tracing-appender's default queue of 128,000 lines is allocated whole up front: 4 MiB,
+    // a quarter of warroom's memory, for a log that writes a few lines a minute. A line that
+    // finds a full queue is dropped, as before (never a stalled UI).
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(file);
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
