@@ -12,7 +12,10 @@ use warroom::sim;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, None | Some(Command::Demo(_) | Command::Wall(_))) {
+    if !matches!(
+        cli.command,
+        None | Some(Command::Demo(_) | Command::Wall(_))
+    ) {
         // `warroom status | head -1`: when the reader goes away, end as any Unix filter does
         // (SIGPIPE), quietly, instead of panicking on the failed print.
         restore_sigpipe();

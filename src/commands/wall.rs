@@ -51,7 +51,12 @@ pub async fn run(cli: &Cli, args: &WallArgs) -> Result<ExitCode> {
         log_path: log_path.display().to_string(),
         unpollable,
         wall: Some(Wall::new(args.cycle)),
-        ..Config::new(Arc::clone(&layout), clock, author, Ledger::from_events(Vec::new()))
+        ..Config::new(
+            Arc::clone(&layout),
+            clock,
+            author,
+            Ledger::from_events(Vec::new()),
+        )
     };
     let app = App::new(config);
     let theme = Theme::new(palette(cli), cli.ascii);
