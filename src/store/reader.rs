@@ -61,8 +61,9 @@ struct Reader {
     launch: String,
     day: NaiveDate,
     replies: mpsc::Sender<Reply>,
-    /// The outage last told, so that each is said once.
+    /// The outage last told, so that each is said once, and since when.
     down: Option<Outage>,
+    since: chrono::DateTime<Utc>,
     /// The absent file was told.
     absent: bool,
     read_failing: bool,
@@ -76,6 +77,7 @@ pub async fn run(target: Target, launch: String, day: NaiveDate, replies: mpsc::
         day,
         replies,
         down: None,
+        since: Utc::now(),
         absent: false,
         read_failing: false,
         backoff: Backoff::new(FIRST_RETRY, MAX_RETRY),
@@ -232,12 +234,14 @@ impl Reader {
         match error.outage() {
             Some(cause) if self.down.as_ref() != Some(&cause) => {
                 tracing::warn!(%error, "the wall cannot read its database");
-                let first = self.down.replace(cause.clone()).is_none();
-                let since = Utc::now();
-                if first || !matches!(cause, Outage::Unreachable) {
-                    self.send(Reply::Outage { since, cause }).await?;
-                }
-                Ok(())
+                // Since when: the first failure of this outage, whatever its cause now.
+                let since = match &self.down {
+                    Some(_) => self.since,
+                    None => Utc::now(),
+                };
+                self.since = since;
+                self.down = Some(cause.clone());
+                self.send(Reply::Outage { since, cause }).await
             }
             Some(_) => Ok(()),
             None if !self.read_failing => {
