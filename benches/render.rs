@@ -64,7 +64,12 @@ fn setup() -> (App, Vec<Stored>) {
     }
     let ledger = Ledger::from_events(events.iter().take(60).cloned());
     (
-        App::new(Arc::new(layout), Clock::frozen(now), author, ledger),
+        App::new(warroom::app::Config::new(
+            Arc::new(layout),
+            Clock::frozen(now),
+            author,
+            ledger,
+        )),
         events,
     )
 }
@@ -118,12 +123,12 @@ fn pilot_app() -> (App, usize) {
         operator: "ann".into(),
         origin: "bench".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    );
+    ));
     app.pilot_samples = samples;
     app.view = warroom::app::View::Criteria;
     (app, count)

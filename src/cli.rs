@@ -1,5 +1,5 @@
 //! Command line: `warroom` (the TUI), `warroom check FILE`, `warroom status`, `warroom demo`,
-//! `warroom report`, `warroom completions SHELL`.
+//! `warroom report`, `warroom wall`, `warroom completions SHELL`.
 
 use std::path::PathBuf;
 
@@ -115,6 +115,28 @@ pub enum Command {
     /// Write the day's end-of-day report (Markdown, HTML or JSON) from the event log and the
     /// stored live samples.
     Report(ReportArgs),
+    /// The read-only wall display for the war room's big screen and for managers: a big
+    /// countdown, the current block, open alerts first, the panels large. It only reads the
+    /// database (SQLite opened read-only; on PostgreSQL one connection, SELECT is enough) and
+    /// no key writes.
+    Wall(WallArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WallArgs {
+    /// Show the next view every so often, e.g. 20s or 1m [default: stay on the board]
+    #[arg(long, value_name = "DURATION", value_parser = parse_cycle)]
+    pub cycle: Option<std::time::Duration>,
+}
+
+/// A humantime duration of at least a second (a faster cycle could not be read).
+fn parse_cycle(text: &str) -> Result<std::time::Duration, String> {
+    let cycle = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{text:?}: {e} (e.g. 20s, 1m)"))?;
+    if cycle < std::time::Duration::from_secs(1) {
+        return Err(format!("{text:?}: at least 1s"));
+    }
+    Ok(cycle)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

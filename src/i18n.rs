@@ -291,6 +291,25 @@ catalogue! {
     HintNextView => "next view", "下一頁";
     HintViews => "views", "切換畫面";
 
+    // The wall display (`warroom wall`): read-only, made to be read across the room.
+    WallReadOnly => "read-only: this is a wall display", "唯讀：這是牆面顯示畫面";
+    WallBadge => " WALL · read-only ", " 牆面 · 唯讀 ";
+    WallNoDatabase => "No database at {0} (not made yet, or moved away): looking again every second", "{0} 沒有資料庫（尚未建立或已被移走）：每秒重新檢查";
+    WallDbDown => "Database unreachable since {0} ({1}): what is shown is as of then", "資料庫自 {0} 起無法連線（{1}）：畫面為當時的狀態";
+    WallBlock => "Current block", "目前時段";
+    WallNoBlock => "No block running", "目前沒有進行中的時段";
+    WallDone => "{0} of {1} done or skipped", "已完成或略過 {0}／{1}";
+    WallOverdue => "{0} overdue", "{0} 項逾期";
+    WallAlerts => "Open alerts ({0})", "未處理告警（{0}）";
+    WallNoAlerts => "No open alerts", "沒有未處理告警";
+    WallNobodyOnIt => "nobody on it yet", "尚無人處理";
+    WallBoardHint => "board", "總覽";
+    WallCycling => "next view in {0}", "{0} 後切換畫面";
+    WallHelpTitle => " Wall display keys · any key closes ", " 牆面顯示按鍵 · 按任意鍵關閉 ";
+    WallHelpReadOnly => "This is a read-only wall display: ticks, skips, notes and acknowledgements are made in warroom, not here.", "這是唯讀的牆面顯示畫面：勾選、略過、備註與確認告警請在 warroom 操作。";
+    WallKeyBoard => "the board: countdown, current block, open alerts, live panels", "總覽：倒數、目前時段、未處理告警、即時面板";
+    WallKeyViews => "the other views, read-only", "其他畫面（唯讀）";
+
     // Help.
     HelpTitle => " Keys · ↑↓ scroll · any other key closes ", " 按鍵說明 · ↑↓ 捲動 · 按其他鍵關閉 ";
     HelpOperator => "operator", "操作人員";

@@ -1,4 +1,5 @@
-//! warroom: the launch-day command center.
+//! warroom: the launch-day command center. Layers, lowest first: a module imports only
+//! from the ones listed before it.
 //!
 //! - [`clock`]: the one clock every stored time is read from.
 //! - [`layout`]: the layout file format and its validation.
@@ -8,9 +9,11 @@
 //! - [`app`]: state — the day's ledger, clock, cursor and mode.
 //! - [`action`] / [`update`]: what keys, ticks and store replies do.
 //! - [`ui`]: pure rendering, one file per pane.
-//! - [`tui`]: the terminal and the main loop.
 //! - [`report`]: `warroom report`, the end-of-day report (Markdown, HTML, JSON).
 //! - [`sim`]: `warroom demo`, a simulated LuckyGas backend to rehearse against.
+//! - [`tui`]: the real terminal — raw mode, restore on every way out, the quiet backend.
+//! - [`runtime`]: the one runtime — owns the app, runs every effect, makes frames into a sink.
+//! - [`commands`]: one file per subcommand; main.rs only parses arguments and calls one.
 
 pub mod action;
 pub mod app;
@@ -18,6 +21,7 @@ pub mod backoff;
 pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod i18n;
 pub mod judge;
 pub mod layout;
@@ -25,6 +29,7 @@ pub mod operator;
 pub mod paths;
 pub mod poller;
 pub mod report;
+pub mod runtime;
 pub mod sim;
 pub mod sources;
 pub mod status;

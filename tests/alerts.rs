@@ -99,7 +99,7 @@ fn at(layout: &Layout, hm: &str, secs: i64) -> DateTime<Utc> {
 fn app_at(hm: &str, ledger: Ledger) -> App {
     let layout = layout();
     let now = at(&layout, hm, 0);
-    App::new(
+    App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         Author {
@@ -107,7 +107,7 @@ fn app_at(hm: &str, ledger: Ledger) -> App {
             origin: "test".into(),
         },
         ledger,
-    )
+    ))
 }
 
 fn bad(at: DateTime<Utc>) -> PollResult {
@@ -618,7 +618,7 @@ fn an_acknowledged_alert_escalates_without_ringing_unless_the_layout_asks() {
 fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
     let layout = layout();
     let start = at(&layout, "10:14", 55);
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         // A rehearsal clock: two simulated minutes pass every real second.
         Clock::scaled(start, 120.0),
@@ -627,7 +627,7 @@ fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
             origin: "test".into(),
         },
         Ledger::default(),
-    );
+    ));
     for s in [0, 1, 2] {
         let at = app.clock.now() + chrono::Duration::milliseconds(s);
         poll(&mut app, bad(at));

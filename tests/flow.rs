@@ -32,12 +32,12 @@ fn app(operator: &str) -> App {
         operator: operator.into(),
         origin: "test".into(),
     };
-    App::new(
+    App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    )
+    ))
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {

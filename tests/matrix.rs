@@ -169,6 +169,34 @@ const SCREENS: &[Screen] = &[
             ("Open alerts (2)", "未解除告警（2）"),
         ],
     },
+    Screen {
+        name: "wall",
+        setup: |app| app.wall = Some(warroom::app::wall::Wall::new(None)),
+        must: &[
+            ("WALL · read-only", "牆面 · 唯讀"),
+            ("Open alerts (2)", "未處理告警（2）"),
+            ("First Orders", "首批訂單"),
+        ],
+    },
+    Screen {
+        name: "wall_write_key",
+        setup: |app| {
+            app.wall = Some(warroom::app::wall::Wall::new(None));
+            key(app, KeyCode::Char(' '));
+        },
+        must: &[(
+            "read-only: this is a wall display",
+            "唯讀：這是牆面顯示畫面",
+        )],
+    },
+    Screen {
+        name: "wall_panels",
+        setup: |app| {
+            app.wall = Some(warroom::app::wall::Wall::new(None));
+            key(app, KeyCode::Char('8'));
+        },
+        must: &[("Service health", "服務健康狀態"), ("board", "總覽")],
+    },
 ];
 
 fn key(app: &mut App, code: KeyCode) {

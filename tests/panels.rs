@@ -262,12 +262,12 @@ async fn app_against(base: &str, rounds: usize) -> App {
         .iter()
         .map(|s| warroom::sources::build(&s.spec).expect("probe builds"))
         .collect();
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    );
+    ));
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
     let mut seq = 0;
     for round in 0..rounds {
@@ -378,12 +378,12 @@ fn no_answer_no_backend_and_old_answers_are_no_data_never_ok() {
         operator: "ann".into(),
         origin: "test".into(),
     };
-    let app = App::new(
+    let app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author.clone(),
         Ledger::default(),
-    );
+    ));
     let first = render(&app, 200, 60);
     assert!(!first.contains("stale"), "first frame:\n{first}");
     assert!(
@@ -402,12 +402,12 @@ fn no_answer_no_backend_and_old_answers_are_no_data_never_ok() {
     )
     .expect("seed layout");
     unconfigured.launch.date = Some(day());
-    let app = App::new(
+    let app = App::new(warroom::app::Config::new(
         Arc::new(unconfigured),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    );
+    ));
     let item = app
         .layout
         .item("no-critical-alerts")
@@ -442,12 +442,12 @@ fn the_scoreboard_is_fresh_when_its_corner_is_under_a_fast_demo_clock() {
         operator: "ann".into(),
         origin: "test".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    );
+    ));
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
     common::live::feed(&mut app, State::Ok);
     // Five simulated seconds later on the demo's clock (42 ms real): an answer that old is

@@ -107,12 +107,12 @@ fn app(layout: Layout, now: DateTime<Utc>, events: Vec<Stored>) -> App {
         operator: "ann".into(),
         origin: "local on ops-1".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::from_events(events),
-    );
+    ));
     app.local_offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
     app
 }

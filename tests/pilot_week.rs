@@ -101,12 +101,12 @@ async fn record_day(
         operator: "ann".into(),
         origin: "pilot-week".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::clone(layout),
         Clock::frozen(at(day, "06:00")),
         author,
         Ledger::default(),
-    );
+    ));
     app.bell = false;
     ensure!(app.day() == day, "the app records {day}");
     let probes = app

@@ -298,7 +298,12 @@ async fn a_rehearsed_demo_day_reports_what_the_simulator_says_happened() {
         operator: "ann".into(),
         origin: "rehearsal".into(),
     };
-    let app = App::new(Arc::new(layout), sim.clock(), author, Ledger::default());
+    let app = App::new(warroom::app::Config::new(
+        Arc::new(layout),
+        sim.clock(),
+        author,
+        Ledger::default(),
+    ));
     let probes = app
         .layout
         .sources

@@ -125,12 +125,12 @@ async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
     let layout = layout::parse("luckygas-pilot.toml", &text, &layout::Env::empty())?;
     ensure!(layout.unset_env.is_empty(), "every source is configured");
     let launch = layout.launch.id.clone();
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(at("06:00")),
         ann(),
         Ledger::default(),
-    );
+    ));
     app.bell = false;
     let probes = app
         .layout
@@ -777,12 +777,12 @@ async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
         operator: "ann".into(),
         origin: "test".into(),
     };
-    let mut app = warroom::app::App::new(
+    let mut app = warroom::app::App::new(warroom::app::Config::new(
         layout,
         warroom::app::Clock::frozen(now),
         author,
         warroom::app::Ledger::default(),
-    );
+    ));
     app.report_dir = dir.path().join("reports");
     let (tx, requests) = tokio::sync::mpsc::channel(8);
     let (replies, mut rx) = tokio::sync::mpsc::channel(8);

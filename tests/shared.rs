@@ -350,12 +350,12 @@ fn app(operator: &str) -> App {
         operator: operator.into(),
         origin: format!("ssh from 10.1.2.{} to jump", operator.len()),
     };
-    App::new(
+    App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    )
+    ))
 }
 
 struct Client {
@@ -434,6 +434,7 @@ impl Client {
             Reply::Joined { .. } => "joined",
             Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
             Reply::Pilot(_) => "pilot",
+            Reply::Absent(path) => panic!("no database at {path}"),
         });
         update(&mut self.app, Msg::Store(reply));
     }

@@ -1052,12 +1052,12 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
         operator: "ann".into(),
         origin: "test".into(),
     };
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
-    );
+    ));
     for round in 0..3 {
         for (index, probe) in probes.iter().enumerate() {
             let poll = warroom::poller::PollResult {

@@ -224,6 +224,18 @@ impl Live {
 }
 
 impl Live {
+    /// A source whose probe could not be built: its panels show why, as a critical state.
+    pub fn cannot_poll(
+        &mut self,
+        layout: &Layout,
+        index: usize,
+        at: DateTime<Utc>,
+        error: SourceError,
+    ) {
+        let reason = Some(Finding::error(format!("cannot start polling: {error}")));
+        self.record(layout, index, at, Err(error), Health::Critical, reason);
+    }
+
     /// Seeds history and uptime counts from the day's stored samples, so sparklines and
     /// "uptime since 06:00" carry on across a restart.
     pub fn restore(&mut self, layout: &Layout, samples: &[crate::store::Sample]) {

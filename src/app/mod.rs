@@ -12,6 +12,7 @@ pub mod outline;
 pub mod panel;
 pub mod pilot;
 pub mod rules;
+pub mod wall;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -291,10 +292,82 @@ pub struct App {
     /// How much faster than the layout says the sources are polled (a rehearsal's speed);
     /// a reloaded layout is polled the same way.
     pub poll_speed: f64,
+    /// Running as the read-only wall display (`warroom wall`): no key writes.
+    pub wall: Option<wall::Wall>,
+}
+
+/// Everything an [`App`] starts from: set once, before the runtime takes the app.
+pub struct Config {
+    pub layout: Arc<Layout>,
+    pub clock: Clock,
+    pub author: Author,
+    /// The day so far, as read from the store.
+    pub ledger: Ledger,
+    pub lang: Lang,
+    /// Ring the terminal bell on alerts (`--no-bell` turns it off).
+    pub bell: bool,
+    /// Running against the built-in simulator.
+    pub demo: bool,
+    /// Where the data and the log live, shown in help.
+    pub db_path: String,
+    pub log_path: String,
+    /// Where `R` writes the day's report.
+    pub report_dir: std::path::PathBuf,
+    /// Rows of the log that could not be read back.
+    pub unreadable: Vec<crate::store::Unreadable>,
+    /// The day's stored live samples: sparklines, uptime and tickets carry on across a restart.
+    pub samples: Vec<crate::store::Sample>,
+    /// Sources whose probe could not be built (a malformed URL): their panels say why.
+    pub unpollable: Vec<(usize, crate::sources::SourceError)>,
+    /// The read-only wall display (`warroom wall`); `None` for an operator's warroom.
+    pub wall: Option<wall::Wall>,
+    /// How much faster than the layout says the sources are polled (a rehearsal's speed),
+    /// so that a reloaded layout is polled the same way.
+    pub poll_speed: f64,
+}
+
+impl Config {
+    /// A config with the defaults of an interactive start: English, the bell on, no demo.
+    pub fn new(layout: Arc<Layout>, clock: Clock, author: Author, ledger: Ledger) -> Self {
+        Self {
+            layout,
+            clock,
+            author,
+            ledger,
+            lang: Lang::En,
+            bell: true,
+            demo: false,
+            db_path: String::new(),
+            log_path: String::new(),
+            report_dir: std::path::PathBuf::from("."),
+            unreadable: Vec::new(),
+            samples: Vec::new(),
+            unpollable: Vec::new(),
+            wall: None,
+            poll_speed: 1.0,
+        }
+    }
 }
 
 impl App {
-    pub fn new(layout: Arc<Layout>, clock: Clock, author: Author, ledger: Ledger) -> Self {
+    pub fn new(config: Config) -> Self {
+        let Config {
+            layout,
+            clock,
+            author,
+            ledger,
+            lang,
+            bell,
+            demo,
+            db_path,
+            log_path,
+            report_dir,
+            unreadable,
+            samples,
+            unpollable,
+            wall,
+            poll_speed,
+        } = config;
         let now = clock.now();
         let day = Schedule::launch_day(&layout, now);
         let schedule = Schedule::new(&layout, day);
@@ -322,28 +395,34 @@ impl App {
             unsaved: HashMap::new(),
             outage: None,
             outage_cause: None,
-            unreadable: Vec::new(),
+            unreadable,
             peers: Vec::new(),
             flash: None,
             flash_at: None,
-            db_path: String::new(),
-            log_path: String::new(),
+            db_path,
+            log_path,
             quit: false,
             local_offset: *chrono::Local::now().offset(),
             samples: Vec::new(),
             tickets: crate::judge::Tickets::default(),
             samples_flushed_at: None,
-            bell: true,
-            report_dir: std::path::PathBuf::from("."),
-            demo: false,
-            lang: Lang::En,
+            bell,
+            report_dir,
+            demo,
+            lang,
+            wall,
             pilot_earlier: Vec::new(),
             pilot_samples: std::collections::BTreeMap::new(),
             pilot_asked: None,
             update_text: None,
             layout_error: None,
-            poll_speed: 1.0,
+            poll_speed,
         };
+        app.live.restore(&app.layout, &samples);
+        app.tickets.restore(&samples);
+        for (index, error) in unpollable {
+            app.live.cannot_poll(&app.layout, index, now, error);
+        }
         app.select_default();
         app
     }

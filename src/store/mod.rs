@@ -9,6 +9,7 @@
 //! Both backends share one schema and, where the SQL is the same, one query: `$N` placeholders
 //! work on both.
 
+mod calls;
 mod event;
 mod outage;
 mod pg;
@@ -186,6 +187,8 @@ macro_rules! with_conn {
 // After the macro, so that these modules can use it.
 pub mod journal;
 pub mod presence;
+pub mod reader;
+pub mod reply;
 pub mod worker;
 mod writer;
 
@@ -253,6 +256,34 @@ impl Store {
     /// `application_name` here); `shown` names the database and must not carry a password.
     pub fn postgres(options: PgConnectOptions, shown: &str) -> Self {
         let (link, reach) = pg::Link::new(options, shown);
+        Self {
+            backend: Backend::Pg(Arc::new(link)),
+            location: shown.to_string(),
+            path: PathBuf::from(shown),
+            reach,
+        }
+    }
+
+    /// A PostgreSQL store that only reads (the wall display): one connection, made on first
+    /// use and again when lost, no migrations, no presence row; SELECT on the tables is all
+    /// the role needs.
+    pub fn postgres_reader(url: &str) -> Result<Self, StoreError> {
+        let shown = redact(url);
+        let options = PgConnectOptions::from_str(url).map_err(|source| StoreError::Sql {
+            path: shown.clone(),
+            source,
+        })?;
+        let options = if url.contains("application_name=") {
+            options
+        } else {
+            options.application_name("warroom-wall")
+        };
+        Ok(Self::postgres_reading(options, &shown))
+    }
+
+    /// Like [`Self::postgres_reader`] with explicit options (tests set `search_path`).
+    pub fn postgres_reading(options: PgConnectOptions, shown: &str) -> Self {
+        let (link, reach) = pg::Link::reader(options, shown);
         Self {
             backend: Backend::Pg(Arc::new(link)),
             location: shown.to_string(),

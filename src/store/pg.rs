@@ -29,6 +29,8 @@ pub(super) struct Link {
     /// Someone other than the notification waiter is waiting for the connection.
     wanted: Notify,
     reach: watch::Sender<Reach>,
+    /// A reader (the wall display): never migrates, so that a role with SELECT only will do.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Link {
@@ -70,7 +72,15 @@ impl Link {
             slot: Mutex::new(Slot::default()),
             wanted: Notify::new(),
             reach,
+            read_only: false,
         };
+        (link, rx)
+    }
+
+    /// A link that only reads: it LISTENs (which needs no privilege) and never migrates.
+    pub(super) fn reader(options: PgConnectOptions, shown: &str) -> (Self, watch::Receiver<Reach>) {
+        let (mut link, rx) = Self::new(options, shown);
+        link.read_only = true;
         (link, rx)
     }
 
@@ -148,7 +158,7 @@ impl Link {
             listener.ignore_pool_close_event(true);
             // A lost connection is ours to notice and report, not to be re-made silently.
             listener.eager_reconnect(false);
-            if !slot.migrated {
+            if !slot.migrated && !self.read_only {
                 let conn = listener.acquire().await.map_err(|e| self.error(e))?;
                 migrate(conn).await.map_err(|source| StoreError::Migrate {
                     path: self.shown.clone(),

@@ -18,15 +18,18 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use super::journal::{Journal, JournalError};
-use super::presence::{self, Peer, Presence};
+use super::calls::{FIRST_RETRY, MAX_RETRY, OP_TIMEOUT, blocking, timed};
+use super::journal::Journal;
+use super::presence::{self, Presence};
+use super::reply::Gone;
+pub use super::reply::{PilotRead, Reply};
 use super::writer::{Commit, Kept, Told, Work, Writer, refusal};
-use super::{Event, Outage, Reach, Read, Sample, Store, StoreError, Stored, Unreadable};
+use super::{Event, Outage, Reach, Read, Sample, Store, StoreError, Stored};
 use crate::backoff::Backoff;
 
 /// See [`Request::Run`].
@@ -57,54 +60,6 @@ impl std::fmt::Debug for Request {
             Self::Day(day) => f.debug_tuple("Day").field(day).finish(),
         }
     }
-}
-
-#[derive(Debug)]
-pub enum Reply {
-    /// Something done on request, to tell the operator (the report's file names).
-    Notice(String),
-    /// The event is durable in the database: its COMMIT returned success.
-    Committed(Stored),
-    /// The change is in neither the database nor the journal: refused, not done.
-    Failed { event: Event, error: String },
-    /// Events committed by someone else (another warroom on the same database).
-    Arrived(Vec<Stored>),
-    /// The database answered for the first time (it was unreachable at start): the day so far.
-    Joined {
-        events: Vec<Stored>,
-        samples: Vec<Sample>,
-    },
-    /// Rows of the log that cannot be read back; skipped.
-    Unreadable(Vec<Unreadable>),
-    /// Reading others' events failed (shown once, retried on the next poll).
-    ReadFailed(String),
-    /// The change is in the local journal (fsynced): safe on this machine, its COMMIT in
-    /// flight. It comes back as `Committed` once that returns, as `Journaled` if the database
-    /// cannot take it now, or as `Failed` if the database refuses it.
-    Kept(Event),
-    /// The change is in the local journal (fsynced), not yet in the log: the database cannot
-    /// be written. It comes back as `Committed` once the journal is replayed.
-    Journaled(Event),
-    /// The database cannot be written since `since`, for `cause`; changes go to the journal
-    /// until it can. Sent again when the cause changes.
-    Outage { since: DateTime<Utc>, cause: Outage },
-    /// The database is written again and the journal replayed: `saved` changes, each already
-    /// reported as `Committed`.
-    Reconnected { saved: usize },
-    /// Who else is in the war room (other warrooms), refreshed every few seconds.
-    Present(Vec<Peer>),
-    /// The pilot beyond today (see [`pilot_job`]).
-    Pilot(PilotRead),
-}
-
-/// What outlives a day, read for the views of the pilot's weeks and its go/no-go.
-#[derive(Debug, Default, Clone)]
-pub struct PilotRead {
-    /// Every event of the pilot's days but `today` (which the UI follows itself), in commit
-    /// order: sign-offs, verdicts, announcements and expansion items given on earlier days.
-    pub earlier: Vec<Stored>,
-    /// The stored samples of the pilot's days up to `today`, by day.
-    pub samples: std::collections::BTreeMap<NaiveDate, Vec<Sample>>,
 }
 
 /// Reads the pilot's days `first..=last` for the UI: their events (those of `today` left
@@ -141,10 +96,6 @@ pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// On PostgreSQL notifications do the work; this poll only covers a notification lost while
 /// the listener reconnected, and a server that cannot be listened to.
 const SAFETY_POLL: Duration = Duration::from_secs(5);
-pub(super) const FIRST_RETRY: Duration = Duration::from_millis(250);
-pub(super) const MAX_RETRY: Duration = Duration::from_secs(4);
-/// A safety net around every use of the database: the store's own timeouts come first.
-const OP_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// What the store's tasks do beyond committing writes.
 #[derive(Debug)]
@@ -315,9 +266,6 @@ impl<T> Drop for Owned<T> {
         self.0.abort();
     }
 }
-
-/// The UI has gone; nothing more to report to.
-pub(super) struct Gone;
 
 /// The keeper: puts each change in the fsynced journal and tells the UI at once — before any
 /// database work, which the writer does behind it, in the same order.
@@ -516,32 +464,5 @@ async fn announce(
             }
             Err(e) => tracing::debug!(error = %e, "presence refresh failed"),
         }
-    }
-}
-
-pub(super) async fn timed<T>(
-    store: &Store,
-    op: impl Future<Output = Result<T, StoreError>>,
-) -> Result<T, StoreError> {
-    tokio::time::timeout(OP_TIMEOUT, op)
-        .await
-        .unwrap_or_else(|_| {
-            Err(StoreError::TimedOut {
-                path: store.location().to_string(),
-                after: OP_TIMEOUT,
-            })
-        })
-}
-
-/// Runs journal file I/O (fsync included) on the blocking pool, off the async workers.
-pub(super) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, JournalError> + Send + 'static,
-) -> Result<T, JournalError> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result,
-        Err(e) => Err(JournalError::Io {
-            path: String::new(),
-            source: std::io::Error::other(format!("journal task failed: {e}")),
-        }),
     }
 }

@@ -15,8 +15,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::calls::{FIRST_RETRY, MAX_RETRY, blocking, timed};
 use super::journal::{Journal, JournalError, Position};
-use super::worker::{FIRST_RETRY, Gone, MAX_RETRY, Reply, blocking, timed};
+use super::reply::{Gone, Reply};
 use super::{Event, Outage, Reach, Sample, Store, StoreError, Stored};
 use crate::backoff::Backoff;
 

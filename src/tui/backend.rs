@@ -4,7 +4,10 @@
 //! ratatui asks the backend to draw even an empty diff, and the crossterm backend answers every
 //! draw with colour resets and every frame with a hide-cursor sequence: about 25 bytes a second
 //! for a screen whose only change is none. Over SSH on launch day, bytes are latency, so this
-//! wrapper skips empty draws and repeated cursor commands.
+//! wrapper skips empty draws and repeated cursor commands, remembers the attributes and the
+//! cursor position the terminal has from one frame to the next (a frame starts where the last
+//! one left off, with no reset), and moves the cursor by the shortest sequence that gets there
+//! (none when the next cell follows; `ESC[3C`, `\r`, `ESC[2B` before `ESC[12;40H`).
 //!
 //! crossterm writes even the 16 ANSI colours as 256-colour codes (`38;5;9` for bright red),
 //! which a 16-colour terminal (the Linux console, `TERM=xterm-16color`) ignores or misreads.
@@ -15,7 +18,7 @@
 use std::io::{self, Write};
 
 use crossterm::cursor::{Hide, MoveTo, Show};
-use crossterm::{execute, queue};
+use crossterm::execute;
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
@@ -28,6 +31,14 @@ pub struct QuietBackend<W: Write> {
     /// Whether the cursor is known to be hidden (`None`: unknown, so always send).
     cursor_hidden: Option<bool>,
     palette: Palette,
+    /// The attributes the terminal draws with now, kept from frame to frame.
+    pen: Pen,
+    /// Where the terminal's cursor is (`None`: unknown, so the next move is absolute). Past
+    /// the last column it may be waiting to wrap: only moves that set the column follow.
+    cursor: Option<Position>,
+    /// The terminal's width as last asked (ratatui asks before every frame), for telling a
+    /// cursor waiting to wrap from one inside the row.
+    width: std::cell::Cell<Option<u16>>,
 }
 
 impl<W: Write> QuietBackend<W> {
@@ -37,6 +48,9 @@ impl<W: Write> QuietBackend<W> {
             writer,
             cursor_hidden: None,
             palette: Palette::TrueColor,
+            pen: Pen::default(),
+            cursor: None,
+            width: std::cell::Cell::new(None),
         }
     }
 
@@ -59,25 +73,29 @@ impl<W: Write> Backend for QuietBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut content = content.peekable();
-        if content.peek().is_none() {
-            return Ok(());
-        }
         let out = &mut self.writer;
-        let mut pen = Pen::default();
-        let mut last: Option<Position> = None;
         for (x, y, cell) in content {
-            if !matches!(last, Some(p) if x == p.x + 1 && y == p.y) {
-                queue!(out, MoveTo(x, y))?;
+            let to = Position { x, y };
+            if self.cursor != Some(to) {
+                let from = self.cursor.map(|p| Moved {
+                    at: p,
+                    in_row: self.width.get().is_some_and(|w| p.x < w),
+                });
+                out.write_all(cursor_move(from, to).as_bytes())?;
             }
-            last = Some(Position { x, y });
-            let sgr = pen.change(cell, self.palette);
+            let sgr = self.pen.change(cell, self.palette);
             if !sgr.is_empty() {
                 write!(out, "\x1b[{sgr}m")?;
             }
-            out.write_all(cell.symbol().as_bytes())?;
+            let symbol = cell.symbol();
+            out.write_all(symbol.as_bytes())?;
+            let advance = unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+            self.cursor = Some(Position {
+                x: x.saturating_add(advance),
+                y,
+            });
         }
-        out.write_all(b"\x1b[0m")
+        Ok(())
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
@@ -109,7 +127,9 @@ impl<W: Write> Backend for QuietBackend<W> {
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
         let Position { x, y } = position.into();
-        execute!(self.writer, MoveTo(x, y))
+        execute!(self.writer, MoveTo(x, y))?;
+        self.cursor = Some(Position { x, y });
+        Ok(())
     }
 
     fn clear(&mut self) -> io::Result<()> {
@@ -125,10 +145,16 @@ impl<W: Write> Backend for QuietBackend<W> {
             ClearType::CurrentLine => Region::CurrentLine,
             ClearType::UntilNewLine => Region::UntilNewLine,
         };
+        // Erased cells take the current background: clear with none, and say so to the pen.
+        if !self.pen.is_plain() {
+            self.writer.write_all(b"\x1b[0m")?;
+            self.pen = Pen::default();
+        }
         execute!(self.writer, Clear(region))
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.cursor = None;
         for _ in 0..n {
             self.writer.write_all(b"\n")?;
         }
@@ -137,6 +163,7 @@ impl<W: Write> Backend for QuietBackend<W> {
 
     fn size(&self) -> io::Result<Size> {
         let (width, height) = crossterm::terminal::size()?;
+        self.width.set(Some(width));
         Ok(Size { width, height })
     }
 
@@ -159,6 +186,60 @@ impl<W: Write> Backend for QuietBackend<W> {
     }
 }
 
+/// Where the cursor is, and whether that is known to be inside the row (not past its last
+/// column, waiting to wrap).
+#[derive(Clone, Copy)]
+struct Moved {
+    at: Position,
+    in_row: bool,
+}
+
+/// The shortest bytes that move the cursor from `from` (`None`: unknown) to `to`. Relative
+/// moves count from a known column only when the row does not change or the column is set
+/// again: after the last column a terminal waits to wrap, one column short of where the
+/// count says.
+fn cursor_move(from: Option<Moved>, to: Position) -> String {
+    let absolute = format!("\x1b[{};{}H", to.y + 1, to.x + 1);
+    let Some(Moved { at: from, in_row }) = from else {
+        return absolute;
+    };
+    // The column, set from anywhere on the row.
+    let column = if to.x == 0 {
+        "\r".to_string()
+    } else {
+        format!("\x1b[{}G", to.x + 1)
+    };
+    let count = |n: u16| if n == 1 { String::new() } else { n.to_string() };
+    let mut options = vec![absolute];
+    if from.x == to.x && from.y != to.y {
+        // A column the cursor is really in (the target's): no pending wrap to fear.
+        options.push(if to.y > from.y {
+            format!("\x1b[{}B", count(to.y - from.y))
+        } else {
+            format!("\x1b[{}A", count(from.y - to.y))
+        });
+    }
+    if from.y == to.y {
+        if to.x > from.x {
+            options.push(format!("\x1b[{}C", count(to.x - from.x)));
+        } else if in_row {
+            options.push(format!("\x1b[{}D", count(from.x - to.x)));
+        }
+        options.push(column.clone());
+    } else {
+        let vertical = if to.y > from.y {
+            format!("\x1b[{}B", count(to.y - from.y))
+        } else {
+            format!("\x1b[{}A", count(from.y - to.y))
+        };
+        options.push(format!("{column}{vertical}"));
+    }
+    options
+        .into_iter()
+        .min_by_key(String::len)
+        .unwrap_or_default()
+}
+
 /// What the terminal is drawing with: the attributes and colours last written.
 #[derive(Default)]
 struct Pen {
@@ -168,6 +249,13 @@ struct Pen {
 }
 
 impl Pen {
+    /// Nothing set since the last reset.
+    fn is_plain(&self) -> bool {
+        self.modifier.is_empty()
+            && matches!(self.fg, None | Some(Color::Reset))
+            && matches!(self.bg, None | Some(Color::Reset))
+    }
+
     /// The SGR parameters that turn the pen into `cell`'s ("" when it already is).
     fn change(&mut self, cell: &Cell, palette: Palette) -> String {
         let mut params: Vec<String> = Vec::new();
@@ -402,6 +490,110 @@ mod tests {
         terminal.draw(frame("12:00:02")).expect("one cell changed");
         let one_cell = written() - first;
         assert!(one_cell < 30, "one changed cell cost {one_cell} bytes");
+    }
+
+    /// A terminal of `w` x `h` drawing into a shared sink.
+    fn terminal(sink: &Sink, w: u16, h: u16) -> Terminal<QuietBackend<Sink>> {
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        };
+        Terminal::with_options(
+            QuietBackend::new(sink.clone()).with_palette(Palette::Ansi256),
+            options,
+        )
+        .expect("terminal")
+    }
+
+    /// What the next draw of `lines` writes.
+    fn frame_bytes(
+        terminal: &mut Terminal<QuietBackend<Sink>>,
+        sink: &Sink,
+        lines: Vec<ratatui::text::Line<'static>>,
+    ) -> String {
+        sink.0.borrow_mut().clear();
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new(lines.clone()), f.area()))
+            .expect("draw");
+        String::from_utf8_lossy(&sink.0.borrow()).into_owned()
+    }
+
+    #[test]
+    fn a_ticking_countdown_costs_its_digit_and_a_short_move() {
+        use ratatui::style::Style;
+        use ratatui::text::{Line, Span};
+        let screen = |count: &'static str| {
+            vec![
+                Line::from(vec![
+                    Span::styled(" LuckyGas", Style::new().bold()),
+                    Span::raw(" 09:31 "),
+                    Span::styled("▶ First Orders · ends in ", Style::new().yellow()),
+                    Span::raw(count),
+                ]),
+                Line::styled("┌ Service health ─────┐", Style::new().red()),
+            ]
+        };
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 60, 3);
+        terminal.backend().width.set(Some(60));
+        frame_bytes(&mut terminal, &sink, screen("2:28:55"));
+        let second = frame_bytes(&mut terminal, &sink, screen("2:28:54"));
+        // From the end of the last frame (row 2) up to the digit: `\x1b[40G\x1b[A` (or
+        // shorter), the unstyled digit after the red border needs its colour back (`39`).
+        assert!(second.ends_with('4'), "{second:?}");
+        assert!(
+            second.len() <= 16,
+            "one digit cost {} bytes: {second:?}",
+            second.len()
+        );
+        assert!(!second.contains("\x1b[0m"), "a reset: {second:?}");
+        let third = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
+        // The pen is unstyled already, the cursor right after the digit: one move back.
+        assert_eq!(third, "\x1b[D3");
+        let same = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
+        assert_eq!(same, "", "nothing changed, nothing written");
+    }
+
+    #[test]
+    fn no_frame_ends_with_a_reset() {
+        use ratatui::style::Style;
+        use ratatui::text::Line;
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 30, 2);
+        let first = frame_bytes(
+            &mut terminal,
+            &sink,
+            vec![Line::styled("critical", Style::new().red().bold())],
+        );
+        assert!(!first.contains("\x1b[0m"), "{first:?}");
+        assert!(!first.contains("\x1b[39m\x1b[49m"), "{first:?}");
+        // Bold goes: a reset is the only way to drop it, and once is enough.
+        let second = frame_bytes(
+            &mut terminal,
+            &sink,
+            vec![Line::styled("critical", Style::new().red())],
+        );
+        assert_eq!(second.matches("\x1b[0").count(), 1, "{second:?}");
+    }
+
+    #[test]
+    fn cursor_moves_are_the_shortest_that_are_safe() {
+        let at = |x, y| Position { x, y };
+        let from = |x, y| {
+            Some(Moved {
+                at: at(x, y),
+                in_row: x < 200,
+            })
+        };
+        assert_eq!(cursor_move(None, at(0, 0)), "\x1b[1;1H");
+        assert_eq!(cursor_move(from(3, 4), at(4, 4)), "\x1b[C");
+        assert_eq!(cursor_move(from(3, 4), at(10, 4)), "\x1b[7C");
+        assert_eq!(cursor_move(from(30, 4), at(0, 4)), "\r");
+        assert_eq!(cursor_move(from(30, 4), at(0, 5)), "\r\x1b[B");
+        assert_eq!(cursor_move(from(12, 9), at(12, 7)), "\x1b[2A");
+        assert_eq!(cursor_move(from(150, 40), at(2, 3)), "\x1b[4;3H");
+        assert_eq!(cursor_move(from(12, 4), at(10, 4)), "\x1b[2D");
+        // Past the last column (waiting to wrap) a move on the row sets the column outright.
+        assert_eq!(cursor_move(from(200, 4), at(190, 4)), "\x1b[191G");
     }
 
     #[test]

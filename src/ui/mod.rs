@@ -21,6 +21,7 @@
 pub mod ascii;
 mod audit;
 mod banner;
+mod bigtext;
 mod checklist;
 mod contacts;
 mod criteria;
@@ -38,6 +39,7 @@ pub mod text;
 pub mod theme;
 mod timeline;
 mod update_dialog;
+mod wall;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -53,7 +55,11 @@ pub const WIDE: u16 = 140;
 pub const MEDIUM: u16 = 100;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    screen(frame, app, theme);
+    if app.wall.is_some() {
+        wall::draw(frame, app, theme);
+    } else {
+        screen(frame, app, theme);
+    }
     if theme.ascii {
         ascii::transliterate(frame.buffer_mut());
     }

@@ -7,6 +7,7 @@ mod pilot;
 mod prompt;
 mod reload;
 mod tickets;
+pub mod wall;
 
 use crate::i18n::{Msg as UiMsg, t, tf};
 use crate::words;
@@ -47,6 +48,8 @@ pub enum Effect {
     Bell,
     /// Save downsampled live values.
     SaveSamples(Vec<Sample>),
+    /// Put this text on the operator's clipboard (OSC 52 on the terminal).
+    Copy(String),
     /// Write the day's report from the store (the store task does the reading and writing).
     WriteReport,
     /// Read the pilot's days `first..=last` from the store: the events of all but `today`
@@ -56,8 +59,6 @@ pub enum Effect {
         last: chrono::NaiveDate,
         today: chrono::NaiveDate,
     },
-    /// Put this text on the clipboard of the operator's terminal (OSC 52).
-    Copy(String),
     /// The layout's sources changed: poll the new ones (and only them).
     RestartSources,
     /// The launch's day turned: the store follows and stores the new one.
@@ -76,8 +77,16 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     // Whatever happens is stamped with the instant it happens at: a key press, a reply, a poll
     // (whose own instant, taken when it answered, stamps what it raises).
     app.now = app.clock.now();
+    let view = app.view;
     let redraw = match msg {
         Msg::Key(key) => match action::from_key(&app.mode, key) {
+            Some(action) if app.wall.is_some() && wall::judge(app, &action) != wall::Key::Looks => {
+                let writes = wall::judge(app, &action) == wall::Key::Writes;
+                if writes {
+                    wall::refuse(app);
+                }
+                writes
+            }
             Some(action) => {
                 let context = context(app);
                 let said = app.flash_at;
@@ -100,7 +109,16 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             let turned = day::turn(app, &mut effects);
             pilot::read_pilot(app, &mut effects);
             live::flush_samples(app, &mut effects, false);
-            turned || app.now.timestamp() != before
+            let cycled = wall::tick(app);
+            turned || app.now.timestamp() != before || cycled
+        }
+        Msg::Store(Reply::Joined { events, samples }) if app.wall.is_some() => {
+            wall::loaded(app, events, samples);
+            true
+        }
+        Msg::Store(Reply::Outage { since, cause }) if app.wall.is_some() => {
+            wall::unreachable(app, since, cause);
+            true
         }
         Msg::Store(reply) => {
             store_reply(app, reply);
@@ -113,6 +131,13 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         }
         Msg::Layout(reloaded) => reload::reloaded(app, reloaded, &mut effects),
     };
+    if let Some(shown) = app.wall.as_mut() {
+        if app.view != view {
+            wall::viewed(shown);
+        }
+        wall::drop_effects(app, effects);
+        return (redraw, Vec::new());
+    }
     (redraw, effects)
 }
 
@@ -552,6 +577,13 @@ fn store_reply(app: &mut App, reply: Reply) {
             app.keep_earlier(read.earlier);
             app.keep_samples(read.samples);
         }
+        Reply::Absent(path) => match app.wall.as_mut() {
+            Some(wall) => wall.absent = Some(path),
+            None => {
+                let text = tf(app.lang, UiMsg::WallNoDatabase, &[&path]);
+                say(app, text, true);
+            }
+        },
         Reply::Present(peers) => {
             // Who else is here: the same operator from the same place is this warroom's own
             // past (a restart after kill -9 leaves its row until it expires), not someone else.

@@ -226,12 +226,12 @@ pub fn app_in(state: State) -> App {
             Stored { seq: 3, event: err },
         ];
     }
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::from_events(events),
-    );
+    ));
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
     feed(&mut app, state);
     app

@@ -107,12 +107,12 @@ pub fn app_at(layout: Layout, hm: &str, events: Vec<Stored>) -> App {
     };
     let mut layout = layout;
     layout.launch.date = Some(day());
-    let mut app = App::new(
+    let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::from_events(events),
-    );
+    ));
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
     app.db_path = "/data/warroom.db".into();
     app.log_path = "/data/warroom.log".into();
@@ -162,3 +162,4 @@ pub fn render_with(app: &App, width: u16, height: u16, theme: &Theme) -> String 
 pub mod db;
 pub mod live;
 pub mod relay;
+pub mod rig;

@@ -1,7 +1,7 @@
 //! The state of the day at an instant, read off the timetable: what each endpoint answers.
 
 use super::World;
-use super::timetable::{BUCKETS, DAY_START, DeliveryState, ROUTES};
+use super::timetable::{BUCKETS, DAY_START, DeliveryState, ROUTES, round1};
 use super::views::*;
 use crate::sim::scenario::{COMPONENTS, DAY_START_MINUTE, Effect, hhmm};
 
@@ -318,10 +318,6 @@ fn percentile(values: &mut [f64], q: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len());
     values[rank - 1]
-}
-
-pub(super) fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 fn round4(v: f64) -> f64 {

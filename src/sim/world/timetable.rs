@@ -1,7 +1,6 @@
 //! The day laid out once as a timetable: the routes and their traffic per minute, the pilot's
 //! customers, each delivery's steps and each ticket's life, from the seed and the scenario.
 
-use super::queries::round1;
 use super::rng::{Kronecker, Rng, hash_unit};
 use crate::sim::scenario::{DAY_END_MINUTE, DAY_START_MINUTE, Effect, Scenario};
 use serde::Serialize;
@@ -401,4 +400,9 @@ pub(super) fn traffic(seed: u64, scenario: &Scenario) -> Vec<Vec<RouteMinute>> {
                 .collect()
         })
         .collect()
+}
+
+/// One decimal, as the backend answers its latencies.
+pub(super) fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }

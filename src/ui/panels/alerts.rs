@@ -122,6 +122,8 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         let title = app.source_title(&alert.source);
         let state = match &alert.ack {
             Some((who, _, why)) => tf(lang, Msg::AlertAck, &[who, why]),
+            // The wall cannot acknowledge: it says that nobody has, not which key to press.
+            None if app.wall.is_some() => t(lang, Msg::WallNobodyOnIt).into(),
             None => t(lang, Msg::AlertPressA).into(),
         };
         // The value now, as the latest poll read it; the logged one while the source is ok

@@ -10,6 +10,8 @@ mod latency;
 mod scoreboard;
 mod tickets;
 
+pub use alerts::lines as alert_lines;
+
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as Split, Rect};
@@ -172,13 +174,11 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     let status = panel_status(app, panel);
     let fresh = freshness(app, panel);
     let title = format!(" {} ", panel.title.get(app.lang));
+    // The border keeps one colour whatever the state: a panel turning critical repaints its
+    // title and corner, not two whole rows of line drawing. The title says it in colour.
     let block = theme
         .block()
-        .border_style(match status {
-            Status::Critical => theme.overdue(),
-            Status::Warn => theme.saving(),
-            _ => theme.border(),
-        })
+        .border_style(theme.border())
         .title(Span::styled(
             truncate(&title, area.width.saturating_sub(4) as usize),
             status_style(theme, status).patch(theme.title()),

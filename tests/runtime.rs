@@ -1,0 +1,135 @@
+//! The runtime as a whole, through the rig: what ends it and with which exit, what it hands
+//! the store, what a failed hand-over shows, and how many frames a burst of input costs
+//! (counted in frames, not time).
+
+mod common;
+
+use crossterm::event::KeyCode;
+use warroom::app::{Mode, View};
+use warroom::poller::PollResult;
+use warroom::runtime::{Exit, Input};
+use warroom::store::worker::Request;
+
+use common::live::{at, obs, seed};
+use common::rig::Rig;
+
+fn rig() -> Rig {
+    let layout = seed();
+    Rig::new(common::app_at(layout, "10:00", Vec::new()), 200, 60)
+}
+
+fn ok_poll(rig: &Rig, source: usize) -> PollResult {
+    PollResult {
+        source,
+        at: at(&rig.app().layout, "10:00"),
+        result: Ok(obs(Some(1.0), &[], None, 200, 12)),
+    }
+}
+
+fn polls_seen(rig: &Rig) -> u64 {
+    rig.app().live.sources.iter().map(|s| s.polls).sum()
+}
+
+#[tokio::test]
+async fn a_thousand_polls_in_a_burst_are_a_handful_of_frames() {
+    let mut rig = rig();
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    let before = rig.frames();
+    let sources = rig.app().layout.sources.len();
+    for n in 0..1000 {
+        let poll = ok_poll(&rig, n % sources);
+        rig.poll(poll).await;
+    }
+    rig.until("every poll applied", |app, _| {
+        app.live.sources.iter().map(|s| s.polls).sum::<u64>() == 1000
+    })
+    .await;
+    // Applied, and the last of them drawn in the next frame slot.
+    rig.until("the burst drawn", |_, sink| sink.frames > before)
+        .await;
+    let frames = rig.frames() - before;
+    assert_eq!(polls_seen(&rig), 1000);
+    assert!(frames <= 3, "1,000 polls in a burst drew {frames} frames");
+}
+
+#[tokio::test]
+async fn a_key_is_drawn_at_once_and_a_burst_of_keys_costs_few_frames() {
+    let mut rig = rig();
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    let before = rig.frames();
+    rig.key(KeyCode::Char('2')).await;
+    rig.until("the second view", |app, _| app.view == View::Prelaunch)
+        .await;
+    assert_eq!(rig.frames(), before + 1, "one key, one frame, at once");
+
+    // 1,500 characters typed into a prompt as a paste or tmux send-keys delivers them.
+    rig.key(KeyCode::Char('/')).await;
+    let text: String = "abcdefghij".repeat(150);
+    rig.type_text(&text).await;
+    let before = rig.frames();
+    rig.until(
+        "every key applied",
+        |app, _| matches!(&app.mode, Mode::Prompt(p) if p.input.len() == 1500),
+    )
+    .await;
+    let frames = rig.frames() - before;
+    assert!(frames <= 20, "1,500 queued keys drew {frames} frames");
+}
+
+#[tokio::test]
+async fn quit_signals_and_a_closed_terminal_end_it_with_their_exits() {
+    let mut quit = rig();
+    quit.key(KeyCode::Char('q')).await;
+    assert_eq!(quit.until_exit().await, Exit::Quit);
+
+    let mut hangup = rig();
+    hangup.input(Input::Signal(1)).await;
+    assert_eq!(hangup.until_exit().await, Exit::Signal(1));
+    assert_eq!(Exit::Signal(1).code(), 129);
+    assert_eq!(Exit::Signal(15).code(), 143);
+
+    let mut gone = rig();
+    gone.input(Input::TerminalClosed).await;
+    assert_eq!(gone.until_exit().await, Exit::TerminalClosed);
+    assert_eq!(Exit::TerminalClosed.code(), 129);
+    assert_eq!(Exit::Quit.code(), 0);
+}
+
+#[tokio::test]
+async fn the_last_samples_reach_the_store_however_it_ends() {
+    let mut rig = rig();
+    let poll = ok_poll(&rig, 0);
+    rig.poll(poll).await;
+    rig.until("the poll applied", |app, _| app.live.sources[0].polls == 1)
+        .await;
+    rig.input(Input::Signal(15)).await;
+    assert_eq!(rig.until_exit().await, Exit::Signal(15));
+    let mut requests = rig.requests.take().expect("the rig keeps the requests");
+    let mut saved = 0;
+    while let Ok(request) = requests.try_recv() {
+        if let Request::Samples(samples) = request {
+            saved += samples.iter().filter(|s| s.series == "_polls").count();
+        }
+    }
+    assert_eq!(saved, 1, "the poll's sample is handed over on the way out");
+}
+
+#[tokio::test]
+async fn a_change_the_store_cannot_take_is_answered_as_failed() {
+    let mut rig = rig();
+    // The store has stopped: its queue is closed.
+    drop(rig.requests.take());
+    let item = rig.app().selected().expect("an item selected").to_string();
+    rig.key(KeyCode::Char('x')).await;
+    rig.until("the failure shown", |app, _| {
+        app.flash.as_ref().is_some_and(|f| f.error) && app.pending.is_empty()
+    })
+    .await;
+    assert!(
+        !rig.app().ledger.is_settled(&item),
+        "nothing ticked unsaved"
+    );
+    rig.until_shows("the store has stopped").await;
+}
