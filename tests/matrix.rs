@@ -179,6 +179,27 @@ const SCREENS: &[Screen] = &[
         ],
     },
     Screen {
+        name: "wall_banner",
+        setup: |app| {
+            app.wall = Some(warroom::app::wall::Wall::new(None));
+            common::live::commit(
+                app,
+                300,
+                warroom::store::Change::Announced {
+                    text: "Rolling back v2.3: hold new orders".into(),
+                    until: None,
+                },
+            );
+        },
+        must: &[
+            (
+                "Rolling back v2.3: hold new orders",
+                "Rolling back v2.3: hold new orders",
+            ),
+            ("WALL · read-only", "牆面 · 唯讀"),
+        ],
+    },
+    Screen {
         name: "wall_write_key",
         setup: |app| {
             app.wall = Some(warroom::app::wall::Wall::new(None));

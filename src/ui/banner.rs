@@ -76,7 +76,7 @@ fn lines(app: &App, theme: &Theme, cols: usize) -> Vec<Line<'static>> {
                 &launch_hm(app, a.at),
             ],
         );
-        let clear = if i == 0 {
+        let clear = if i == 0 && app.wall.is_none() {
             t(lang, Msg::BannerClear)
         } else {
             ""

@@ -75,8 +75,11 @@ fn board(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         bigtext::ROWS * scale
     };
-    let [top, trouble, label, big, block, alerts, live, bottom] = Layout::vertical([
+    // Announcements reach the wall too: the room reads them from across it.
+    let banner_rows = super::banner::rows(app, theme, area.width).min(area.height / 4);
+    let [top, banner, trouble, label, big, block, alerts, live, bottom] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner_rows),
         Constraint::Length(problem_lines.len().min(3) as u16),
         Constraint::Length(1),
         Constraint::Length(big_rows),
@@ -88,6 +91,7 @@ fn board(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     .areas(area);
 
     frame.render_widget(Paragraph::new(title_line(app, theme, cols)), top);
+    super::banner::render(frame, banner, app, theme);
     if !problem_lines.is_empty() {
         let lines: Vec<Line> = problem_lines
             .into_iter()
