@@ -77,7 +77,17 @@ fn board(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     // Announcements reach the wall too: the room reads them from across it.
     let banner_rows = super::banner::rows(app, theme, area.width).min(area.height / 4);
-    let [top, banner, trouble, label, big, block, alerts, live, bottom] = Layout::vertical([
+    let [
+        top,
+        banner,
+        trouble,
+        label,
+        big,
+        block,
+        alerts,
+        live,
+        bottom,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows),
         Constraint::Length(problem_lines.len().min(3) as u16),
