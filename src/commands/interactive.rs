@@ -131,34 +131,10 @@ pub async fn run(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         store, launch, day, last_seq, request_rx, reply_tx, options,
     ));
 
-    tui::install_panic_hook(app.log_path.clone());
-    let (event_tx, event_rx) = mpsc::channel(1024);
-    // Signals first: a hangup while the terminal is being set up still ends in order.
-    let signals = inputs::forward_signals(event_tx.clone());
-    let exit = match (signals, TerminalSink::enter(&theme)) {
-        (Ok(()), Ok(sink)) => {
-            inputs::forward_terminal(event_tx);
-            let inputs = Inputs {
-                events: event_rx,
-                polls: poll_rx,
-                replies: reply_rx,
-                clock_ticks: true,
-            };
-            let mut runtime =
-                Runtime::new(app, theme, sink, request_tx, inputs).with_poller(poller, reload);
-            let exit = runtime.run().await;
-            // The terminal is put back before the store finishes, as before.
-            drop(runtime);
-            Ok(exit)
-        }
-        (Err(e), _) => Err(anyhow::Error::from(e).context("cannot watch for signals")),
-        (Ok(()), Err(e)) => {
-            // Nothing was written yet; the store still stops in order.
-            drop(request_tx);
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), writer).await;
-            return Err(e).context("cannot set up the terminal");
-        }
-    };
+    let exit = on_terminal(app, theme, request_tx, poll_rx, reply_rx, |runtime| {
+        runtime.with_poller(poller, reload)
+    })
+    .await;
     if let Some(sim) = sim {
         let _ = sim.shutdown().await;
     }
@@ -279,4 +255,31 @@ fn journal_dir_for(log_path: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Runs `app` on the real terminal until it ends. Signals are watched first, so a hangup
+/// while the terminal is being set up still ends in order; `with` adds what this runtime
+/// keeps beside it (the poller, the layout watcher). The terminal is put back before this
+/// returns, so the caller's store finishes after it, never under a raw terminal.
+pub(super) async fn on_terminal(
+    app: App,
+    theme: Theme,
+    store: mpsc::Sender<crate::store::worker::Request>,
+    polls: mpsc::Receiver<crate::poller::PollResult>,
+    replies: mpsc::Receiver<crate::store::worker::Reply>,
+    with: impl FnOnce(Runtime<TerminalSink>) -> Runtime<TerminalSink>,
+) -> Result<crate::runtime::Exit> {
+    tui::install_panic_hook(app.log_path.clone());
+    let (event_tx, event_rx) = mpsc::channel(1024);
+    inputs::forward_signals(event_tx.clone()).context("cannot watch for signals")?;
+    let sink = TerminalSink::enter(&theme).context("cannot set up the terminal")?;
+    inputs::forward_terminal(event_tx);
+    let inputs = Inputs {
+        events: event_rx,
+        polls,
+        replies,
+        clock_ticks: true,
+    };
+    let mut runtime = with(Runtime::new(app, theme, sink, store, inputs));
+    Ok(runtime.run().await)
 }

@@ -9,17 +9,16 @@ use std::sync::Arc;
 use anyhow::Result;
 use tokio::sync::mpsc;
 
-use super::interactive::{init_logging, palette, probes};
+use super::interactive::{init_logging, on_terminal, palette, probes};
 use super::{load_layout, parse_now};
 use crate::app::wall::Wall;
 use crate::app::{App, Clock, Config, Ledger, Schedule};
 use crate::cli::{Cli, WallArgs};
 use crate::layout;
-use crate::runtime::{Inputs, Runtime, TerminalSink, inputs};
 use crate::store::Store;
 use crate::store::reader::{self, Target};
 use crate::ui::Theme;
-use crate::{operator, paths, tui};
+use crate::{operator, paths};
 
 pub async fn run(cli: &Cli, args: &WallArgs) -> Result<ExitCode> {
     let log_path: PathBuf = cli.common.log.clone().unwrap_or_else(paths::log_file);
@@ -66,26 +65,7 @@ pub async fn run(cli: &Cli, args: &WallArgs) -> Result<ExitCode> {
     let reader = tokio::spawn(reader::run(target, launch, day, reply_tx));
     // Nothing is ever sent: the wall's updates hand nothing to a store.
     let (request_tx, _) = mpsc::channel(1);
-    tui::install_panic_hook(app.log_path.clone());
-    let (event_tx, event_rx) = mpsc::channel(1024);
-    let signals = inputs::forward_signals(event_tx.clone());
-    let exit = match (signals, TerminalSink::enter(&theme)) {
-        (Ok(()), Ok(sink)) => {
-            inputs::forward_terminal(event_tx);
-            let inputs = Inputs {
-                events: event_rx,
-                polls: poll_rx,
-                replies: reply_rx,
-                clock_ticks: true,
-            };
-            let mut runtime = Runtime::new(app, theme, sink, request_tx, inputs);
-            let exit = runtime.run().await;
-            drop(runtime);
-            Ok(exit)
-        }
-        (Err(e), _) => Err(anyhow::Error::from(e).context("cannot watch for signals")),
-        (Ok(()), Err(e)) => Err(anyhow::Error::from(e).context("cannot set up the terminal")),
-    };
+    let exit = on_terminal(app, theme, request_tx, poll_rx, reply_rx, |runtime| runtime).await;
     drop(poller);
     reader.abort();
     let exit = exit?;
