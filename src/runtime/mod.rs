@@ -140,6 +140,13 @@ impl<S: Sink> Runtime<S> {
         &self.app
     }
 
+    /// Sets the app's clock; the next message reads it. For rehearsals that step time by hand
+    /// (a minute at a time, each source answering for that minute) and cannot share a running
+    /// clock with the runtime.
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.app.clock = clock;
+    }
+
     pub fn sink(&self) -> &S {
         &self.sink
     }
