@@ -6,18 +6,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc;
+use ratatui::crossterm::event::KeyCode;
 use warroom::app::clock::at_zone;
 use warroom::app::{App, Clock, Ledger};
 use warroom::i18n::Lang;
 use warroom::layout::{self, Layout};
 use warroom::poller::PollResult;
+use warroom::runtime::{Exit, Input};
 use warroom::sources::Health;
 use warroom::sources::{Observation, SourceError};
-use warroom::store::worker::{self, Reply, Request};
-use warroom::store::{Author, Change, Evidence, Store, Stored, WARROOM};
-use warroom::update::{Effect, Msg, update};
+use warroom::store::worker::Request;
+use warroom::store::{Author, Change, Evidence, Store, WARROOM};
+
+mod common;
+use common::rig::{Outcome, Rig};
 
 const LAYOUT: &str = r#"
 [launch]
@@ -130,123 +132,130 @@ fn good(at: DateTime<Utc>) -> PollResult {
     }
 }
 
-/// Applies a poll; commits any event it records straight into the ledger (as the store would).
-fn poll(app: &mut App, result: PollResult) -> Vec<Effect> {
-    let (_, effects) = update(app, Msg::Poll(result));
-    commit(app, &effects);
-    effects
+/// The app on the real runtime, its changes committed by the real store task to a SQLite file
+/// of its own.
+struct Room {
+    rig: Rig,
+    _dir: tempfile::TempDir,
 }
 
-fn commit(app: &mut App, effects: &[Effect]) {
-    for effect in effects {
-        if let Effect::Persist(event) = effect {
-            let seq = app.ledger.last_seq() + 1;
-            update(
-                app,
-                Msg::Store(Reply::Committed(Stored {
-                    seq,
-                    event: event.clone(),
-                })),
-            );
+impl Room {
+    async fn new(app: App) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rig = Rig::sqlite(app, 200, 60, &dir.path().join("w.db")).await;
+        Self { rig, _dir: dir }
+    }
+
+    fn app(&self) -> &App {
+        self.rig.app()
+    }
+
+    /// Applies a poll; what it stored, and whether it rang, once the store has answered.
+    async fn poll(&mut self, result: PollResult) -> Outcome {
+        self.rig.poll_settled(result).await
+    }
+
+    async fn press(&mut self, code: KeyCode) -> Outcome {
+        self.rig.press(code).await
+    }
+
+    async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c)).await;
         }
     }
 }
 
-fn raised(effects: &[Effect]) -> bool {
-    effects.iter().any(
-        |e| matches!(e, Effect::Persist(ev) if matches!(ev.change, Change::AlertRaised { .. })),
-    )
+fn raised(outcome: &Outcome) -> bool {
+    outcome
+        .stored
+        .iter()
+        .any(|ev| matches!(ev.change, Change::AlertRaised { .. }))
 }
 
-fn cleared(effects: &[Effect]) -> bool {
-    effects.iter().any(
-        |e| matches!(e, Effect::Persist(ev) if matches!(ev.change, Change::AlertCleared { .. })),
-    )
+fn cleared(outcome: &Outcome) -> bool {
+    outcome
+        .stored
+        .iter()
+        .any(|ev| matches!(ev.change, Change::AlertCleared { .. }))
 }
 
-fn rings(effects: &[Effect]) -> bool {
-    effects.contains(&Effect::Bell)
+fn rings(outcome: &Outcome) -> bool {
+    outcome.rang()
 }
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
-}
-
-#[test]
-fn raised_after_three_bad_polls_and_cleared_after_two_good_ones() {
-    let mut app = app_at("09:00", Ledger::default());
-    let t = |s| at(&app.layout, "09:00", s);
+#[tokio::test]
+async fn raised_after_three_bad_polls_and_cleared_after_two_good_ones() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    let t = |s| at(&layout(), "09:00", s);
     let (t0, t1, t2, t3, t4) = (t(0), t(5), t(10), t(15), t(20));
-    assert!(!raised(&poll(&mut app, bad(t0))));
-    assert!(!raised(&poll(&mut app, bad(t1))));
-    let third = poll(&mut app, bad(t2));
+    assert!(!raised(&room.poll(bad(t0)).await));
+    assert!(!raised(&room.poll(bad(t1)).await));
+    let third = room.poll(bad(t2)).await;
     assert!(
         raised(&third) && rings(&third),
         "the third bad poll raises and rings: {third:?}"
     );
-    assert!(app.ledger.open_alert("api").is_some());
+    assert!(room.app().ledger.open_alert("api").is_some());
     assert!(
-        !raised(&poll(&mut app, bad(t3))),
+        !raised(&room.poll(bad(t3)).await),
         "raised on the crossing, not on every poll"
     );
     assert!(
-        !cleared(&poll(&mut app, good(t4))),
+        !cleared(&room.poll(good(t4)).await),
         "one good poll does not clear"
     );
-    let t5 = at(&app.layout, "09:00", 25);
-    assert!(cleared(&poll(&mut app, good(t5))), "two good polls clear");
-    assert!(app.ledger.open_alert("api").is_none());
-    assert_eq!(app.ledger.alerts().len(), 1);
+    let t5 = t(25);
+    assert!(cleared(&room.poll(good(t5)).await), "two good polls clear");
+    assert!(room.app().ledger.open_alert("api").is_none());
+    assert_eq!(room.app().ledger.alerts().len(), 1);
 }
 
-#[test]
-fn a_flapping_source_never_raises() {
-    let mut app = app_at("09:00", Ledger::default());
+#[tokio::test]
+async fn a_flapping_source_never_raises() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
     for n in 0..20 {
-        let at = at(&app.layout, "09:00", n * 5);
-        let effects = if n % 3 == 2 {
-            poll(&mut app, good(at))
+        let at = at(&layout(), "09:00", n * 5);
+        let outcome = if n % 3 == 2 {
+            room.poll(good(at)).await
         } else {
-            poll(&mut app, bad(at))
+            room.poll(bad(at)).await
         };
         assert!(
-            !raised(&effects),
+            !raised(&outcome),
             "poll {n} raised an alert for a flapping source"
         );
     }
 }
 
-#[test]
-fn acknowledged_alerts_stay_quiet_unacknowledged_ones_are_reminded() {
-    let mut app = app_at("09:00", Ledger::default());
+#[tokio::test]
+async fn acknowledged_alerts_stay_quiet_unacknowledged_ones_are_reminded() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    let layout = layout();
     for s in [0, 5, 10] {
-        let at = at(&app.layout, "09:00", s);
-        poll(&mut app, bad(at));
+        room.poll(bad(at(&layout, "09:00", s))).await;
     }
     // Eleven minutes later, still critical and nobody on it: reminded.
-    let later = at(&app.layout, "09:11", 0);
-    let effects = poll(&mut app, bad(later));
+    let outcome = room.poll(bad(at(&layout, "09:11", 0))).await;
     assert!(
-        rings(&effects),
+        rings(&outcome),
         "a reminder rings after the reminder interval"
     );
     assert!(
-        app.flash
+        room.app()
+            .flash
             .as_ref()
             .is_some_and(|f| f.text.contains("Still critical"))
     );
 
-    press(&mut app, KeyCode::Char('a'));
+    room.press(KeyCode::Char('a')).await;
     assert!(
-        press(&mut app, KeyCode::Enter).is_empty(),
+        room.press(KeyCode::Enter).await.is_empty(),
         "an acknowledgement needs a reason"
     );
-    for c in "ann calling devops".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let effects = press(&mut app, KeyCode::Enter);
-    commit(&mut app, &effects);
-    let alert = app.ledger.open_alert("api").expect("still open");
+    room.type_text("ann calling devops").await;
+    room.press(KeyCode::Enter).await;
+    let alert = room.app().ledger.open_alert("api").expect("still open");
     assert_eq!(
         alert
             .ack
@@ -255,75 +264,63 @@ fn acknowledged_alerts_stay_quiet_unacknowledged_ones_are_reminded() {
         Some(("ann", "ann calling devops"))
     );
 
-    let much_later = at(&app.layout, "09:40", 0);
     assert!(
-        !rings(&poll(&mut app, bad(much_later))),
+        !rings(&room.poll(bad(at(&layout, "09:40", 0))).await),
         "acknowledged: the bell stays quiet"
     );
     // The check keeps running; when it clears, the acknowledgement ends with the alert.
     for s in [5, 10] {
-        let at = at(&app.layout, "09:40", s);
-        poll(&mut app, good(at));
+        room.poll(good(at(&layout, "09:40", s))).await;
     }
-    assert!(app.ledger.open_alert("api").is_none());
+    assert!(room.app().ledger.open_alert("api").is_none());
     for s in [15, 20, 25] {
-        let at = at(&app.layout, "09:40", s);
-        poll(&mut app, bad(at));
+        room.poll(bad(at(&layout, "09:40", s))).await;
     }
     assert!(
-        app.ledger
+        room.app()
+            .ledger
             .open_alert("api")
             .is_some_and(|a| a.ack.is_none()),
         "a new alert starts unacknowledged"
     );
 }
 
-#[test]
-fn a_quiet_block_shows_alerts_without_ringing() {
-    let mut app = app_at("06:30", Ledger::default());
-    let mut all = Vec::new();
+#[tokio::test]
+async fn a_quiet_block_shows_alerts_without_ringing() {
+    let mut room = Room::new(app_at("06:30", Ledger::default())).await;
+    let (mut raised_any, mut rang) = (false, false);
     for s in [0, 5, 10] {
-        let at = at(&app.layout, "06:30", s);
-        all.extend(poll(&mut app, bad(at)));
+        let outcome = room.poll(bad(at(&layout(), "06:30", s))).await;
+        raised_any |= raised(&outcome);
+        rang |= rings(&outcome);
     }
-    assert!(raised(&all), "the alert is still raised and shown");
-    assert!(!rings(&all), "but it does not ring in the deploy window");
+    assert!(raised_any, "the alert is still raised and shown");
+    assert!(!rang, "but it does not ring in the deploy window");
 }
 
-#[test]
-fn ticking_against_failing_evidence_asks_first_and_records_the_evidence() {
-    let mut app = app_at("09:00", Ledger::default());
-    let at0 = at(&app.layout, "09:00", 0);
-    poll(&mut app, bad(at0));
-    assert_eq!(app.selected(), Some("i2"));
-    let effects = press(&mut app, KeyCode::Char(' '));
-    assert!(effects.is_empty(), "failing evidence asks before ticking");
-    assert!(matches!(app.mode, warroom::app::Mode::Confirm { .. }));
-    press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.ledger.mark("i2"), &warroom::app::Mark::Open);
-    press(&mut app, KeyCode::Char(' '));
-    let effects = press(&mut app, KeyCode::Char('y'));
-    let kinds: Vec<&str> = effects
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Persist(ev) = e {
-                Some(ev.change.kind())
-            } else {
-                None
-            }
-        })
-        .collect();
+#[tokio::test]
+async fn ticking_against_failing_evidence_asks_first_and_records_the_evidence() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    room.poll(bad(at(&layout(), "09:00", 0))).await;
+    assert_eq!(room.app().selected(), Some("i2"));
+    let outcome = room.press(KeyCode::Char(' ')).await;
+    assert!(outcome.is_empty(), "failing evidence asks before ticking");
+    assert!(matches!(
+        room.app().mode,
+        warroom::app::Mode::Confirm { .. }
+    ));
+    room.press(KeyCode::Char('n')).await;
+    assert_eq!(room.app().ledger.mark("i2"), &warroom::app::Mark::Open);
+    room.press(KeyCode::Char(' ')).await;
+    let outcome = room.press(KeyCode::Char('y')).await;
     assert_eq!(
-        kinds,
+        outcome.kinds(),
         ["tick", "evidence"],
         "the tick carries what the evidence said"
     );
-    let (tick_at, evidence) = effects
+    let (tick_at, evidence) = outcome
+        .stored
         .iter()
-        .filter_map(|e| match e {
-            Effect::Persist(ev) => Some(ev),
-            _ => None,
-        })
         .fold((None, None), |(at, evidence), ev| match &ev.change {
             Change::Tick => (Some(ev.at), evidence),
             Change::Evidence(Evidence::Fact(fact)) => (at, Some((ev.at, fact.clone()))),
@@ -349,52 +346,25 @@ fn ticking_against_failing_evidence_asks_first_and_records_the_evidence() {
 
 #[tokio::test]
 async fn raise_ack_clear_is_persisted_and_reloaded() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("w.db");
-    let store = Store::open(&db).await.expect("store");
-    let mut app = app_at("09:00", Ledger::default());
-    let (tx, requests) = mpsc::channel(64);
-    let (replies, mut rx) = mpsc::channel(64);
-    let writer = tokio::spawn(worker::run(
-        store,
-        app.layout.launch.id.clone(),
-        app.day(),
-        0,
-        requests,
-        replies,
-    ));
-    let mut send = async |app: &mut App, effects: Vec<Effect>| {
-        for effect in effects {
-            if let Effect::Persist(event) = effect {
-                tx.send(Request::Append(event)).await.expect("worker");
-                let reply = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-                    .await
-                    .expect("reply in time")
-                    .expect("worker");
-                assert!(matches!(reply, Reply::Committed(_)), "{reply:?}");
-                update(app, Msg::Store(reply));
-            }
-        }
-    };
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    let db = room._dir.path().join("w.db");
     for s in [0, 5, 10] {
-        let at = at(&app.layout, "09:00", s);
-        let effects = update(&mut app, Msg::Poll(bad(at))).1;
-        send(&mut app, effects).await;
+        room.poll(bad(at(&layout(), "09:00", s))).await;
     }
-    press(&mut app, KeyCode::Char('a'));
-    for c in "on it".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let effects = press(&mut app, KeyCode::Enter);
-    send(&mut app, effects).await;
+    room.press(KeyCode::Char('a')).await;
+    room.type_text("on it").await;
+    room.press(KeyCode::Enter).await;
     for s in [15, 20] {
-        let at = at(&app.layout, "09:00", s);
-        let effects = update(&mut app, Msg::Poll(good(at))).1;
-        send(&mut app, effects).await;
+        room.poll(good(at(&layout(), "09:00", s))).await;
     }
+    assert!(
+        !room.rig.store().seen("failed"),
+        "every write committed: {:?}",
+        room.rig.store().kinds()
+    );
+    let Room { rig, _dir } = room;
+    let app = rig.finish().await;
     assert_eq!(app.ledger.alerts().len(), 1, "in the running app");
-    drop(tx);
-    writer.await.expect("writer");
 
     let store = Store::open(&db).await.expect("reopen");
     let ledger = Ledger::from_events(
@@ -425,23 +395,20 @@ async fn raise_ack_clear_is_persisted_and_reloaded() {
 
 #[tokio::test]
 async fn live_history_and_uptime_survive_a_restart() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("w.db")).await.expect("store");
-    let mut app = app_at("09:00", Ledger::default());
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    let db = room._dir.path().join("w.db");
     // Ten polls over two minutes: eight good, two bad.
     for n in 0..10 {
-        let at = at(&app.layout, "09:00", n * 12);
+        let at = at(&layout(), "09:00", n * 12);
         let result = if n == 4 || n == 5 { bad(at) } else { good(at) };
-        update(&mut app, Msg::Poll(result));
+        room.poll(result).await;
     }
-    let before = app.live.sources[0].uptime().expect("uptime");
+    let before = room.app().live.sources[0].uptime().expect("uptime");
     assert!((before - 80.0).abs() < 1e-9, "{before}");
-    let samples = std::mem::take(&mut app.samples);
-    store
-        .save_samples("alerts-test", app.day(), &samples)
-        .await
-        .expect("save");
-    // Saving the same minute again adds counters and keeps the last value, as the worker does.
+    // Quitting hands the buffered samples to the store task, which writes them.
+    let Room { rig, _dir } = room;
+    let app = rig.finish().await;
+    let store = Store::open(&db).await.expect("reopen");
     let stored = store
         .day_samples("alerts-test", app.day())
         .await
@@ -490,41 +457,30 @@ fn reading(source: usize, at: DateTime<Utc>, value: f64) -> PollResult {
     }
 }
 
-fn persisted(effects: &[Effect]) -> Vec<&warroom::store::Event> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Persist(ev) => Some(ev),
-            _ => None,
-        })
-        .collect()
-}
-
-#[test]
-fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
-    let mut app = app_at("09:00", Ledger::default());
+#[tokio::test]
+async fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
     let zone_layout = layout();
     let t = |s: i64| at(&zone_layout, "09:00", s);
     let mut log = Vec::new();
-    let mut step = |app: &mut App, s: i64, value: f64| {
-        let effects = poll(app, reading(1, t(s), value));
-        for ev in persisted(&effects) {
+    let mut step = async |room: &mut Room, s: i64, value: f64| {
+        let outcome = room.poll(reading(1, t(s), value)).await;
+        for ev in &outcome.stored {
             log.push((ev.at, ev.change.kind().to_string(), ev.operator.clone()));
         }
-        effects
     };
     // Three slow polls: a warning, raised at the third poll's instant, by warroom.
     for s in [0, 5, 10] {
-        step(&mut app, s, 228.2);
+        step(&mut room, s, 228.2).await;
     }
-    let alert = app.ledger.open_alert("lat").expect("raised").clone();
+    let alert = room.app().ledger.open_alert("lat").expect("raised").clone();
     assert_eq!(alert.severity, Health::Warn);
     assert_eq!(alert.failure.got, Some(228.2));
     assert_eq!(alert.raised_at, t(10), "stamped at the poll that raised it");
     assert_eq!(alert.raised_by, WARROOM);
     // It gets worse: the panel shows the value now, not the one it was raised with.
-    step(&mut app, 15, 322.0);
-    let screen = common_render(&app);
+    step(&mut room, 15, 322.0).await;
+    let screen = common_render(room.app());
     let row = screen
         .lines()
         .find(|l| l.contains("warn Latency"))
@@ -534,28 +490,36 @@ fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
         "the value now, not the one it was raised with: {row}"
     );
     // Critical for three polls in a row: escalated, as its own event, and it rings.
-    let mut rang = false;
+    let bells = room.rig.sink().bells;
     for s in [20, 25, 30] {
-        rang |= rings(&step(&mut app, s, 1500.0));
+        step(&mut room, s, 1500.0).await;
     }
-    let alert = app.ledger.open_alert("lat").expect("still open").clone();
+    let alert = room
+        .app()
+        .ledger
+        .open_alert("lat")
+        .expect("still open")
+        .clone();
     assert_eq!(alert.severity, Health::Critical);
     assert_eq!(alert.steps, vec![(t(30), Health::Warn, Health::Critical)]);
-    assert!(rang, "an unacknowledged escalation rings");
+    assert!(
+        room.rig.sink().bells > bells,
+        "an unacknowledged escalation rings"
+    );
     // Back to a warning for two polls: eased, quietly.
-    let mut rang = false;
+    let bells = room.rig.sink().bells;
     for s in [35, 40] {
-        rang |= rings(&step(&mut app, s, 150.0));
+        step(&mut room, s, 150.0).await;
     }
-    assert!(!rang, "easing never rings");
+    assert_eq!(room.rig.sink().bells, bells, "easing never rings");
     assert_eq!(
-        app.ledger.open_alert("lat").map(|a| a.severity),
+        room.app().ledger.open_alert("lat").map(|a| a.severity),
         Some(Health::Warn)
     );
     for s in [45, 50] {
-        step(&mut app, s, 10.0);
+        step(&mut room, s, 10.0).await;
     }
-    assert!(app.ledger.open_alert("lat").is_none(), "cleared");
+    assert!(room.app().ledger.open_alert("lat").is_none(), "cleared");
     let kinds: Vec<&str> = log.iter().map(|(_, k, _)| k.as_str()).collect();
     assert_eq!(
         kinds,
@@ -569,7 +533,8 @@ fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
     );
     assert!(log.iter().all(|(_, _, who)| who == WARROOM), "{log:?}");
     assert_eq!(log[3].0, t(50), "cleared at the poll's instant");
-    let audit: Vec<String> = app
+    let audit: Vec<String> = room
+        .app()
         .ledger
         .events()
         .iter()
@@ -581,44 +546,46 @@ fn an_alert_escalates_and_eases_as_events_and_shows_its_current_value() {
     );
 }
 
-#[test]
-fn an_acknowledged_alert_escalates_without_ringing_unless_the_layout_asks() {
+#[tokio::test]
+async fn an_acknowledged_alert_escalates_without_ringing_unless_the_layout_asks() {
     for (source, id, should_ring) in [(1, "lat", false), (2, "loud", true)] {
-        let mut app = app_at("09:00", Ledger::default());
+        let mut room = Room::new(app_at("09:00", Ledger::default())).await;
         let zone_layout = layout();
         let t = |s: i64| at(&zone_layout, "09:00", s);
         for s in [0, 5, 10] {
-            poll(&mut app, reading(source, t(s), 228.2));
+            room.poll(reading(source, t(s), 228.2)).await;
         }
-        assert!(app.ledger.open_alert(id).is_some());
-        press(&mut app, KeyCode::Char('a'));
-        for c in "on it".chars() {
-            press(&mut app, KeyCode::Char(c));
-        }
-        let effects = press(&mut app, KeyCode::Enter);
-        commit(&mut app, &effects);
-        assert!(app.ledger.open_alert(id).is_some_and(|a| a.ack.is_some()));
+        assert!(room.app().ledger.open_alert(id).is_some());
+        room.press(KeyCode::Char('a')).await;
+        room.type_text("on it").await;
+        room.press(KeyCode::Enter).await;
+        assert!(
+            room.app()
+                .ledger
+                .open_alert(id)
+                .is_some_and(|a| a.ack.is_some())
+        );
         let mut rang = false;
         for s in [15, 20, 25] {
-            rang |= rings(&poll(&mut app, reading(source, t(s), 1500.0)));
+            rang |= rings(&room.poll(reading(source, t(s), 1500.0)).await);
         }
         assert_eq!(
-            app.ledger.open_alert(id).map(|a| a.severity),
+            room.app().ledger.open_alert(id).map(|a| a.severity),
             Some(Health::Critical),
             "{id}: the escalation shows"
         );
         assert_eq!(rang, should_ring, "{id}: escalation_rings = {should_ring}");
         // And no reminder either while acknowledged, however long it stays critical.
-        let later = at(&app.layout, "09:30", 0);
-        assert!(!rings(&poll(&mut app, reading(source, later, 1500.0))));
+        let later = at(&zone_layout, "09:30", 0);
+        assert!(!rings(&room.poll(reading(source, later, 1500.0)).await));
     }
 }
 
-#[test]
-fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
+#[tokio::test]
+async fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
     let layout = layout();
     let start = at(&layout, "10:14", 55);
-    let mut app = App::new(warroom::app::Config::new(
+    let app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         // A rehearsal clock: two simulated minutes pass every real second.
         Clock::scaled(start, 120.0),
@@ -628,20 +595,20 @@ fn an_acknowledgement_is_stamped_when_its_key_is_pressed() {
         },
         Ledger::default(),
     ));
+    let mut room = Room::new(app).await;
     for s in [0, 1, 2] {
-        let at = app.clock.now() + chrono::Duration::milliseconds(s);
-        poll(&mut app, bad(at));
+        let at = room.app().clock.now() + chrono::Duration::milliseconds(s);
+        room.poll(bad(at)).await;
     }
-    assert!(app.ledger.open_alert("api").is_some());
-    press(&mut app, KeyCode::Char('a'));
-    for c in "on it".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let before = app.clock.now();
-    let effects = press(&mut app, KeyCode::Enter);
-    let after = app.clock.now();
-    let ack = persisted(&effects)
-        .into_iter()
+    assert!(room.app().ledger.open_alert("api").is_some());
+    room.press(KeyCode::Char('a')).await;
+    room.type_text("on it").await;
+    let before = room.app().clock.now();
+    let outcome = room.press(KeyCode::Enter).await;
+    let after = room.app().clock.now();
+    let ack = outcome
+        .stored
+        .iter()
         .find(|e| matches!(e.change, Change::AlertAcknowledged { .. }))
         .expect("acknowledged")
         .clone();
@@ -676,20 +643,30 @@ fn common_render(app: &App) -> String {
     out
 }
 
-#[test]
-fn quitting_hands_the_last_samples_to_the_store() {
-    let mut app = app_at("09:00", Ledger::default());
+#[tokio::test]
+async fn quitting_hands_the_last_samples_to_the_store() {
+    let app = app_at("09:00", Ledger::default());
     let t = at(&app.layout, "09:00", 1);
-    update(&mut app, Msg::Tick);
-    poll(&mut app, bad(t));
-    assert!(!app.samples.is_empty(), "buffered until the next flush");
-    let effects = press(&mut app, KeyCode::Char('q'));
-    assert!(app.quit);
+    let mut rig = Rig::new(app, 200, 60);
+    rig.input(Input::Tick).await;
+    rig.poll(bad(t)).await;
+    rig.applied().await;
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::SaveSamples(s) if !s.is_empty())),
-        "the buffered samples go to the store before warroom stops: {effects:?}"
+        !rig.app().samples.is_empty(),
+        "buffered until the next flush"
     );
-    assert!(app.samples.is_empty());
+    rig.key(KeyCode::Char('q')).await;
+    assert_eq!(rig.until_exit().await, Exit::Quit);
+    assert!(rig.app().samples.is_empty());
+    let mut requests = rig.requests.take().expect("the rig keeps the requests");
+    let mut saved = Vec::new();
+    while let Ok(request) = requests.try_recv() {
+        if let Request::Samples(samples) = request {
+            saved.push(samples.len());
+        }
+    }
+    assert!(
+        saved.iter().any(|n| *n > 0),
+        "the buffered samples go to the store before warroom stops: {saved:?}"
+    );
 }
