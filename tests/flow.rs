@@ -1,81 +1,18 @@
-//! What keys do, end to end through `update` and the real store worker: a tick is shown only
-//! after its commit, a failed write leaves the item as it was and says so, undo and skip work
-//! on the replayed log.
+//! What keys do, end to end through the real runtime and the real store worker: a tick is
+//! shown only after its commit, a failed write leaves the item as it was and says so, undo and
+//! skip work on the replayed log.
 
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use chrono::{NaiveDate, NaiveTime};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc;
-use warroom::app::clock::at_zone;
-use warroom::app::{App, Clock, Ledger, Mark, Mode, View};
-use warroom::layout;
-use warroom::store::worker::{self, Reply, Request};
+use ratatui::crossterm::event::KeyCode;
+use warroom::app::{App, Ledger, Mark, Mode, View};
+use warroom::store::worker::{Options, Reply, Request};
 use warroom::store::{Author, Change, Store};
-use warroom::update::{Effect, Msg, update};
 
-fn app(operator: &str) -> App {
-    let mut layout = layout::load(
-        Path::new("layouts/luckygas-pilot.toml"),
-        &layout::Env::empty(),
-    )
-    .expect("seed layout");
-    let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-    layout.launch.date = Some(day);
-    let now = at_zone(
-        layout.launch.zone,
-        day.and_time(NaiveTime::from_hms_opt(9, 30, 0).expect("time")),
-    );
-    let author = Author {
-        operator: operator.into(),
-        origin: "test".into(),
-    };
-    App::new(warroom::app::Config::new(
-        Arc::new(layout),
-        Clock::frozen(now),
-        author,
-        Ledger::default(),
-    ))
-}
+use common::rig::Rig;
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-/// Sends the effects to the worker and feeds its replies back, like the main loop does.
-async fn settle(
-    app: &mut App,
-    effects: Vec<Effect>,
-    tx: &mpsc::Sender<Request>,
-    rx: &mut mpsc::Receiver<Reply>,
-) {
-    let mut waiting = 0;
-    for effect in effects {
-        if let Effect::Persist(event) = effect {
-            tx.send(Request::Append(event))
-                .await
-                .expect("worker running");
-            waiting += 1;
-        }
-    }
-    while waiting > 0 {
-        let reply = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-            .await
-            .expect("a reply within 5 s")
-            .expect("worker running");
-        if matches!(reply, Reply::Committed(_) | Reply::Failed { .. }) {
-            waiting -= 1;
-        }
-        update(app, Msg::Store(reply));
-    }
+fn app() -> App {
+    common::app_at(common::seed(), "09:30", Vec::new())
 }
 
 #[tokio::test]
@@ -83,76 +20,64 @@ async fn tick_is_shown_only_after_commit_and_survives_reopen() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("w.db");
     let store = Store::open(&db).await.expect("open store");
-    let mut app = app("ann");
-    let (tx, requests) = mpsc::channel(16);
-    let (replies, mut rx) = mpsc::channel(16);
-    let writer = tokio::spawn(worker::run(
-        store,
-        app.layout.launch.id.clone(),
-        app.day(),
-        0,
-        requests,
-        replies,
-    ));
+    // The store task starts once the tick has been seen waiting for it.
+    let mut rig = Rig::new(app(), 200, 60);
 
-    let item = app.selected().expect("a selected item").to_string();
+    let item = rig.app().selected().expect("a selected item").to_string();
     assert_eq!(
         item, "first-order-created",
         "the cursor starts on the current block's first open item"
     );
-    let effects = press(&mut app, KeyCode::Char(' '));
-    assert_eq!(effects.len(), 1);
+    rig.key(KeyCode::Char(' ')).await;
+    rig.applied().await;
     assert_eq!(
-        app.ledger.mark(&item),
+        rig.app().ledger.mark(&item),
         &Mark::Open,
         "not shown before the commit"
     );
-    assert!(app.is_pending(&item));
-    settle(&mut app, effects, &tx, &mut rx).await;
-    assert_eq!(app.ledger.mark(&item), &Mark::Done);
-    assert!(!app.is_pending(&item));
+    assert!(rig.app().is_pending(&item));
+    rig.start_worker(store, Options::default());
+    rig.settle().await;
+    assert_eq!(rig.app().ledger.mark(&item), &Mark::Done);
+    assert!(!rig.app().is_pending(&item));
 
     // Skip the next item with a reason; an empty reason is refused.
-    press(&mut app, KeyCode::Down);
-    let next = app.selected().expect("selection").to_string();
-    press(&mut app, KeyCode::Char('s'));
-    let effects = press(&mut app, KeyCode::Enter);
+    rig.press(KeyCode::Down).await;
+    let next = rig.app().selected().expect("selection").to_string();
+    rig.press(KeyCode::Char('s')).await;
+    let outcome = rig.press(KeyCode::Enter).await;
     assert!(
-        effects.is_empty(),
+        outcome.stored.is_empty(),
         "a skip without a reason is not recorded"
     );
     assert!(
-        matches!(app.mode, Mode::Prompt(_)),
+        matches!(rig.app().mode, Mode::Prompt(_)),
         "the prompt stays open for the reason"
     );
-    type_text(&mut app, "done by phone");
-    let effects = press(&mut app, KeyCode::Enter);
-    settle(&mut app, effects, &tx, &mut rx).await;
+    rig.type_text("done by phone").await;
+    rig.press(KeyCode::Enter).await;
     assert_eq!(
-        app.ledger.mark(&next),
+        rig.app().ledger.mark(&next),
         &Mark::Skipped {
             reason: "done by phone".into()
         }
     );
 
     // A note, then undo takes the note back (not the skip).
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "called the depot");
-    let effects = press(&mut app, KeyCode::Enter);
-    settle(&mut app, effects, &tx, &mut rx).await;
-    assert_eq!(app.ledger.item(&next).notes.len(), 1);
-    let effects = press(&mut app, KeyCode::Char('u'));
-    settle(&mut app, effects, &tx, &mut rx).await;
-    assert!(app.ledger.item(&next).notes.is_empty());
+    rig.key(KeyCode::Char('n')).await;
+    rig.type_text("called the depot").await;
+    rig.press(KeyCode::Enter).await;
+    assert_eq!(rig.app().ledger.item(&next).notes.len(), 1);
+    rig.press(KeyCode::Char('u')).await;
+    assert!(rig.app().ledger.item(&next).notes.is_empty());
     assert_eq!(
-        app.ledger.mark(&next),
+        rig.app().ledger.mark(&next),
         &Mark::Skipped {
             reason: "done by phone".into()
         }
     );
 
-    drop(tx);
-    writer.await.expect("writer finished");
+    let app = rig.finish().await;
     let reopened = Store::open(&db).await.expect("reopen");
     let ledger = Ledger::from_events(
         reopened
@@ -179,32 +104,21 @@ async fn a_failed_write_leaves_the_item_as_it_was_and_says_so() {
         .expect("open store");
     // A closed pool makes every write fail, as a vanished disk would.
     store.close().await;
-    let mut app = app("ann");
-    let (tx, requests) = mpsc::channel(16);
-    let (replies, mut rx) = mpsc::channel(16);
-    let _writer = tokio::spawn(worker::run(
-        store,
-        app.layout.launch.id.clone(),
-        app.day(),
-        0,
-        requests,
-        replies,
-    ));
-    let item = app.selected().expect("selection").to_string();
-    let effects = press(&mut app, KeyCode::Char(' '));
-    settle(&mut app, effects, &tx, &mut rx).await;
-    assert_eq!(app.ledger.mark(&item), &Mark::Open);
-    assert!(!app.is_pending(&item));
-    let flash = app.flash.clone().expect("a message");
+    let mut rig = Rig::with_worker(app(), 200, 60, store, Options::default());
+    let item = rig.app().selected().expect("selection").to_string();
+    rig.press(KeyCode::Char(' ')).await;
+    assert_eq!(rig.app().ledger.mark(&item), &Mark::Open);
+    assert!(!rig.app().is_pending(&item));
+    let flash = rig.app().flash.clone().expect("a message");
     assert!(
         flash.error && flash.text.starts_with("NOT SAVED"),
         "{flash:?}"
     );
 }
 
-#[test]
-fn views_search_and_help_keys() {
-    let mut app = app("ann");
+#[tokio::test]
+async fn views_search_and_help_keys() {
+    let mut rig = Rig::new(app(), 200, 60);
     for (key, view) in [
         ('2', View::Prelaunch),
         ('3', View::Criteria),
@@ -214,16 +128,21 @@ fn views_search_and_help_keys() {
         ('7', View::Audit),
         ('1', View::LaunchDay),
     ] {
-        press(&mut app, KeyCode::Char(key));
-        assert_eq!(app.view, view);
+        rig.key(KeyCode::Char(key)).await;
+        rig.applied().await;
+        assert_eq!(rig.app().view, view);
     }
-    press(&mut app, KeyCode::Tab);
-    assert_eq!(app.view, View::Prelaunch);
-    press(&mut app, KeyCode::BackTab);
-    assert_eq!(app.view, View::LaunchDay);
+    rig.key(KeyCode::Tab).await;
+    rig.applied().await;
+    assert_eq!(rig.app().view, View::Prelaunch);
+    rig.key(KeyCode::BackTab).await;
+    rig.applied().await;
+    assert_eq!(rig.app().view, View::LaunchDay);
 
-    press(&mut app, KeyCode::Char('/'));
-    type_text(&mut app, "司機");
+    rig.key(KeyCode::Char('/')).await;
+    rig.type_text("司機").await;
+    rig.applied().await;
+    let app = rig.app();
     let ids = app.item_ids(View::LaunchDay);
     assert!(
         !ids.is_empty()
@@ -237,31 +156,37 @@ fn views_search_and_help_keys() {
             .any(|id| id == app.selected().unwrap_or_default()),
         "the cursor sits on a match"
     );
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Esc);
-    assert!(app.filter.is_empty());
-    assert_eq!(app.item_ids(View::LaunchDay).len(), 45);
+    rig.key(KeyCode::Enter).await;
+    rig.key(KeyCode::Esc).await;
+    rig.applied().await;
+    assert!(rig.app().filter.is_empty());
+    assert_eq!(rig.app().item_ids(View::LaunchDay).len(), 45);
 
-    press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.mode, Mode::Help);
-    press(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.mode, Mode::Normal);
+    rig.key(KeyCode::Char('?')).await;
+    rig.applied().await;
+    assert_eq!(rig.app().mode, Mode::Help);
+    rig.key(KeyCode::Char('x')).await;
+    rig.applied().await;
+    assert_eq!(rig.app().mode, Mode::Normal);
 
-    press(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.selected(), Some("next-day-planning-completed"));
-    press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.selected(), Some("health-checks-passing"));
-    press(&mut app, KeyCode::Char('q'));
-    assert!(app.quit);
+    rig.key(KeyCode::Char('G')).await;
+    rig.applied().await;
+    assert_eq!(rig.app().selected(), Some("next-day-planning-completed"));
+    rig.key(KeyCode::Char('g')).await;
+    rig.applied().await;
+    assert_eq!(rig.app().selected(), Some("health-checks-passing"));
+    rig.key(KeyCode::Char('q')).await;
+    assert_eq!(rig.until_exit().await, warroom::runtime::Exit::Quit);
 }
 
-#[test]
-fn undo_only_takes_back_your_own_changes() {
-    let mut app = app("ann");
+#[tokio::test]
+async fn undo_only_takes_back_your_own_changes() {
+    let mut rig = Rig::new(app(), 200, 60);
     let author = Author {
         operator: "bob".into(),
         origin: "test".into(),
     };
+    let app = rig.app();
     let event = warroom::store::Event::new(
         &author,
         &app.layout.launch.id,
@@ -270,22 +195,29 @@ fn undo_only_takes_back_your_own_changes() {
         Some("health-checks-passing".into()),
         Change::Tick,
     );
-    update(
-        &mut app,
-        Msg::Store(Reply::Arrived(vec![warroom::store::Stored {
-            seq: 1,
-            event,
-        }])),
-    );
+    rig.reply(Reply::Arrived(vec![warroom::store::Stored {
+        seq: 1,
+        event,
+    }]))
+    .await;
+    rig.applied().await;
     assert_eq!(
-        app.ledger.mark("health-checks-passing"),
+        rig.app().ledger.mark("health-checks-passing"),
         &Mark::Done,
         "bob's tick arrives"
     );
-    let effects = press(&mut app, KeyCode::Char('u'));
-    assert!(effects.is_empty(), "ann has nothing to undo");
+    rig.key(KeyCode::Char('u')).await;
+    rig.applied().await;
+    let mut requests = rig.requests.take().expect("the rig keeps the requests");
+    while let Ok(request) = requests.try_recv() {
+        assert!(
+            !matches!(request, Request::Append(_)),
+            "ann has nothing to undo: {request:?}"
+        );
+    }
     assert!(
-        app.flash
+        rig.app()
+            .flash
             .as_ref()
             .is_some_and(|f| f.text.contains("Nothing"))
     );
