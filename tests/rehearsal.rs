@@ -1,7 +1,7 @@
 //! A whole demo day, 06:00 to 19:00, rehearsed at high speed as `warroom demo` runs it: the
 //! demo backend (seed 7) and the app on one clock, the real poller and http probes, a clock
-//! tick every real second, key presses for every launch-day item and an acknowledgement, every
-//! event committed to a real SQLite file. Then the report of that file is compared with what
+//! tick every real second, key presses for every launch-day item and an acknowledgement, all
+//! through the real runtime, every event committed by the real store task to a SQLite file. Then the report of that file is compared with what
 //! the backend says happened (`/sim/truth`, and each source's own answer minute by minute):
 //! every alert's raise and clear within one poll of its incident window, every key press at
 //! the instant it was pressed, every report figure within tolerance.
@@ -11,18 +11,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use serde_json::Value;
-use tokio::sync::mpsc;
 use warroom::app::{App, Ledger, Mode, View};
 use warroom::layout::Layout;
-use warroom::poller::{PollResult, Poller};
+use warroom::poller::Poller;
 use warroom::report::{self, Lang, Report};
+use warroom::runtime::Input;
 use warroom::sim::{self, SimConfig};
 use warroom::sources::{self, Health, Kind};
-use warroom::store::worker::Reply;
-use warroom::store::{Author, Change, Event, Store, Stored};
-use warroom::update::{Effect, Msg, update};
+use warroom::store::{Author, Change, Store};
+
+mod common;
+use common::rig::Rig;
 
 /// Simulated seconds per real second: the 13-hour day in 39 s.
 const SPEED: f64 = 1200.0;
@@ -135,83 +136,61 @@ struct Pressed {
     at: DateTime<Utc>,
 }
 
+/// The day as it ended: the app the runtime gave back, and the operators' presses.
 struct Day {
     app: App,
-    store: Store,
     pressed: Vec<Pressed>,
-    samples: usize,
 }
 
-impl Day {
-    /// Feeds one message to the app and carries out its effects as the TUI does: events are
-    /// committed to the store and confirmed, samples saved.
-    async fn feed(&mut self, msg: Msg) {
-        let (_, effects) = update(&mut self.app, msg);
-        for effect in effects {
-            match effect {
-                Effect::Persist(event) => self.commit(event).await,
-                Effect::SaveSamples(batch) => {
-                    self.samples += batch.len();
-                    let (launch, day) = (self.app.layout.launch.id.clone(), self.app.day());
-                    self.store
-                        .save_samples(&launch, day, &batch)
-                        .await
-                        .expect("samples saved");
-                }
-                Effect::Bell
-                | Effect::WriteReport
-                | Effect::ReadPilot { .. }
-                | Effect::Copy(_)
-                | Effect::RestartSources
-                | Effect::NewDay(_) => {}
-            }
-        }
+/// Puts the cursor on `item` of the launch-day list with the keyboard, as an operator would.
+async fn select(rig: &mut Rig, item: &str) {
+    rig.key(KeyCode::Char('1')).await;
+    rig.applied().await;
+    let app = rig.app();
+    let ids = app.item_ids(View::LaunchDay);
+    let position = |id: Option<&str>| ids.iter().position(|i| Some(i.as_str()) == id);
+    let target = position(Some(item)).expect("the item is on the launch-day list");
+    let current = position(app.selected()).unwrap_or(0);
+    let key = if target > current {
+        KeyCode::Down
+    } else {
+        KeyCode::Up
+    };
+    for _ in 0..target.abs_diff(current) {
+        rig.key(key).await;
     }
+    rig.applied().await;
+    assert_eq!(rig.app().selected(), Some(item), "the cursor reached it");
+}
 
-    async fn commit(&mut self, event: Event) {
-        let seq = self.store.append(&event).await.expect("committed");
-        let (_, effects) = update(
-            &mut self.app,
-            Msg::Store(Reply::Committed(Stored { seq, event })),
-        );
-        assert!(effects.is_empty(), "a commit has no effects: {effects:?}");
+/// Ticks an item with the keyboard, as an operator would: `space`, and `y` when warroom asks
+/// whether to tick against failing evidence. When the key was pressed.
+async fn tick(rig: &mut Rig, item: &str) -> Pressed {
+    select(rig, item).await;
+    let mut pressed = rig.app().clock.now();
+    rig.press(KeyCode::Char(' ')).await;
+    if matches!(rig.app().mode, Mode::Confirm { .. }) {
+        pressed = rig.app().clock.now();
+        rig.press(KeyCode::Char('y')).await;
     }
-
-    async fn key(&mut self, code: KeyCode) -> DateTime<Utc> {
-        let pressed = self.app.clock.now();
-        self.feed(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-            .await;
-        pressed
+    Pressed {
+        item: Some(item.to_string()),
+        change: "tick",
+        at: pressed,
     }
+}
 
-    /// Ticks an item with the keyboard, as an operator would: `space`, and `y` when warroom
-    /// asks whether to tick against failing evidence.
-    async fn tick(&mut self, item: &str) {
-        self.app.view = View::LaunchDay;
-        self.app.view_state_mut(View::LaunchDay).selected = Some(item.to_string());
-        let mut pressed = self.key(KeyCode::Char(' ')).await;
-        if matches!(self.app.mode, Mode::Confirm { .. }) {
-            pressed = self.key(KeyCode::Char('y')).await;
-        }
-        self.pressed.push(Pressed {
-            item: Some(item.to_string()),
-            change: "tick",
-            at: pressed,
-        });
-    }
-
-    /// `a`, a reason, Enter: the acknowledgement is made when Enter is pressed.
-    async fn acknowledge(&mut self, reason: &str) {
-        self.key(KeyCode::Char('a')).await;
-        for c in reason.chars() {
-            self.key(KeyCode::Char(c)).await;
-        }
-        let pressed = self.key(KeyCode::Enter).await;
-        self.pressed.push(Pressed {
-            item: None,
-            change: "alert_ack",
-            at: pressed,
-        });
+/// `a`, a reason, Enter: the acknowledgement is made when Enter is pressed.
+async fn acknowledge(rig: &mut Rig, reason: &str) -> Pressed {
+    rig.key(KeyCode::Char('a')).await;
+    rig.type_text(reason).await;
+    rig.applied().await;
+    let pressed = rig.app().clock.now();
+    rig.press(KeyCode::Enter).await;
+    Pressed {
+        item: None,
+        change: "alert_ack",
+        at: pressed,
     }
 }
 
@@ -289,9 +268,7 @@ async fn a_rehearsed_demo_day_reports_what_the_simulator_says_happened() {
     let base = sim.base_url();
     let layout = layout(&base);
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("demo.db"))
-        .await
-        .expect("store");
+    let db = dir.path().join("demo.db");
 
     // One clock: the backend's own, as `warroom demo` hands it to the app.
     let author = Author {
@@ -312,21 +289,29 @@ async fn a_rehearsed_demo_day_reports_what_the_simulator_says_happened() {
         .filter(|(_, s)| POLLED.contains(&s.spec.id.as_str()))
         .map(|(i, s)| (i, s.spec.clone(), sources::build(&s.spec).expect("probe")))
         .collect();
-    let (tx, mut polls) = mpsc::channel::<PollResult>(4096);
-    let poller = Poller::start(probes, app.clock, tx);
-    let mut day = Day {
-        app,
-        store,
-        pressed: Vec::new(),
-        samples: 0,
-    };
+    // The real runtime on a small headless terminal, every change and sample to the real store
+    // task, the real poller feeding it.
+    let mut rig = Rig::sqlite(app, 100, 30, &db).await;
+    let poller = Poller::start(probes, rig.app().clock, rig.polls.clone());
+    // A clock tick every real second, as the TUI's runtime makes them.
+    let events = rig.events.clone();
+    let ticker = tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            ticks.tick().await;
+            if events.send(Input::Tick).await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut pressed = Vec::new();
 
     // The operators' day: each launch-day item ticked a few minutes into its block, in order;
     // "watch error rates" during the error-rate incident (ticked against failing evidence);
     // the error-rate alert acknowledged three minutes after it is raised.
     let mut plan: Vec<(DateTime<Utc>, String)> = Vec::new();
-    for (b, block) in day.app.layout.blocks.iter().enumerate() {
-        let start = day.app.schedule.spans[b].0;
+    for (b, block) in rig.app().layout.blocks.iter().enumerate() {
+        let start = rig.app().schedule.spans[b].0;
         for (n, item) in block.items().enumerate() {
             let when = if item.id == "watch-error-rates" {
                 at("09:38")
@@ -339,44 +324,49 @@ async fn a_rehearsed_demo_day_reports_what_the_simulator_says_happened() {
     plan.sort();
     let mut plan = plan.into_iter().peekable();
     let mut acknowledged = false;
-    let mut ticks = tokio::time::interval(Duration::from_secs(1));
     // The demo's clock stops at 19:00, where its day ends.
     let end = at("19:00");
-    while day.app.clock.now() < end {
-        tokio::select! {
-            Some(result) = polls.recv() => day.feed(Msg::Poll(result)).await,
-            _ = ticks.tick() => day.feed(Msg::Tick).await,
-            // Key presses are checked every few real milliseconds: a few simulated seconds.
-            _ = tokio::time::sleep(Duration::from_millis(4)) => {}
-        }
-        let now = day.app.clock.now();
+    let ack_due = |app: &App, now: DateTime<Utc>| {
+        app.ledger
+            .open_alert("error-rate")
+            .is_some_and(|a| now - a.raised_at >= chrono::Duration::minutes(3))
+    };
+    while rig.app().clock.now() < end {
+        let next = plan.peek().map(|(when, _)| *when);
+        rig.until("the next key press is due", |app, _| {
+            let now = app.clock.now();
+            now >= end
+                || next.is_some_and(|when| when <= now)
+                || (!acknowledged && ack_due(app, now))
+        })
+        .await;
+        let now = rig.app().clock.now();
         while let Some((_, item)) = plan.next_if(|(when, _)| *when <= now) {
-            day.tick(&item).await;
+            pressed.push(tick(&mut rig, &item).await);
         }
-        if !acknowledged
-            && day
-                .app
-                .ledger
-                .open_alert("error-rate")
-                .is_some_and(|a| now - a.raised_at >= chrono::Duration::minutes(3))
-        {
-            day.acknowledge("backend rolling back the 09:25 deploy")
-                .await;
+        if !acknowledged && ack_due(rig.app(), now) {
+            pressed.push(acknowledge(&mut rig, "backend rolling back the 09:25 deploy").await);
             acknowledged = true;
         }
     }
     drop(poller);
-    let rest = std::mem::take(&mut day.app.samples);
-    day.samples += rest.len();
-    let (launch, date) = (day.app.layout.launch.id.clone(), day.app.day());
-    day.store
-        .save_samples(&launch, date, &rest)
+    ticker.abort();
+    rig.settle().await;
+    // Quitting hands the last samples to the store task, which writes everything queued.
+    let day = Day {
+        app: rig.finish().await,
+        pressed,
+    };
+    let date = day.app.day();
+    let store = Store::open(&db).await.expect("store");
+    let samples = store
+        .day_samples(&day.app.layout.launch.id, date)
         .await
-        .expect("samples saved");
-    assert!(day.samples > 0, "samples were kept");
+        .expect("samples");
+    assert!(!samples.is_empty(), "samples were kept");
 
     // The report, from the database alone, as `warroom report --date` reads it after the day.
-    let report = report::load(&day.store, &day.app.layout, date, at("19:05"), Lang::En)
+    let report = report::load(&store, &day.app.layout, date, at("19:05"), Lang::En)
         .await
         .expect("report");
     // The truth at the instant the report is as of (an open ticket keeps ageing past 19:00).
@@ -417,7 +407,7 @@ async fn a_rehearsed_demo_day_reports_what_the_simulator_says_happened() {
         md.contains("(warroom)"),
         "alerts credited to warroom:\n{md}"
     );
-    day.store.close().await;
+    store.close().await;
     sim.shutdown().await.expect("the simulator stops");
 }
 
