@@ -1,11 +1,12 @@
 //! A pilot week on the demo backend (issue 15): the simulator serves seven dates, each a day
 //! of its own; every day is walked minute by minute from 06:00 to 19:00 through the pilot
-//! layout's real probes, the real update and a real SQLite store, as `warroom` records a
-//! day. Then week 1 is judged from the store alone, as `warroom report --week 1` and the
-//! status update read it, and held against what the simulator says happened on those days
+//! layout's real probes, the real runtime and store task and a real SQLite file, as `warroom`
+//! records a day. Then week 1 is judged from the store alone, as `warroom report --week 1` and
+//! the status update read it, and held against what the simulator says happened on those days
 //! (`/sim/truth`): uptime, order completion and the average response time within 0.5 points.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, ensure};
@@ -21,13 +22,12 @@ use warroom::layout::{self, Layout};
 use warroom::poller::PollResult;
 use warroom::sim::{self, SimConfig};
 use warroom::sources;
-use warroom::store::worker::Reply;
-use warroom::store::{Author, Change, Event, Sample, Store, Stored};
-use warroom::update::{Effect, Msg, update};
+use warroom::store::{Author, Change, Event, Sample, Store};
 use warroom::{report, status};
 
 mod common;
 use common::relay::AtRelay;
+use common::rig::Rig;
 
 const PILOT: &str = include_str!("../layouts/luckygas-pilot.toml");
 const DAYS: u32 = 7;
@@ -67,33 +67,11 @@ fn layout(base: &str) -> Result<Layout> {
     Ok(layout)
 }
 
-async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>) -> Result<()> {
-    let (_, effects) = update(app, msg);
-    for effect in effects {
-        match effect {
-            Effect::Persist(event) => commit(app, store, event).await?,
-            Effect::SaveSamples(batch) => samples.extend(batch),
-            Effect::Bell
-            | Effect::WriteReport
-            | Effect::ReadPilot { .. }
-            | Effect::Copy(_)
-            | Effect::RestartSources
-            | Effect::NewDay(_) => {}
-        }
-    }
-    Ok(())
-}
-
-async fn commit(app: &mut App, store: &Store, event: Event) -> Result<()> {
-    let seq = store.append(&event).await?;
-    update(app, Msg::Store(Reply::Committed(Stored { seq, event })));
-    Ok(())
-}
-
-/// One pilot day, 06:00 to 19:00, every source polled each minute at that minute.
+/// One pilot day, 06:00 to 19:00, every source polled each minute at that minute, through the
+/// real runtime and the real store task into the SQLite file at `db`.
 async fn record_day(
     layout: &Arc<Layout>,
-    store: &Store,
+    db: &Path,
     relay: &AtRelay,
     day: NaiveDate,
 ) -> Result<()> {
@@ -115,13 +93,12 @@ async fn record_day(
         .iter()
         .map(|s| sources::build(&s.spec))
         .collect::<Result<Vec<_>, _>>()?;
-    let launch = app.layout.launch.id.clone();
-    let mut samples = Vec::new();
+    // A small terminal: the frames are drawn, but nobody reads them.
+    let mut rig = Rig::sqlite(app, 80, 24, db).await;
     let mut t = at(day, "06:00");
     let end = at(day, "19:00");
     while t <= end {
-        app.clock = Clock::frozen(t);
-        apply(&mut app, store, Msg::Tick, &mut samples).await?;
+        rig.tick_at(t).await;
         relay.set(&stamp(t));
         let polls = probes.iter().enumerate().map(|(index, probe)| async move {
             PollResult {
@@ -131,21 +108,18 @@ async fn record_day(
             }
         });
         for result in futures::future::join_all(polls).await {
-            apply(&mut app, store, Msg::Poll(result), &mut samples).await?;
+            rig.poll(result).await;
         }
-        if t.with_timezone(&chrono_tz::Asia::Taipei)
-            .format("%M")
-            .to_string()
-            == "00"
-            && !samples.is_empty()
-        {
-            store.save_samples(&launch, day, &samples).await?;
-            samples.clear();
-        }
+        rig.settle().await;
         t += chrono::Duration::minutes(1);
     }
-    samples.append(&mut app.samples);
-    store.save_samples(&launch, day, &samples).await?;
+    ensure!(
+        !rig.store().seen("failed"),
+        "every write committed: {:?}",
+        rig.store().kinds()
+    );
+    // Quitting hands the last samples to the store task, which writes everything queued.
+    rig.finish().await;
     Ok(())
 }
 
@@ -225,12 +199,12 @@ async fn a_pilot_week_on_the_demo_backend_is_judged_as_the_simulator_says_it_wen
     let layout = Arc::new(layout(&relay.base_url())?);
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("pilot-week.db");
-    let store = Store::open(&path).await?;
     let started = std::time::Instant::now();
     for n in 0..DAYS {
-        record_day(&layout, &store, &relay, date(n)).await?;
+        record_day(&layout, &path, &relay, date(n)).await?;
     }
     eprintln!("7 days recorded in {:?}", started.elapsed());
+    let store = Store::open(&path).await?;
     // An operator's verdict on the target no source measures, recorded on day 7.
     let author = Author {
         operator: "ann".into(),

@@ -19,12 +19,11 @@ use warroom::poller::PollResult;
 use warroom::report::{self, DayState, Lang, Report};
 use warroom::sim::{self, SimConfig};
 use warroom::sources::{self, Kind};
-use warroom::store::worker::Reply;
 use warroom::store::{Author, Change, Event, Sample, Store, Stored};
-use warroom::update::{Effect, Msg, update};
 
 mod common;
 use common::relay::AtRelay;
+use common::rig::Rig;
 
 const DATE: &str = "2026-12-01";
 const PILOT: &str = include_str!("../layouts/luckygas-pilot.toml");
@@ -73,33 +72,10 @@ fn assert_valid(report: &Report) {
     );
 }
 
-/// Applies one update; persists what it records into the store and confirms it back to the
-/// app (as the store worker would), and keeps the samples it hands out.
-async fn apply(app: &mut App, store: &Store, msg: Msg, samples: &mut Vec<Sample>) -> Result<()> {
-    let (_, effects) = update(app, msg);
-    for effect in effects {
-        match effect {
-            Effect::Persist(event) => commit(app, store, event).await?,
-            Effect::SaveSamples(batch) => samples.extend(batch),
-            Effect::Bell
-            | Effect::WriteReport
-            | Effect::ReadPilot { .. }
-            | Effect::Copy(_)
-            | Effect::RestartSources
-            | Effect::NewDay(_) => {}
-        }
-    }
-    Ok(())
-}
-
-async fn commit(app: &mut App, store: &Store, event: Event) -> Result<()> {
-    let seq = store.append(&event).await?;
-    update(app, Msg::Store(Reply::Committed(Stored { seq, event })));
-    Ok(())
-}
-
-/// What an operator does, at the app's current time.
-async fn act(app: &mut App, store: &Store, item: Option<&str>, change: Change) -> Result<()> {
+/// What an operator does, at the app's current time: written through the store task in turn
+/// with what the app itself records.
+async fn act(rig: &mut Rig, item: Option<&str>, change: Change) {
+    let app = rig.app();
     let event = Event::new(
         &app.author,
         &app.layout.launch.id,
@@ -108,14 +84,15 @@ async fn act(app: &mut App, store: &Store, item: Option<&str>, change: Change) -
         item.map(str::to_string),
         change,
     );
-    commit(app, store, event).await
+    rig.write(event).await;
 }
 
 /// Walks the simulated day minute by minute from 06:00 to 19:00: every source of the pilot
-/// layout polls the demo backend for that instant (`?at=`), through the real probes and the
-/// real alert logic, into `store`. A few operator actions along the way give the report
-/// ticks, a skip, notes, an acknowledgement and sign-offs.
-async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
+/// layout polls the demo backend for that instant (`?at=`), through the real probes, the real
+/// runtime and alert logic and the real store task, into the SQLite file at `db`. A few
+/// operator actions along the way give the report ticks, a skip, notes, an acknowledgement and
+/// sign-offs.
+async fn rehearse(db: &Path, relay: &AtRelay) -> Result<App> {
     let base = format!("http://{}", relay.addr);
     // Response times of this machine's debug build are not the day's: without the API's
     // `[RESPONSE_TIME]` warn a busy CI box cannot add an alert to the snapshot.
@@ -124,7 +101,6 @@ async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
         .replace("warn = [\"[RESPONSE_TIME] < 300\"]\n", "");
     let layout = layout::parse("luckygas-pilot.toml", &text, &layout::Env::empty())?;
     ensure!(layout.unset_env.is_empty(), "every source is configured");
-    let launch = layout.launch.id.clone();
     let mut app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(at("06:00")),
@@ -138,12 +114,12 @@ async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
         .iter()
         .map(|s| sources::build(&s.spec))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut samples = Vec::new();
+    // A small terminal: the frames are drawn, but nobody reads them.
+    let mut rig = Rig::sqlite(app, 80, 24, db).await;
     let mut t = at("06:00");
     let end = at("19:00");
     while t <= end {
-        app.clock = Clock::frozen(t);
-        apply(&mut app, store, Msg::Tick, &mut samples).await?;
+        rig.tick_at(t).await;
         let stamp = t
             .with_timezone(&chrono_tz::Asia::Taipei)
             .format("%Y-%m-%dT%H:%M:%S%%2B08:00")
@@ -157,27 +133,27 @@ async fn rehearse(store: &Store, relay: &AtRelay) -> Result<App> {
             }
         });
         for result in futures::future::join_all(polls).await {
-            apply(&mut app, store, Msg::Poll(result), &mut samples).await?;
+            rig.poll(result).await;
         }
+        rig.settle().await;
         let hm = t
             .with_timezone(&chrono_tz::Asia::Taipei)
             .format("%H:%M")
             .to_string();
-        script(&mut app, store, &hm).await?;
-        // Batched: one transaction an hour instead of one a minute keeps the test quick.
-        if hm.ends_with(":00") && !samples.is_empty() {
-            store.save_samples(&launch, date(), &samples).await?;
-            samples.clear();
-        }
+        script(&mut rig, &hm).await;
         t += chrono::Duration::minutes(1);
     }
-    samples.append(&mut app.samples);
-    store.save_samples(&launch, date(), &samples).await?;
-    Ok(app)
+    ensure!(
+        !rig.store().seen("failed"),
+        "every write committed: {:?}",
+        rig.store().kinds()
+    );
+    // Quitting hands the last samples to the store task, which writes everything queued.
+    Ok(rig.finish().await)
 }
 
 /// The operators' part of the rehearsal.
-async fn script(app: &mut App, store: &Store, hm: &str) -> Result<()> {
+async fn script(rig: &mut Rig, hm: &str) {
     match hm {
         "06:10" => {
             for item in [
@@ -185,55 +161,45 @@ async fn script(app: &mut App, store: &Store, hm: &str) -> Result<()> {
                 "db-connections-stable",
                 "external-apis-responding",
             ] {
-                act(app, store, Some(item), Change::Tick).await?;
+                act(rig, Some(item), Change::Tick).await;
             }
         }
         "06:20" => {
             act(
-                app,
-                store,
+                rig,
                 Some("dashboards-normal"),
                 Change::Skip {
                     reason: "Grafana replaced by the warroom panels".into(),
                 },
             )
-            .await?
+            .await
         }
         "07:45" => {
             act(
-                app,
-                store,
+                rig,
                 Some("drivers-briefed"),
                 Change::Note {
                     text: "two drivers briefed by phone".into(),
                 },
             )
-            .await?
+            .await
         }
-        "09:37" if app.ledger.open_alert("error-rate").is_some() => {
+        "09:37" if rig.app().ledger.open_alert("error-rate").is_some() => {
             act(
-                app,
-                store,
+                rig,
                 None,
                 Change::AlertAcknowledged {
                     source: "error-rate".into(),
                     reason: "backend rolling back the 09:25 deploy".into(),
                 },
             )
-            .await?;
+            .await;
         }
         "18:50" => {
-            act(
-                app,
-                store,
-                Some("signoff-operations-director"),
-                Change::Tick,
-            )
-            .await?;
+            act(rig, Some("signoff-operations-director"), Change::Tick).await;
         }
         _ => {}
     }
-    Ok(())
 }
 
 /// `/sim/truth` at an instant, read through a probe of the layout's own kind.
@@ -258,14 +224,15 @@ fn minute_of(at: &str) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rehearsed_demo_day_gives_the_report_the_truth_and_the_log_agree_on() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&dir.path().join("rehearsal.db")).await?;
+    let db = dir.path().join("rehearsal.db");
     let mut config = SimConfig::new(date())?;
     config.seed = 7;
     let sim = sim::serve(config).await?;
     let started = Instant::now();
     let relay = AtRelay::start(sim.addr()).await?;
-    rehearse(&store, &relay).await?;
+    rehearse(&db, &relay).await?;
     eprintln!("rehearsal took {:?}", started.elapsed());
+    let store = Store::open(&db).await?;
 
     let layout = pilot();
     let now = at("19:05");
@@ -764,76 +731,41 @@ async fn the_command_line_writes_each_format_and_refuses_bad_arguments() -> Resu
 #[tokio::test]
 async fn the_tui_key_writes_the_report_through_the_store_task() -> Result<()> {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use warroom::store::worker::{self, Reply, Request};
-    use warroom::update::{Effect, Msg, update};
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&dir.path().join("w.db")).await?;
     let layout = std::sync::Arc::new(warroom::layout::load(
         std::path::Path::new("layouts/luckygas-pilot.toml"),
         &warroom::layout::Env::empty(),
     )?);
-    let now = chrono::Utc::now();
-    let author = warroom::store::Author {
-        operator: "ann".into(),
-        origin: "test".into(),
-    };
     let mut app = warroom::app::App::new(warroom::app::Config::new(
         layout,
-        warroom::app::Clock::frozen(now),
-        author,
+        warroom::app::Clock::frozen(chrono::Utc::now()),
+        ann(),
         warroom::app::Ledger::default(),
     ));
-    app.report_dir = dir.path().join("reports");
-    let (tx, requests) = tokio::sync::mpsc::channel(8);
-    let (replies, mut rx) = tokio::sync::mpsc::channel(8);
-    let writer = tokio::spawn(worker::run(
-        store,
-        app.layout.launch.id.clone(),
-        app.day(),
-        0,
-        requests,
-        replies,
-    ));
-    let (_, effects) = update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
-    );
-    assert_eq!(effects, vec![Effect::WriteReport]);
-    let job = warroom::report::job(
-        app.layout.clone(),
-        app.day(),
-        now,
-        app.lang,
-        app.report_dir.clone(),
-    );
-    tx.send(Request::Run(job)).await?;
-    let reply = tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        loop {
-            match rx.recv().await {
-                Some(r @ (Reply::Notice(_) | Reply::ReadFailed(_))) => return Some(r),
-                Some(_) => continue,
-                None => return None,
-            }
-        }
-    })
-    .await?;
-    let Some(Reply::Notice(paths)) = reply else {
-        panic!("no report written: {reply:?}")
-    };
-    update(&mut app, Msg::Store(Reply::Notice(paths.clone())));
-    assert!(
+    let reports = dir.path().join("reports");
+    app.report_dir = reports.clone();
+    let mut rig = Rig::sqlite(app, 200, 60, &dir.path().join("w.db")).await;
+    rig.input(warroom::runtime::Input::Key(KeyEvent::new(
+        KeyCode::Char('R'),
+        KeyModifiers::SHIFT,
+    )))
+    .await;
+    rig.until("the report named in the status bar", |app, _| {
         app.flash
             .as_ref()
-            .is_some_and(|f| f.text.contains("report-luckygas-pilot-")),
-        "{:?}",
-        app.flash
-    );
-    for path in paths.split(", ") {
-        let text = std::fs::read_to_string(path)?;
-        assert!(text.contains("LuckyGas Pilot Launch"), "{path}");
+            .is_some_and(|f| f.text.contains("report-luckygas-pilot-"))
+    })
+    .await;
+    assert!(rig.store().seen("notice"), "{:?}", rig.store().kinds());
+    let mut written = Vec::new();
+    for entry in std::fs::read_dir(&reports)? {
+        let path = entry?.path();
+        let text = std::fs::read_to_string(&path)?;
+        assert!(text.contains("LuckyGas Pilot Launch"), "{}", path.display());
+        written.push(path);
     }
-    drop(tx);
-    writer.await?;
+    assert_eq!(written.len(), 2, "the Markdown and the HTML: {written:?}");
+    rig.finish().await;
     Ok(())
 }
 
