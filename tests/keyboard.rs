@@ -12,6 +12,7 @@ use warroom::update::{Effect, Msg, update};
 
 mod common;
 use common::live::{State, app_in, commit};
+use common::rig::Rig;
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
@@ -348,24 +349,17 @@ fn a_tick_after_its_block_ended_is_marked_late() {
 }
 
 /// A tick with evidence is two events; the message is about the tick, not "Saved: evidence".
-#[test]
-fn saving_a_tick_with_evidence_says_ticked() {
+#[tokio::test]
+async fn saving_a_tick_with_evidence_says_ticked() {
     let mut app = app_in(State::Ok);
     app.view = View::LaunchDay;
     app.view_state_mut(View::LaunchDay).selected = Some("health-checks-passing".into());
-    let effects = press(&mut app, KeyCode::Char(' '));
-    let events: Vec<Event> = persisted(&effects).into_iter().cloned().collect();
+    let mut rig = Rig::new(app, 120, 40);
+    rig.key(KeyCode::Char(' ')).await;
+    let events = rig.commit_requests(200).await;
     assert_eq!(events.len(), 2, "the tick and what its evidence said");
-    for (n, event) in events.into_iter().enumerate() {
-        update(
-            &mut app,
-            Msg::Store(Reply::Committed(Stored {
-                seq: 200 + n as i64,
-                event,
-            })),
-        );
-    }
-    let said = app
+    let said = rig
+        .app()
         .flash
         .as_ref()
         .map(|f| f.text.clone())

@@ -9,12 +9,13 @@ use chrono::FixedOffset;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use warroom::app::{App, Clock, Ledger, View};
 use warroom::layout;
-use warroom::store::{Author, Stored};
+use warroom::store::Author;
 use warroom::update::{Msg, update};
 
 mod common;
 use common::live::{STATES, State, app_in, at, day};
 use common::render;
+use common::rig::Rig;
 
 fn key(app: &mut App, code: KeyCode) {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -244,7 +245,7 @@ async fn bad_backend(bad: Bad) -> String {
 }
 
 /// Polls every source of the seed layout `rounds` times against `base`, through the real
-/// probes and the real update (alerts raised and committed as the store would).
+/// probes, the real runtime and the real store task.
 async fn app_against(base: &str, rounds: usize) -> App {
     let mut layout = layout::load(
         Path::new("layouts/luckygas-pilot.toml"),
@@ -269,31 +270,23 @@ async fn app_against(base: &str, rounds: usize) -> App {
         Ledger::default(),
     ));
     app.local_offset = FixedOffset::east_opt(0).expect("UTC");
-    let mut seq = 0;
+    // Through the real runtime: the alerts the answers raise are committed by the real store
+    // task.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rig = Rig::sqlite(app, 80, 24, &dir.path().join("w.db")).await;
     for round in 0..rounds {
         for (index, probe) in probes.iter().enumerate() {
             let result = probe.poll().await;
-            let poll = warroom::poller::PollResult {
+            rig.poll(warroom::poller::PollResult {
                 source: index,
                 at: now - chrono::Duration::seconds((rounds - round) as i64),
                 result,
-            };
-            let (_, effects) = warroom::update::update(&mut app, Msg::Poll(poll));
-            for effect in effects {
-                if let warroom::update::Effect::Persist(event) = effect {
-                    seq += 1;
-                    update(
-                        &mut app,
-                        Msg::Store(warroom::store::worker::Reply::Committed(Stored {
-                            seq,
-                            event,
-                        })),
-                    );
-                }
-            }
+            })
+            .await;
         }
     }
-    app
+    rig.settle().await;
+    rig.finish().await
 }
 
 /// Numbers in `text` that are zero and not an age ("0 s ago"): a zero shown as data.

@@ -17,6 +17,7 @@ use warroom::store::{Author, Change, Event, Sample, Stored};
 use warroom::update::{Effect, Msg, update};
 
 mod common;
+use common::rig::Rig;
 
 const PILOT: &str = include_str!("../layouts/luckygas-pilot.toml");
 
@@ -226,12 +227,6 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
 }
 
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
 fn lang_name(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "en",
@@ -239,18 +234,9 @@ fn lang_name(lang: Lang) -> &'static str {
     }
 }
 
-/// Commits what the keys asked to persist, as the store would.
-fn commit(app: &mut App, effects: Vec<Effect>) -> Vec<Event> {
-    let mut made = Vec::new();
-    let mut seq = 1000 + app.ledger.events().len() as i64;
-    for effect in effects {
-        if let Effect::Persist(event) = effect {
-            seq += 1;
-            made.push(event.clone());
-            update(app, Msg::Store(Reply::Committed(Stored { seq, event })));
-        }
-    }
-    made
+/// The seq the store gives the next change (after the log the app holds).
+fn next_seq(app: &App) -> i64 {
+    1001 + app.ledger.events().len() as i64
 }
 
 #[test]
@@ -314,25 +300,27 @@ fn view_4_says_no_go_with_each_blocker_and_go_when_nothing_blocks() {
     }
 }
 
-#[test]
-fn an_announcement_is_a_banner_on_every_screen_until_cleared() {
-    let mut app = pilot_app(false);
-    key(&mut app, KeyCode::Char('A'));
+#[tokio::test]
+async fn an_announcement_is_a_banner_on_every_screen_until_cleared() {
+    let mut rig = Rig::new(pilot_app(false), 200, 60);
+    rig.key(KeyCode::Char('A')).await;
+    rig.applied().await;
     assert!(matches!(
-        &app.mode,
+        &rig.app().mode,
         Mode::Prompt(p) if p.purpose == PromptPurpose::Announce
     ));
-    typed(&mut app, "Deploy freeze until 15:00 | 15:00");
-    let effects = key(&mut app, KeyCode::Enter);
-    let made = commit(&mut app, effects);
+    rig.type_text("Deploy freeze until 15:00 | 15:00").await;
+    rig.key(KeyCode::Enter).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(
         matches!(&made[..], [e] if matches!(&e.change, Change::Announced { text, until: Some(_) } if text == "Deploy freeze until 15:00")),
         "{made:?}"
     );
     for view in ['1', '3', '4', '8'] {
-        key(&mut app, KeyCode::Char(view));
+        rig.key(KeyCode::Char(view)).await;
+        rig.applied().await;
         for (w, h) in [(80, 24), (200, 60)] {
-            let shown = common::render(&app, w, h);
+            let shown = common::render(rig.app(), w, h);
             assert!(
                 shown.contains("Deploy freeze until 15:00"),
                 "{view}:\n{shown}"
@@ -343,18 +331,19 @@ fn an_announcement_is_a_banner_on_every_screen_until_cleared() {
         }
     }
     // A blank one is refused inside the dialog, which stays.
-    key(&mut app, KeyCode::Char('A'));
-    typed(&mut app, "   ");
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(commit(&mut app, effects).is_empty());
-    assert!(matches!(&app.mode, Mode::Prompt(p) if p.problem.is_some()));
-    key(&mut app, KeyCode::Esc);
+    rig.key(KeyCode::Char('A')).await;
+    rig.type_text("   ").await;
+    rig.key(KeyCode::Enter).await;
+    assert!(rig.commit_requests(next_seq(rig.app())).await.is_empty());
+    assert!(matches!(&rig.app().mode, Mode::Prompt(p) if p.problem.is_some()));
+    rig.key(KeyCode::Esc).await;
     // C takes it down.
-    let effects = key(&mut app, KeyCode::Char('C'));
-    let made = commit(&mut app, effects);
+    rig.key(KeyCode::Char('C')).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(matches!(&made[..], [e] if matches!(e.change, Change::AnnouncementCleared { .. })));
-    key(&mut app, KeyCode::Char('1'));
-    let shown = common::render(&app, 200, 60);
+    rig.key(KeyCode::Char('1')).await;
+    rig.applied().await;
+    let shown = common::render(rig.app(), 200, 60);
     // Gone from the banner; the log (the recent changes panel) keeps it.
     assert!(!shown.contains("(C clears)"), "{shown}");
     assert!(shown.contains("cleared announcement"), "{shown}");
@@ -399,45 +388,54 @@ fn the_status_update_is_shown_for_review_and_copied() {
     }
 }
 
-#[test]
-fn a_sign_off_is_signed_by_name_never_ticked_and_withdrawn_with_a_reason() {
-    // Without holders: space asks the signer to confirm their name.
-    let mut app = pilot_app(false);
+/// The pilot app on view 4 (the expansion list) with the cursor on `item`, on the runtime.
+fn on_expansion(mut app: App, item: &str) -> Rig {
     key(&mut app, KeyCode::Char('4'));
-    app.view_state_mut(View::Expansion).selected = Some("signoff-fleet-manager".into());
-    key(&mut app, KeyCode::Char(' '));
+    app.view_state_mut(View::Expansion).selected = Some(item.into());
+    Rig::new(app, 200, 60)
+}
+
+#[tokio::test]
+async fn a_sign_off_is_signed_by_name_never_ticked_and_withdrawn_with_a_reason() {
+    // Without holders: space asks the signer to confirm their name.
+    let mut rig = on_expansion(pilot_app(false), "signoff-fleet-manager");
+    rig.key(KeyCode::Char(' ')).await;
+    rig.applied().await;
     assert!(
-        matches!(&app.mode, Mode::Prompt(p) if p.input == "ann" && matches!(p.purpose, PromptPurpose::Sign { .. })),
+        matches!(&rig.app().mode, Mode::Prompt(p) if p.input == "ann" && matches!(p.purpose, PromptPurpose::Sign { .. })),
         "{:?}",
-        app.mode
+        rig.app().mode
     );
     for _ in 0..3 {
-        key(&mut app, KeyCode::Backspace);
+        rig.key(KeyCode::Backspace).await;
     }
-    typed(&mut app, "Huang Kai");
-    let effects = key(&mut app, KeyCode::Enter);
-    let made = commit(&mut app, effects);
+    rig.type_text("Huang Kai").await;
+    rig.key(KeyCode::Enter).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(
         matches!(&made[..], [e] if matches!(&e.change, Change::SignedOff { name, .. } if name == "Huang Kai")),
         "{made:?}"
     );
     assert!(!made.iter().any(|e| e.change == Change::Tick));
     // `s` does not skip a sign-off.
-    let effects = key(&mut app, KeyCode::Char('s'));
-    assert!(effects.is_empty() && app.mode == Mode::Normal);
+    rig.key(KeyCode::Char('s')).await;
+    assert!(rig.commit_requests(next_seq(rig.app())).await.is_empty());
+    assert_eq!(rig.app().mode, Mode::Normal);
     // Space again: withdraw, with a reason.
-    key(&mut app, KeyCode::Char(' '));
+    rig.key(KeyCode::Char(' ')).await;
+    rig.applied().await;
     assert!(
-        matches!(&app.mode, Mode::Prompt(p) if matches!(p.purpose, PromptPurpose::Withdraw { .. }))
+        matches!(&rig.app().mode, Mode::Prompt(p) if matches!(p.purpose, PromptPurpose::Withdraw { .. }))
     );
-    typed(&mut app, "signed the wrong week");
-    let effects = key(&mut app, KeyCode::Enter);
-    let made = commit(&mut app, effects);
+    rig.type_text("signed the wrong week").await;
+    rig.key(KeyCode::Enter).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(
         matches!(&made[..], [e] if matches!(&e.change, Change::SignoffWithdrawn { reason } if reason == "signed the wrong week"))
     );
     assert!(
-        app.pilot_ledger()
+        rig.app()
+            .pilot_ledger()
             .pilot()
             .signature("signoff-fleet-manager")
             .is_none()
@@ -445,39 +443,42 @@ fn a_sign_off_is_signed_by_name_never_ticked_and_withdrawn_with_a_reason() {
 
     // With holders: only they sign, as themselves, without a dialog.
     let mut app = pilot_app(false);
-    let layout = layout(Some("\"mei\""));
-    app.layout = Arc::new(layout.clone());
-    key(&mut app, KeyCode::Char('4'));
-    app.view_state_mut(View::Expansion).selected = Some("signoff-ceo".into());
+    app.layout = Arc::new(layout(Some("\"mei\"")));
+    let mut rig = on_expansion(app, "signoff-ceo");
     // Signed on day 24 by Lin Mei-hua already in this app: withdraw it first as its signer.
-    key(&mut app, KeyCode::Char(' '));
-    typed(&mut app, "re-sign by the holder");
-    let effects = key(&mut app, KeyCode::Enter);
-    commit(&mut app, effects);
-    let effects = key(&mut app, KeyCode::Char(' '));
-    assert!(effects.is_empty(), "ann holds no CEO role: {effects:?}");
-    let said = app
+    rig.key(KeyCode::Char(' ')).await;
+    rig.type_text("re-sign by the holder").await;
+    rig.key(KeyCode::Enter).await;
+    rig.commit_requests(next_seq(rig.app())).await;
+    rig.key(KeyCode::Char(' ')).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
+    assert!(made.is_empty(), "ann holds no CEO role: {made:?}");
+    let said = rig
+        .app()
         .flash
         .as_ref()
         .map(|f| f.text.clone())
         .unwrap_or_default();
     assert!(said.contains("mei"), "{said}");
-    let mut mei = app;
+    // mei at her own warroom, on the same log.
+    let mut mei = rig.finish().await;
     mei.author.operator = "mei@ops-2".into();
-    let effects = key(&mut mei, KeyCode::Char(' '));
-    let made = commit(&mut mei, effects);
+    let mut rig = Rig::new(mei, 200, 60);
+    rig.key(KeyCode::Char(' ')).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(
         matches!(&made[..], [e] if matches!(&e.change, Change::SignedOff { name, .. } if name == "mei@ops-2")),
         "{made:?}"
     );
 }
 
-#[test]
-fn an_operator_judges_a_target_no_source_measures() {
-    let mut app = pilot_app(false);
-    key(&mut app, KeyCode::Char('3'));
-    key(&mut app, KeyCode::Char('J'));
-    let choices = app.judge_choices();
+#[tokio::test]
+async fn an_operator_judges_a_target_no_source_measures() {
+    let mut rig = Rig::new(pilot_app(false), 200, 60);
+    rig.key(KeyCode::Char('3')).await;
+    rig.key(KeyCode::Char('J')).await;
+    rig.applied().await;
+    let choices = rig.app().judge_choices();
     assert!(
         choices.iter().all(|(id, _)| [
             "w1-no-critical-data-loss",
@@ -493,21 +494,22 @@ fn an_operator_judges_a_target_no_source_measures() {
         .position(|(id, passed)| id == "w4-ready-for-rollout" && !passed)
         .expect("a choice to fail readiness");
     for _ in 0..want {
-        key(&mut app, KeyCode::Down);
+        rig.key(KeyCode::Down).await;
     }
-    let shown = common::render(&app, 120, 40);
+    rig.applied().await;
+    let shown = common::render(rig.app(), 120, 40);
     assert!(shown.contains("Ready for full rollout: fail"), "{shown}");
     // A verdict needs a reason.
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(commit(&mut app, effects).is_empty());
-    typed(&mut app, "two depots not trained");
-    let effects = key(&mut app, KeyCode::Enter);
-    let made = commit(&mut app, effects);
+    rig.key(KeyCode::Enter).await;
+    assert!(rig.commit_requests(next_seq(rig.app())).await.is_empty());
+    rig.type_text("two depots not trained").await;
+    rig.key(KeyCode::Enter).await;
+    let made = rig.commit_requests(next_seq(rig.app())).await;
     assert!(
         matches!(&made[..], [e] if e.item.as_deref() == Some("w4-ready-for-rollout") && matches!(&e.change, Change::TargetJudged { passed: false, reason } if reason == "two depots not trained")),
         "{made:?}"
     );
-    let shown = common::render(&app, 200, 60);
+    let shown = common::render(rig.app(), 200, 60);
     assert!(shown.contains("judged fail by ann"), "{shown}");
 }
 
@@ -590,6 +592,12 @@ fn at_midnight_the_checklist_moves_to_the_new_date() {
     // Ticks made now are the new day's.
     app.view_state_mut(View::LaunchDay).selected = Some(first[0].clone());
     let effects = key(&mut app, KeyCode::Char(' '));
-    let made = commit(&mut app, effects);
+    let made: Vec<&Event> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Persist(event) => Some(event),
+            _ => None,
+        })
+        .collect();
     assert!(made.iter().all(|e| e.day == date(4)), "{made:?}");
 }

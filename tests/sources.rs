@@ -11,6 +11,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use warroom::sources::{self, Condition, Health, Kind, Observation, SourceError, SourceSpec};
 
+mod common;
+use common::rig::Rig;
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -1023,8 +1026,8 @@ fn assert_clean(what: &str, output: &[u8]) {
 async fn hostile_text_and_secrets_never_reach_any_output() {
     use warroom::app::{App, Clock, Ledger};
     use warroom::layout::{self, Env};
-    use warroom::store::{Author, Store, Stored};
-    use warroom::update::{Effect, Msg, update};
+    use warroom::store::Author;
+    use warroom::update::{Msg, update};
 
     let base = hostile_backend().await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1042,7 +1045,6 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
             .expect("time"),
     );
     let db = dir.path().join("hostile.db");
-    let store = Store::open(&db).await.expect("store");
     let probes: Vec<_> = layout
         .sources
         .iter()
@@ -1052,34 +1054,26 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
         operator: "ann".into(),
         origin: "test".into(),
     };
-    let mut app = App::new(warroom::app::Config::new(
+    let app = App::new(warroom::app::Config::new(
         Arc::new(layout),
         Clock::frozen(now),
         author,
         Ledger::default(),
     ));
+    // Through the real runtime, the alerts committed by the real store task.
+    let mut rig = Rig::sqlite(app, 200, 60, &db).await;
     for round in 0..3 {
         for (index, probe) in probes.iter().enumerate() {
-            let poll = warroom::poller::PollResult {
+            rig.poll(warroom::poller::PollResult {
                 source: index,
                 at: now - chrono::Duration::seconds(3 - round),
                 result: probe.poll().await,
-            };
-            let (_, effects) = update(&mut app, Msg::Poll(poll));
-            for effect in effects {
-                if let Effect::Persist(event) = effect {
-                    let seq = store.append(&event).await.expect("append");
-                    update(
-                        &mut app,
-                        Msg::Store(warroom::store::worker::Reply::Committed(Stored {
-                            seq,
-                            event,
-                        })),
-                    );
-                }
-            }
+            })
+            .await;
         }
     }
+    rig.settle().await;
+    let mut app = rig.finish().await;
     let raised = app.ledger.alerts().len();
     assert!(raised >= 10, "the hostile answers raise alerts ({raised})");
     let echo = app
@@ -1105,7 +1099,6 @@ async fn hostile_text_and_secrets_never_reach_any_output() {
             .is_some_and(|d| d.contains("pwned") || d.contains("boom")),
         "stderr's words stay: {script:?}"
     );
-    store.close().await;
 
     // The screen, every view and every panel.
     for (w, h) in [(200, 60), (80, 24)] {
