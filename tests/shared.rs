@@ -32,6 +32,7 @@ use warroom::update::{Msg, update};
 mod common;
 
 use common::db::{self, Cluster};
+use common::rig::Rig;
 
 fn admin_url() -> String {
     db::admin_url()
@@ -437,25 +438,6 @@ impl Client {
             Reply::Absent(path) => panic!("no database at {path}"),
         });
         update(&mut self.app, Msg::Store(reply));
-    }
-
-    /// Keys as the main loop takes them: the update, then the writes it asks for to the worker.
-    async fn keys(&mut self, codes: &[ratatui::crossterm::event::KeyCode]) {
-        use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
-        for code in codes {
-            let key = KeyEvent::new(*code, KeyModifiers::NONE);
-            let (_, effects) = update(&mut self.app, Msg::Key(key));
-            for effect in effects {
-                if let warroom::update::Effect::Persist(event) = effect {
-                    self.tx
-                        .as_ref()
-                        .expect("client running")
-                        .send(Request::Append(event))
-                        .await
-                        .expect("worker takes requests");
-                }
-            }
-        }
     }
 
     /// Feeds replies until `done` holds; panics after `limit`. Returns how long it took.
@@ -916,45 +898,36 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
 // ---------------------------------------------------------------------------------------------
 // An announcement typed on one warroom is a banner on the other's screen within a second
 
-/// The screen as text (the banner is under the header).
-fn screen(app: &App) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-    terminal
-        .draw(|f| warroom::ui::draw(f, app, &warroom::ui::Theme::default()))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    (0..40)
-        .map(|y| {
-            (0..120)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A warroom on a terminal: the real runtime and the real store task over `store`, started
+/// from the day read first, as the TUI starts (the banner is under the header of its 120×40
+/// screen).
+async fn warroom_on(store: Store, operator: &str) -> Rig {
+    let mut app = app(operator);
+    let events = store
+        .day_events(&app.layout.launch.id, app.day())
+        .await
+        .expect("initial read");
+    app.ledger = Ledger::from_events(events);
+    Rig::with_worker(app, 120, 40, store, Options::default())
 }
 
 /// ann presses `A`, types and saves; bob's banner shows it, who and until when, within 1 s;
 /// ann's `C` takes it down on bob's screen too.
 async fn announcement_banner_reaches_the_other(ann_store: Store, bob_store: Store) -> Duration {
     use ratatui::crossterm::event::KeyCode;
-    let mut ann = Client::start(ann_store, "ann", Options::default()).await;
-    let mut bob = Client::start(bob_store, "bob", Options::default()).await;
+    let mut ann = warroom_on(ann_store, "ann").await;
+    let mut bob = warroom_on(bob_store, "bob").await;
     // Let the listener subscribe before measuring.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    bob.drain();
-    let text = "Rolling back v2.3 | 30m";
-    let mut keys = vec![KeyCode::Char('A')];
-    keys.extend(text.chars().map(KeyCode::Char));
-    keys.push(KeyCode::Enter);
+    bob.applied().await;
     let sent = Instant::now();
-    ann.keys(&keys).await;
-    let took = bob
-        .until(Duration::from_secs(5), |b| {
-            screen(b).contains("Rolling back v2.3")
-        })
-        .await;
-    let shown = screen(&bob.app);
+    ann.key(KeyCode::Char('A')).await;
+    ann.type_text("Rolling back v2.3 | 30m").await;
+    ann.key(KeyCode::Enter).await;
+    ann.applied().await;
+    bob.until_shows("Rolling back v2.3").await;
+    let took = sent.elapsed();
+    let shown = bob.screen();
     let banner = shown
         .lines()
         .find(|l| l.contains("Rolling back v2.3"))
@@ -964,18 +937,23 @@ async fn announcement_banner_reaches_the_other(ann_store: Store, bob_store: Stor
         banner.contains("ann") && banner.contains("until 10:00"),
         "who and until when: {banner}"
     );
-    let elapsed = sent.elapsed();
-    ann.until(Duration::from_secs(5), |a| a.pending.is_empty())
-        .await;
-    ann.keys(&[KeyCode::Char('C')]).await;
-    bob.until(Duration::from_secs(5), |b| {
-        !screen(b).contains("(C clears)")
+    ann.settle().await;
+    ann.key(KeyCode::Char('C')).await;
+    ann.applied().await;
+    bob.until("the banner gone from bob's screen", |_, sink| {
+        !sink.shows("(C clears)")
     })
     .await;
-    ann.stop().await;
-    bob.stop().await;
-    assert!(took <= elapsed);
-    elapsed
+    for rig in [&ann, &bob] {
+        let kinds = rig.store().kinds();
+        assert!(
+            !kinds.contains("failed") && !kinds.contains("read failed"),
+            "{kinds:?}"
+        );
+    }
+    ann.finish().await;
+    bob.finish().await;
+    took
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
