@@ -421,22 +421,14 @@ impl Client {
     }
 
     fn feed(&mut self, reply: Reply) {
-        self.seen.insert(match &reply {
-            Reply::Committed(_) => "committed",
+        match &reply {
             Reply::Failed { event, error } => panic!("write of {} failed: {error}", event.id),
-            Reply::Arrived(_) => "arrived",
             Reply::ReadFailed(e) => panic!("read failed: {e}"),
-            Reply::Kept(_) => "kept",
-            Reply::Journaled(_) => "journaled",
-            Reply::Outage { .. } => "outage",
-            Reply::Reconnected { .. } => "reconnected",
-            Reply::Present(_) => "present",
-            Reply::Notice(_) => "notice",
-            Reply::Joined { .. } => "joined",
             Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
-            Reply::Pilot(_) => "pilot",
             Reply::Absent(path) => panic!("no database at {path}"),
-        });
+            _ => {}
+        }
+        self.seen.insert(common::rig::kind(&reply));
         update(&mut self.app, Msg::Store(reply));
     }
 
