@@ -99,7 +99,7 @@ fn no_data(id: &str, why: NoData) -> SourceSaid {
 }
 
 fn source(app: &App, id: &str) -> SourceSaid {
-    let Some(index) = app.layout.sources.iter().position(|s| s.spec.id == id) else {
+    let Some(index) = app.layout.source_index(id) else {
         return no_data(id, NoData::NotDeclared);
     };
     let declared = &app.layout.sources[index];

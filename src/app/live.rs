@@ -240,11 +240,7 @@ impl Live {
     /// "uptime since 06:00" carry on across a restart.
     pub fn restore(&mut self, layout: &Layout, samples: &[crate::store::Sample]) {
         for sample in samples {
-            let Some(index) = layout
-                .sources
-                .iter()
-                .position(|s| s.spec.id == sample.source)
-            else {
+            let Some(index) = layout.source_index(&sample.source) else {
                 continue;
             };
             let state = &mut self.sources[index];

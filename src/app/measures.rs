@@ -12,11 +12,7 @@ pub struct Live<'a>(pub &'a App);
 impl Live<'_> {
     fn state(&self, source: &str) -> Option<&SourceState> {
         let app = self.0;
-        let index = app
-            .layout
-            .sources
-            .iter()
-            .position(|s| s.spec.id == source)?;
+        let index = app.layout.source_index(source)?;
         app.live.sources.get(index)
     }
 }

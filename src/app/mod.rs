@@ -560,9 +560,7 @@ impl App {
     /// A source's title for messages, or its id when the layout has no such source.
     pub fn source_title(&self, id: &str) -> String {
         self.layout
-            .sources
-            .iter()
-            .find(|s| s.spec.id == id)
+            .source(id)
             .map_or_else(|| id.to_string(), |s| s.title.get(self.lang).to_string())
     }
 

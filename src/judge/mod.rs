@@ -228,11 +228,7 @@ impl Bindings {
             .map(|(_, r)| r.source.clone())
             .or_else(|| {
                 // No `uptime:` binding: the API's health source, as the pilot layout calls it.
-                layout
-                    .sources
-                    .iter()
-                    .find(|s| s.spec.id == "api")
-                    .map(|s| s.spec.id.clone())
+                layout.source("api").map(|s| s.spec.id.clone())
             });
         b
     }

@@ -57,6 +57,9 @@ pub struct Layout {
     /// `${NAME}`s the layout uses that are not set: the sources using them stay unconfigured;
     /// `warroom check` reports each as an error.
     pub unset_env: Vec<super::Problem>,
+    /// Each source's index by id, made with the layout: panels and alerts name sources by id,
+    /// and with a thousand of them a scan per lookup was most of a frame's cost.
+    pub(crate) ids: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -311,6 +314,27 @@ pub struct Counts {
 }
 
 impl Layout {
+    /// The index in [`Layout::sources`] of the source with this id.
+    pub fn source_index(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&LiveSource> {
+        self.source_index(id).and_then(|i| self.sources.get(i))
+    }
+
+    /// Indexes sources by id; the first of two with one id wins (validation reports the other).
+    pub(crate) fn index_sources(
+        sources: &[LiveSource],
+    ) -> std::collections::HashMap<String, usize> {
+        let mut ids = std::collections::HashMap::with_capacity(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            ids.entry(source.spec.id.clone()).or_insert(i);
+        }
+        ids
+    }
+
     pub fn counts(&self) -> Counts {
         Counts {
             blocks: self.blocks.len(),

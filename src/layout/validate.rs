@@ -182,9 +182,11 @@ impl Validator<'_> {
             .flat_map(|g: &ContactGroup| g.people.iter().map(|p| p.id.clone()))
             .collect();
         let sources = self.sources(raw_sources, &contact_ids);
-        let panels = self.panels(raw.panels, &sources);
-        self.check_evidence(&sources, &panels);
+        let ids = Layout::index_sources(&sources);
+        let panels = self.panels(raw.panels, &sources, &ids);
+        self.check_evidence(&ids, &panels);
         Layout {
+            ids,
             source: source.to_string(),
             launch,
             pilot,

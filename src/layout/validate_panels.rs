@@ -2,6 +2,8 @@
 //! declares the shape it reads from its source (a value, named fields, a list of rows), and a
 //! source that cannot give that shape is a layout error here rather than an empty panel later.
 
+use std::collections::HashMap;
+
 use toml::Spanned;
 
 use super::file::PanelFile;
@@ -12,9 +14,14 @@ use crate::sources::Kind;
 const PANEL_KINDS: &str = "health, error_rate, latency, deliveries, tickets, criteria, alerts";
 
 impl Validator<'_> {
-    pub(super) fn panels(&mut self, raw: Vec<PanelFile>, sources: &[LiveSource]) -> Vec<Panel> {
+    pub(super) fn panels(
+        &mut self,
+        raw: Vec<PanelFile>,
+        sources: &[LiveSource],
+        known: &HashMap<String, usize>,
+    ) -> Vec<Panel> {
         raw.into_iter()
-            .filter_map(|p| self.panel(p, sources))
+            .filter_map(|p| self.panel(p, sources, known))
             .collect()
     }
 
@@ -22,9 +29,9 @@ impl Validator<'_> {
         &mut self,
         name: &Spanned<String>,
         field: &str,
-        sources: &[LiveSource],
+        known: &HashMap<String, usize>,
     ) -> Option<String> {
-        if sources.iter().any(|s| &s.spec.id == name.get_ref()) {
+        if known.contains_key(name.get_ref()) {
             Some(name.get_ref().clone())
         } else {
             self.problem(
@@ -36,16 +43,21 @@ impl Validator<'_> {
         }
     }
 
-    fn panel(&mut self, p: PanelFile, sources: &[LiveSource]) -> Option<Panel> {
+    fn panel(
+        &mut self,
+        p: PanelFile,
+        sources: &[LiveSource],
+        known: &HashMap<String, usize>,
+    ) -> Option<Panel> {
         let id = self.id(&p.id, "panel.id");
         let path = format!("panel.{id}");
         let mut ids: Vec<String> = p
             .sources
             .iter()
-            .filter_map(|s| self.source_ref(s, &format!("{path}.sources"), sources))
+            .filter_map(|s| self.source_ref(s, &format!("{path}.sources"), known))
             .collect();
         if let Some(single) = &p.source
-            && let Some(found) = self.source_ref(single, &format!("{path}.source"), sources)
+            && let Some(found) = self.source_ref(single, &format!("{path}.source"), known)
         {
             ids.push(found);
         }
@@ -58,9 +70,7 @@ impl Validator<'_> {
                 format!("a {kind_name} panel needs `source` (or `sources`)"),
             );
         }
-        let first = ids
-            .first()
-            .and_then(|id| sources.iter().find(|s| &s.spec.id == id));
+        let first = ids.first().and_then(|id| sources.get(*known.get(id)?));
         let kind = match kind_name {
             "health" => PanelKind::Health,
             "error_rate" => {
@@ -153,7 +163,7 @@ impl Validator<'_> {
                 if let Some(raw) = &p.bind {
                     for (metric, reference) in raw.get_ref() {
                         match parse_value_ref(reference) {
-                            Some(r) if sources.iter().any(|s| s.spec.id == r.source) => {
+                            Some(r) if known.contains_key(&r.source) => {
                                 if !ids.contains(&r.source) {
                                     // The panel's freshness is its bound sources'.
                                     ids.push(r.source.clone());
@@ -298,10 +308,10 @@ impl Validator<'_> {
         Some(evidence)
     }
 
-    pub(super) fn check_evidence(&mut self, sources: &[LiveSource], panels: &[Panel]) {
+    pub(super) fn check_evidence(&mut self, known: &HashMap<String, usize>, panels: &[Panel]) {
         for (span, field, evidence) in std::mem::take(&mut self.evidence) {
             let known = match &evidence {
-                Evidence::Source(id) => sources.iter().any(|s| &s.spec.id == id),
+                Evidence::Source(id) => known.contains_key(id),
                 Evidence::Panel(id) => panels.iter().any(|p| &p.id == id),
                 Evidence::NoCriticalAlerts => true,
             };

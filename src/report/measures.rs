@@ -154,9 +154,8 @@ pub fn charts(cx: &Context<'_>) -> Charts {
             .as_deref()
             // Samples are stored in their shown unit: a ratio source's are already percent.
             .map(|s| {
-                let percent = cx.layout.sources.iter().any(|src| {
-                    src.spec.id == s
-                        && src.spec.units.value.shown() == crate::sources::Unit::Percent
+                let percent = cx.layout.source(s).is_some_and(|src| {
+                    src.spec.units.value.shown() == crate::sources::Unit::Percent
                 });
                 points(s, "value", if percent { 1.0 } else { 100.0 })
             })

@@ -58,9 +58,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     pub fn source_title(&self, id: &str) -> String {
         self.layout
-            .sources
-            .iter()
-            .find(|s| s.spec.id == id)
+            .source(id)
             .map_or_else(|| id.to_string(), |s| s.title.get(self.lang).to_string())
     }
 }

@@ -196,9 +196,7 @@ fn alert_lines(inputs: &Inputs<'_>, lang: Lang) -> Vec<String> {
     for a in open {
         let title = inputs
             .layout
-            .sources
-            .iter()
-            .find(|s| s.spec.id == a.source)
+            .source(&a.source)
             .map_or_else(|| clean(&a.source), |s| s.title.get(lang).to_string());
         let who = match &a.ack {
             Some((by, at, reason)) if reason.trim().is_empty() => {

@@ -42,11 +42,7 @@ fn item_ids(layout: &Layout) -> HashSet<String> {
 
 /// A source's definition, to tell whether it changed (the specs hold no comparable type).
 fn definition(layout: &Layout, id: &str) -> Option<String> {
-    layout
-        .sources
-        .iter()
-        .find(|s| s.spec.id == id)
-        .map(|s| format!("{:?}", s.spec))
+    layout.source(id).map(|s| format!("{:?}", s.spec))
 }
 
 fn apply(app: &mut App, layout: Arc<Layout>, effects: &mut Vec<Effect>) {
@@ -109,7 +105,7 @@ fn carried(old: &Layout, live: &Live, new: &Layout) -> Live {
     for (index, source) in new.sources.iter().enumerate() {
         let id = &source.spec.id;
         let same = definition(old, id) == definition(new, id);
-        let before = old.sources.iter().position(|s| s.spec.id == *id);
+        let before = old.source_index(id);
         if let (true, Some(i)) = (same, before) {
             next.sources[index] = live
                 .sources

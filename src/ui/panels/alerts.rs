@@ -15,13 +15,7 @@ use crate::words;
 
 /// "DevOps Lead +886-9XX-XXX-XXX" for each contact a source names.
 fn whom_to_call(app: &App, source: &str) -> Vec<String> {
-    let Some(spec) = app
-        .layout
-        .sources
-        .iter()
-        .find(|s| s.spec.id == source)
-        .map(|s| &s.spec)
-    else {
+    let Some(spec) = app.layout.source(source).map(|s| &s.spec) else {
         return Vec::new();
     };
     spec.notify
@@ -130,9 +124,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, cols: usize, rows: usize) -> Vec<Line
         // again (about to clear) or has not answered since a restart.
         let now = app
             .layout
-            .sources
-            .iter()
-            .position(|s| s.spec.id == alert.source)
+            .source_index(&alert.source)
             .and_then(|i| app.live.sources.get(i))
             .filter(|s| s.health.is_some_and(|h| h != Health::Ok))
             .and_then(|s| s.reason.as_ref())

@@ -252,8 +252,8 @@ pub fn sources<'a>(app: &'a App, panel: &Panel) -> Vec<(&'a LiveSource, &'a Sour
         .sources
         .iter()
         .filter_map(|id| {
-            let index = app.layout.sources.iter().position(|s| &s.spec.id == id)?;
-            Some((&app.layout.sources[index], &app.live.sources[index]))
+            let index = app.layout.source_index(id)?;
+            Some((app.layout.sources.get(index)?, app.live.sources.get(index)?))
         })
         .collect()
 }

@@ -38,9 +38,7 @@ fn rows<'a>(app: &App, panel: &Panel, targets: &'a [Target]) -> Vec<Row<'a>> {
             let judged = judge::judge(t, &bindings, &measures, app.now);
             let stale = judged.reading.source.as_deref().is_some_and(|s| {
                 app.layout
-                    .sources
-                    .iter()
-                    .position(|d| d.spec.id == s)
+                    .source_index(s)
                     .and_then(|i| Some((app.live.sources.get(i)?, &app.layout.sources[i])))
                     .is_some_and(|(state, d)| state.is_stale(app.now, app.interval(d)))
             });
