@@ -3,7 +3,8 @@
 //!
 //! Frames are made when something visible changed. A key press (or a store reply, a tick, a
 //! resize) is drawn as soon as what is already waiting has been applied; poll results, which
-//! can arrive by the thousand, are drawn at most once per [`FRAME`]. Whatever is ready is
+//! can arrive by the thousand, are drawn at most once per [`FRAME`] when they say something
+//! new, and with the next frame made anyway (within [`LAZY`]) when only a latency changed. Whatever is ready is
 //! drained before a frame is drawn, so a burst of keys or polls costs one frame, not one each.
 
 pub mod inputs;
@@ -19,13 +20,15 @@ use crate::app::App;
 use crate::i18n::Msg as Text;
 use crate::store::worker::{Reply, Request};
 use crate::ui::Theme;
-use crate::update::{Effect, Msg, update};
+use crate::update::{Effect, Msg, Shown, apply};
 
 pub use inputs::{Input, Inputs};
 pub use sink::{Headless, Sink, TerminalSink};
 
 /// The shortest time between two frames made for poll results (30 a second).
 pub const FRAME: Duration = Duration::from_millis(33);
+/// The longest a change that can wait (a latency to the 10 ms) waits for a frame made anyway.
+pub const LAZY: Duration = Duration::from_secs(1);
 /// At most this many waiting inputs are applied before a frame is considered: a flood of
 /// polls still lets the screen move.
 const DRAIN: usize = 4096;
@@ -83,6 +86,8 @@ pub struct Runtime<S: Sink> {
     dirty: bool,
     /// The change must be shown at once (a key, a reply), not at the next frame slot.
     urgent: bool,
+    /// Something changed that can wait for the next frame made anyway, or [`LAZY`].
+    lazy: bool,
     last_frame: Option<Instant>,
     exit: Option<Exit>,
     shut_down: bool,
@@ -116,6 +121,7 @@ impl<S: Sink> Runtime<S> {
             queue: VecDeque::new(),
             dirty: true,
             urgent: true,
+            lazy: false,
             last_frame: None,
             exit: None,
             shut_down: false,
@@ -220,9 +226,15 @@ impl<S: Sink> Runtime<S> {
                 return Some(exit);
             }
         }
-        let next_frame = (self.dirty)
-            .then(|| self.last_frame.map(|at| at + FRAME))
-            .flatten();
+        let next_frame = self.last_frame.and_then(|at| {
+            if self.dirty {
+                Some(at + FRAME)
+            } else if self.lazy {
+                Some(at + LAZY)
+            } else {
+                None
+            }
+        });
         let msg = tokio::select! {
             input = self.inputs.events.recv() => match input {
                 Some(input) => self.input(input),
@@ -297,9 +309,8 @@ impl<S: Sink> Runtime<S> {
 
     /// One message through [`update`], and its effects carried out.
     fn apply(&mut self, msg: Msg) {
-        let urgent = !matches!(msg, Msg::Poll(_));
         let view = self.app.view;
-        let (visible, effects) = update(&mut self.app, msg);
+        let (shown, effects) = apply(&mut self.app, msg);
         if self.app.view != view {
             // For presence only: a full channel just delays it to the next switch.
             let _ = self
@@ -309,9 +320,14 @@ impl<S: Sink> Runtime<S> {
         for effect in effects {
             self.execute(effect);
         }
-        if visible {
-            self.dirty = true;
-            self.urgent |= urgent;
+        match shown {
+            Shown::Unchanged => {}
+            Shown::WithNextFrame => self.lazy = true,
+            Shown::Soon => self.dirty = true,
+            Shown::AtOnce => {
+                self.dirty = true;
+                self.urgent = true;
+            }
         }
         if self.app.quit {
             self.exit.get_or_insert(Exit::Quit);
@@ -403,11 +419,13 @@ impl<S: Sink> Runtime<S> {
     /// Draws now if something visible changed and it is urgent or its frame slot has come;
     /// otherwise the next [`Runtime::step`] waits for the slot.
     fn frame_if_due(&mut self) {
-        if !self.dirty {
-            return;
-        }
-        let slot_come = self.last_frame.is_none_or(|at| at.elapsed() >= FRAME);
-        if self.urgent || slot_come {
+        let since = self.last_frame.map(|at| at.elapsed());
+        let due = if self.dirty {
+            self.urgent || since.is_none_or(|s| s >= FRAME)
+        } else {
+            self.lazy && since.is_none_or(|s| s >= LAZY)
+        };
+        if due {
             self.draw();
         }
     }
@@ -417,6 +435,7 @@ impl<S: Sink> Runtime<S> {
             Ok(()) => {
                 self.dirty = false;
                 self.urgent = false;
+                self.lazy = false;
                 self.last_frame = Some(Instant::now());
             }
             Err(error) => self.terminal_gone(&error),

@@ -146,6 +146,31 @@ pub struct Observation {
     pub elapsed: Duration,
 }
 
+impl Observation {
+    /// The same answer but for how long it took: nothing a panel shows (but the latency)
+    /// changed.
+    pub fn says_same(&self, other: &Observation) -> bool {
+        // Spelled out, so that a new field is a compile error here until it is decided.
+        let Observation {
+            status,
+            connected,
+            value,
+            fields,
+            invalid,
+            body,
+            body_kind,
+            elapsed: _,
+        } = self;
+        *status == other.status
+            && *connected == other.connected
+            && *value == other.value
+            && *fields == other.fields
+            && *invalid == other.invalid
+            && *body_kind == other.body_kind
+            && *body == other.body
+    }
+}
+
 /// Why a poll produced no observation. The message is shown on the source's own panel, so it
 /// says what happened in an operator's words ("timed out after 3 s", "HTTP 500", "not JSON").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 
-use super::{Effect, persist, say, tickets};
+use super::{Effect, Shown, persist, say, tickets};
+use crate::app::live::SourceState;
 use crate::app::{App, Phase};
 use crate::i18n::{Msg, tf};
 use crate::poller::PollResult;
-use crate::sources::{self, Failure, Health};
+use crate::sources::{self, Failure, Finding, Health, Observation, SourceError};
 use crate::store::{Author, Change, Event, Sample, WARROOM};
 use crate::words;
 
@@ -19,16 +20,25 @@ pub const REMIND_AFTER_SECONDS: i64 = 600;
 /// Samples are written to the store in batches at most this often.
 pub const SAMPLE_FLUSH_SECONDS: i64 = 15;
 
-pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> bool {
+pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> Shown {
     let layout = Arc::clone(&app.layout);
     let Some(source) = layout.sources.get(result.source) else {
-        return false;
+        return Shown::Unchanged;
     };
-    if result.source >= app.live.sources.len() {
-        return false;
-    }
+    let Some(before) = app.live.sources.get(result.source) else {
+        return Shown::Unchanged;
+    };
     let spec = &source.spec;
     let (health, finding) = sources::evaluate(spec, &result.result);
+    let news = is_news(
+        before,
+        app.now,
+        app.interval(source),
+        &result.result,
+        health,
+        &finding,
+    );
+    let (effects_before, flash_before) = (effects.len(), app.flash_at);
     let failure = finding.as_ref().map(Failure::from);
     let at = result.at;
     let minute = at.duration_trunc(TimeDelta::minutes(1)).unwrap_or(at);
@@ -65,7 +75,7 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
     app.live
         .record(&layout, result.source, at, result.result, health, finding);
     let Some(state) = app.live.sources.get(result.source) else {
-        return false;
+        return Shown::Unchanged;
     };
     let (bad, good, level) = (state.bad_streak, state.good_streak, state.level_streak);
     let rang_at = state.rang_at;
@@ -77,7 +87,7 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         .values()
         .any(|e| e.change.alert_source() == Some(spec.id.as_str()));
     if in_flight {
-        return true;
+        return shown(news, effects, effects_before, app, flash_before);
     }
     let failure = failure.unwrap_or_default();
     let id = spec.id.clone();
@@ -143,7 +153,45 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> boo
         }
         _ => {}
     }
-    true
+    shown(news, effects, effects_before, app, flash_before)
+}
+
+/// Whether an answer says something the source's last one did not, beyond its latency: a
+/// new health or reason, other numbers, status or body, another error, or an answer after a
+/// stale one.
+fn is_news(
+    before: &SourceState,
+    now: DateTime<Utc>,
+    interval: std::time::Duration,
+    result: &Result<Observation, SourceError>,
+    health: Health,
+    finding: &Option<Finding>,
+) -> bool {
+    if before.health != Some(health) || before.reason != *finding || before.is_stale(now, interval)
+    {
+        return true;
+    }
+    match (&before.latest, result) {
+        (Some((_, Ok(old))), Ok(new)) => !old.says_same(new),
+        (Some((_, Err(old))), Err(new)) => old != new,
+        _ => true,
+    }
+}
+
+/// News (or an alert, a bell, a message it led to) goes out in the next frame slot; an answer
+/// that changed only its latency, with the next frame made anyway.
+fn shown(
+    news: bool,
+    effects: &[Effect],
+    effects_before: usize,
+    app: &App,
+    flash_before: Option<std::time::Instant>,
+) -> Shown {
+    if news || effects.len() != effects_before || app.flash_at != flash_before {
+        Shown::Soon
+    } else {
+        Shown::WithNextFrame
+    }
 }
 
 /// Records an alert's step as warroom's own, at the instant of the poll that caused it.

@@ -70,8 +70,29 @@ const FLASH_SECONDS: i64 = 8;
 const ERROR_SECONDS: i64 = 60;
 const PAGE: usize = 10;
 
+/// How soon what a message changed must reach the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shown {
+    /// Nothing visible changed.
+    Unchanged,
+    /// Only what is shown to the 10 ms changed (a poll's latency): it goes out with the next
+    /// frame made anyway, within a second. A thousand sources that keep saying the same thing
+    /// would otherwise cost thirty full frames a second.
+    WithNextFrame,
+    /// A poll said something new: in the next frame slot, while polls stream in.
+    Soon,
+    /// A key, a store's reply, a tick: at once.
+    AtOnce,
+}
+
 /// Applies one message; returns the effects and whether the screen needs redrawing.
 pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
+    let (shown, effects) = apply(app, msg);
+    (shown != Shown::Unchanged, effects)
+}
+
+/// Applies one message; returns how soon the screen must show it, and the effects.
+pub fn apply(app: &mut App, msg: Msg) -> (Shown, Vec<Effect>) {
     let mut effects = Vec::new();
     let before = app.now.timestamp();
     // Whatever happens is stamped with the instant it happens at: a key press, a reply, a poll
@@ -124,21 +145,34 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             store_reply(app, reply);
             true
         }
-        Msg::Poll(result) => live::poll(app, result, &mut effects),
+        Msg::Poll(result) => {
+            let shown = live::poll(app, result, &mut effects);
+            return wall_or(app, view, shown, effects);
+        }
         Msg::Shutdown => {
             live::flush_samples(app, &mut effects, true);
             false
         }
         Msg::Layout(reloaded) => reload::reloaded(app, reloaded, &mut effects),
     };
-    if let Some(shown) = app.wall.as_mut() {
+    let shown = if redraw {
+        Shown::AtOnce
+    } else {
+        Shown::Unchanged
+    };
+    wall_or(app, view, shown, effects)
+}
+
+/// On the wall display, effects that would write are dropped (and a view change is noted).
+fn wall_or(app: &mut App, view: View, shown: Shown, effects: Vec<Effect>) -> (Shown, Vec<Effect>) {
+    if let Some(wall) = app.wall.as_mut() {
         if app.view != view {
-            wall::viewed(shown);
+            wall::viewed(wall);
         }
         wall::drop_effects(app, effects);
-        return (redraw, Vec::new());
+        return (shown, Vec::new());
     }
-    (redraw, effects)
+    (shown, effects)
 }
 
 /// Where the operator is: a message said in one place is cleared on leaving it.
