@@ -459,6 +459,8 @@ catalogue! {
     StripTargets => "targets", "指標";
     StripPanels => "  8/p: panels", "  8/p：面板";
     HealthSince => "since {0}", "自 {0} 起";
+    HealthMoreAllOk => "+{0} more, all ok", "另 {0} 項，皆正常";
+    HealthMore => "+{0} more: {1} ok, {2} not ok", "另 {0} 項：{1} 項正常，{2} 項異常或無資料";
     AlertAck => "ack {0}: {1}", "已確認（{0}）：{1}";
     AlertPressA => "press a to acknowledge", "按 a 確認（ack）";
     AlertCall => "  call {0}", "  請聯絡 {0}";

@@ -36,7 +36,7 @@ pub fn lines<'a>(
     rows_available: usize,
 ) -> Vec<Line<'a>> {
     let lang = app.lang;
-    let list = sources(app, panel);
+    let mut list = sources(app, panel);
     let mark_cols = [theme.symbols.ok, theme.symbols.bad, theme.symbols.none]
         .iter()
         .map(|s| width(s))
@@ -51,6 +51,23 @@ pub fn lines<'a>(
     let name_cols = longest
         .min(cols.saturating_sub(fixed + MIN_TAIL))
         .max(longest.min(8));
+    // More services than rows: those that are not ok come first and a last line counts the
+    // rest, so no trouble is ever below the fold, and only the rows shown are made (a thousand
+    // sources made every frame were most of its cost). When all fit: layout order.
+    let mut hidden = None;
+    if list.len() > rows_available.max(1) {
+        let mut ranked: Vec<_> = list
+            .into_iter()
+            .map(|entry| (entry.1.status(app.now, app.interval(entry.0)), entry))
+            .collect();
+        // Stable: layout order within a status.
+        ranked.sort_by_key(|(status, _)| std::cmp::Reverse(*status));
+        let rest = ranked.split_off(rows_available.saturating_sub(1));
+        let ok = rest.iter().filter(|(s, _)| *s == Status::Ok).count();
+        hidden = Some((rest.len(), ok));
+        list = ranked.into_iter().map(|(_, entry)| entry).collect();
+    }
+    let rows_available = rows_available.saturating_sub(usize::from(hidden.is_some()));
     let rows: Vec<Row> = list
         .into_iter()
         .map(|(source, state)| {
@@ -158,6 +175,22 @@ pub fn lines<'a>(
                 Span::styled(part, row.tail_style),
             ]));
         }
+    }
+    if let Some((count, ok)) = hidden {
+        let text = if ok == count {
+            tf(lang, Msg::HealthMoreAllOk, &[&count.to_string()])
+        } else {
+            tf(
+                lang,
+                Msg::HealthMore,
+                &[
+                    &count.to_string(),
+                    &ok.to_string(),
+                    &(count - ok).to_string(),
+                ],
+            )
+        };
+        out.push(Line::from(Span::styled(truncate(&text, cols), theme.dim())));
     }
     out
 }
