@@ -5,7 +5,8 @@
 #     change-to-screen latency (fakeapi values bumped, time until the screen shows them);
 #  2. the checklist alone (no live sources) at 200x60 and 80x24;
 #  3. a key press (space) to screen at 200x60;
-#  4. the poller at 1,000 http sources on a 5 s interval (CPU share of one core).
+#  4. 1,000 http sources on a 5 s interval in the real runtime, headless (examples/scale.rs:
+#     CPU share of one core, RSS, frames/s, worst poll gap).
 # Usage: scripts/measure.sh [seconds]   (results in target/measure/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ tools=${TOOLS:-../shared/tools}
 out=${OUT:-target/measure}
 mkdir -p "$out"
 cargo build --release --quiet
-cargo build --release --quiet --example poll_load
+cargo build --release --quiet --example scale
 bin=target/release/warroom
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -39,8 +40,6 @@ python3 "$tools/tuimeter.py" --size 200x60 --seconds 20 --label "warroom keys 20
     --ready-marker "ends in" --key ' ' --key-at 3 --key-every 2 --out "$out/keys-200x60.json" -- \
     "$bin" --layout layouts/minimal.toml --db "$work/k.db" --log "$work/k.log" --operator meter --now 09:30
 
-"$bin" demo --headless --port 18787 > "$work/demo.log" 2>&1 &
-sleep 1
-target/release/examples/poll_load 1000 5 "$seconds" http://127.0.0.1:18787 | tee "$out/poll-load.json"
+target/release/examples/scale --sources 1000 --interval 5s --seconds "$seconds" | tee "$out/scale-1000.json"
 
 python3 "$tools/tuimeter.py" --table "$out"/panels-200x60.json "$out"/idle-*.json "$out"/keys-200x60.json

@@ -151,13 +151,14 @@ pub async fn run(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     Ok(ExitCode::from(exit.code()))
 }
 
-pub(super) type Probes = Vec<(
+pub type Probes = Vec<(
     usize,
     crate::sources::SourceSpec,
     Box<dyn crate::sources::Probe>,
 )>;
 
-pub(super) fn probes(layout: &Layout) -> (Probes, Vec<(usize, crate::sources::SourceError)>) {
+/// A probe for every source that can be polled, and why the others cannot.
+pub fn probes(layout: &Layout) -> (Probes, Vec<(usize, crate::sources::SourceError)>) {
     let mut probes = Vec::new();
     let mut unpollable = Vec::new();
     for (index, source) in layout.sources.iter().enumerate() {
