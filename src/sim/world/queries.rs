@@ -137,12 +137,9 @@ impl World {
                 latencies.extend(&r.latencies_ms);
             }
         }
-        let p95 = percentile(&mut latencies, 0.95);
-        let avg = if latencies.is_empty() {
-            0.0
-        } else {
-            latencies.iter().sum::<f64>() / latencies.len() as f64
-        };
+        let none = latencies.is_empty();
+        let p95 = (!none).then(|| round1(percentile(&mut latencies, 0.95)));
+        let avg = (!none).then(|| round1(latencies.iter().sum::<f64>() / latencies.len() as f64));
         let up_minutes = (0..done)
             .filter(|m| {
                 let sec = DAY_START + *m as i64 * 60;
@@ -150,13 +147,9 @@ impl World {
             })
             .count();
         MetricsSummary {
-            error_rate: if requests == 0 {
-                0.0
-            } else {
-                round4(errors as f64 / requests as f64)
-            },
-            p95_ms: round1(p95),
-            avg_ms: round1(avg),
+            error_rate: (requests > 0).then(|| round4(errors as f64 / requests as f64)),
+            p95_ms: p95,
+            avg_ms: avg,
             requests_per_min: if window.is_empty() {
                 0.0
             } else {

@@ -78,10 +78,11 @@ pub struct TicketSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricsSummary {
-    /// 5xx / requests over the last five completed minutes (0.06 = 6 %).
-    pub error_rate: f64,
-    pub p95_ms: f64,
-    pub avg_ms: f64,
+    /// 5xx / requests over the last five completed minutes (0.06 = 6 %); null before the
+    /// first request, as the latencies: no traffic is no data, not a perfect 0.
+    pub error_rate: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub avg_ms: Option<f64>,
     pub requests_per_min: f64,
     /// Share of completed minutes since 06:00 with every component UP, in percent.
     pub uptime_pct: f64,
