@@ -550,3 +550,49 @@ fn open_alerts_that_do_not_fit_are_counted_not_cut() {
     let states = panel.matches("press a to acknowledge").count() + panel.matches("ack bob").count();
     assert!(heads >= 1 && heads == states, "{panel}");
 }
+
+/// Before the first request a backend answers `"error_rate": null` and `"p95_ms": null`: the
+/// source answered, but there is no rate and no latency yet. Never a ✓ beside a dash, never 0.
+#[test]
+fn a_null_rate_and_latency_are_no_data_not_a_pass() {
+    let mut app = app_in(State::Ok);
+    let layout = Arc::clone(&app.layout);
+    for id in ["error-rate", "latency"] {
+        let source = layout
+            .sources
+            .iter()
+            .position(|s| s.spec.id == id)
+            .expect("the seed layout has the source");
+        let body = serde_json::json!({ "error_rate": null, "p95_ms": null, "avg_ms": null });
+        let now = app.now;
+        update(
+            &mut app,
+            Msg::Poll(warroom::poller::PollResult {
+                source,
+                at: now,
+                result: Ok(common::live::obs(None, &[], Some(body), 200, 30)),
+            }),
+        );
+    }
+    let screen = render(&app, 80, 24);
+    let cells = screen.lines().nth(3).unwrap_or_default();
+    assert!(
+        cells.contains("err – ·") && cells.contains("p95 – ·"),
+        "no rate and no latency yet: no ✓ and no number\n{screen}"
+    );
+    assert!(
+        !cells.contains("0.00%") && !cells.contains("0ms"),
+        "{screen}"
+    );
+    let wide = render(&app, 200, 60);
+    let rate_panel: Vec<&str> = wide
+        .lines()
+        .skip_while(|l| !l.contains("Error rate"))
+        .take(3)
+        .collect();
+    assert!(
+        rate_panel.iter().all(|l| !l.contains("0.00 %")),
+        "{}",
+        rate_panel.join("\n")
+    );
+}

@@ -522,6 +522,12 @@ pub fn verdict(app: &App, panel: &Panel) -> Status {
             Some(all) => mark(!all),
             None => Status::NoData,
         },
+        // The source answered but has no rate yet (no traffic): no data, not a pass.
+        (PanelKind::ErrorRate, Some(PanelData::ErrorRate { rate, .. }))
+            if rate.value().is_none() =>
+        {
+            Status::NoData
+        }
         _ => fresh,
     }
 }
