@@ -648,7 +648,10 @@ async fn quitting_hands_the_last_samples_to_the_store() {
     let app = app_at("09:00", Ledger::default());
     let t = at(&app.layout, "09:00", 1);
     let mut rig = Rig::new(app, 200, 60);
+    // The tick first and alone: it starts the flush clock. Sent together, the runtime may take
+    // the poll first, and the tick would then flush its sample before the quit could.
     rig.input(Input::Tick).await;
+    rig.applied().await;
     rig.poll(bad(t)).await;
     rig.applied().await;
     assert!(
