@@ -113,7 +113,13 @@ impl SourceState {
         if let Ok(observation) = &result {
             self.last_ok = Some(at);
             let mut push = |name: &str, value: f64| {
-                let series = self.series.entry(name.to_string()).or_default();
+                // Every poll: the name is copied only the first time a series is seen.
+                if !self.series.contains_key(name) {
+                    self.series.insert(name.to_string(), VecDeque::new());
+                }
+                let Some(series) = self.series.get_mut(name) else {
+                    return;
+                };
                 let minute = at.timestamp().div_euclid(60);
                 match series.back_mut() {
                     Some((last, v)) if last.timestamp().div_euclid(60) == minute => {

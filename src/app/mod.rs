@@ -265,8 +265,8 @@ pub struct App {
     pub db_path: String,
     pub log_path: String,
     pub quit: bool,
-    /// Live values not yet written to the store.
-    pub samples: Vec<crate::store::Sample>,
+    /// Live values not yet written to the store, merged per source, series and minute.
+    pub samples: crate::store::samples::Samples,
     /// The day's support tickets as seen by polls (kept with the samples).
     pub tickets: crate::judge::Tickets,
     pub samples_flushed_at: Option<DateTime<Utc>>,
@@ -403,7 +403,7 @@ impl App {
             log_path,
             quit: false,
             local_offset: *chrono::Local::now().offset(),
-            samples: Vec::new(),
+            samples: crate::store::samples::Samples::new(),
             tickets: crate::judge::Tickets::default(),
             samples_flushed_at: None,
             bell,

@@ -44,6 +44,9 @@ pub const CHANNEL: &str = "warroom_events";
 /// word (a cable pulled, a VPN dropped) can otherwise wait through minutes of TCP retries.
 /// A write that timed out may still have committed: its replay from the journal is a no-op.
 pub const DB_TIMEOUT: Duration = Duration::from_secs(5);
+/// Sample rows per INSERT: six parameters each stays far below SQLite's 32,766 and
+/// PostgreSQL's 65,535.
+pub const SAMPLE_ROWS: usize = 500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -94,7 +97,7 @@ pub struct Sample {
 impl Sample {
     /// Counters (`_polls`, `_up`) add up within their minute; other series keep the last value.
     pub fn is_counter(&self) -> bool {
-        self.series.starts_with('_')
+        samples::is_counter(&self.series)
     }
 }
 
@@ -189,6 +192,7 @@ pub mod journal;
 pub mod presence;
 pub mod reader;
 pub mod reply;
+pub mod samples;
 pub mod worker;
 mod writer;
 
@@ -534,7 +538,9 @@ impl Store {
         Ok(self.decode_all(rows, 0))
     }
 
-    /// Saves a batch of samples in one transaction.
+    /// Saves a batch of samples in one transaction, merged first as the table merges them
+    /// and written [`SAMPLE_ROWS`] rows per statement: a thousand sources' quarter-minute is
+    /// a few dozen statements, not thousands.
     pub async fn save_samples(
         &self,
         launch: &str,
@@ -542,24 +548,27 @@ impl Store {
         samples: &[Sample],
     ) -> Result<(), StoreError> {
         let day = day.to_string();
+        let rows = samples.iter().cloned().collect::<samples::Samples>().take();
         with_conn!(self, (conn, begin) => async {
             let mut tx = sqlx::Connection::begin_with(conn, begin).await?;
-            for s in samples {
-                sqlx::query(
-                    "INSERT INTO samples (launch, day, source, series, minute, value)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (launch, day, source, series, minute) DO UPDATE SET value =
+            for chunk in rows.chunks(SAMPLE_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO samples (launch, day, source, series, minute, value) ",
+                );
+                insert.push_values(chunk, |mut row, s| {
+                    row.push_bind(launch)
+                        .push_bind(&day)
+                        .push_bind(&s.source)
+                        .push_bind(&s.series)
+                        .push_bind(s.minute.to_rfc3339_opts(SecondsFormat::Secs, true))
+                        .push_bind(s.value);
+                });
+                insert.push(
+                    " ON CONFLICT (launch, day, source, series, minute) DO UPDATE SET value =
                      CASE WHEN substr(excluded.series, 1, 1) = '_'
                           THEN samples.value + excluded.value ELSE excluded.value END",
-                )
-                .bind(launch)
-                .bind(&day)
-                .bind(&s.source)
-                .bind(&s.series)
-                .bind(s.minute.to_rfc3339_opts(SecondsFormat::Secs, true))
-                .bind(s.value)
-                .execute(&mut *tx)
-                .await?;
+                );
+                insert.build().execute(&mut *tx).await?;
             }
             tx.commit().await
         })

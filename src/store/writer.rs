@@ -7,7 +7,7 @@
 //! wait for the database ("not yet saved"). So connecting, timing out and replaying all
 //! happen here, inline and in order, without holding up the next change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::calls::{FIRST_RETRY, MAX_RETRY, blocking, timed};
 use super::journal::{Journal, JournalError, Position};
 use super::reply::{Gone, Reply};
+use super::samples::Samples;
 use super::{Event, Outage, Reach, Sample, Store, StoreError, Stored};
 use crate::backoff::Backoff;
 
@@ -97,7 +98,7 @@ pub(super) struct Writer {
     retry_at: Instant,
     backoff: Backoff,
     /// Samples waiting for the database to be written again, by (source, series, minute).
-    held: HashMap<(String, String, DateTime<Utc>), Sample>,
+    held: Samples,
 }
 
 impl Writer {
@@ -126,7 +127,7 @@ impl Writer {
             refused: HashSet::new(),
             retry_at: Instant::now(),
             backoff: Backoff::new(FIRST_RETRY, MAX_RETRY),
-            held: HashMap::new(),
+            held: Samples::new(),
         }
     }
 
@@ -189,7 +190,7 @@ impl Writer {
             self.outage = None;
         }
         if !self.held.is_empty() && self.outage.is_none() {
-            let held: Vec<Sample> = std::mem::take(&mut self.held).into_values().collect();
+            let held = self.held.take();
             if let Err(e) = self.save(&held).await {
                 tracing::warn!(error = %e, count = held.len(), "live samples not saved at quit");
             }
@@ -361,17 +362,10 @@ impl Writer {
 
     /// Keeps samples for later, merged as the database would merge them.
     fn hold(&mut self, samples: Vec<Sample>) {
-        for sample in samples {
-            let key = (sample.source.clone(), sample.series.clone(), sample.minute);
-            let room = self.held.len() < MAX_HELD_SAMPLES;
-            match self.held.get_mut(&key) {
-                Some(kept) if sample.is_counter() => kept.value += sample.value,
-                Some(kept) => kept.value = sample.value,
-                None if room => {
-                    self.held.insert(key, sample);
-                }
-                None => {}
-            }
+        for s in samples {
+            // Past the limit new rows are dropped; rows already held still count their polls.
+            self.held
+                .add_within(&s.source, &s.series, s.minute, s.value, MAX_HELD_SAMPLES);
         }
     }
 
@@ -508,7 +502,7 @@ impl Writer {
         if self.held.is_empty() {
             return Ok(());
         }
-        let held: Vec<Sample> = self.held.values().cloned().collect();
+        let held = self.held.clone().take();
         match self.save(&held).await {
             Ok(()) => {}
             Err(e) if e.outage().is_some() => return Err(e),

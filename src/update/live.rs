@@ -12,7 +12,7 @@ use crate::app::{App, Phase};
 use crate::i18n::{Msg, tf};
 use crate::poller::PollResult;
 use crate::sources::{self, Failure, Finding, Health, Observation, SourceError};
-use crate::store::{Author, Change, Event, Sample, WARROOM};
+use crate::store::{Author, Change, Event, WARROOM};
 use crate::words;
 
 /// An unacknowledged critical alert rings again after this long.
@@ -44,34 +44,15 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> Sho
     let minute = at.duration_trunc(TimeDelta::minutes(1)).unwrap_or(at);
     if let Ok(observation) = &result.result {
         if let Some(value) = observation.value {
-            app.samples.push(Sample {
-                source: spec.id.clone(),
-                series: "value".into(),
-                minute,
-                value,
-            });
+            app.samples.add(&spec.id, "value", minute, value);
         }
         for (name, value) in &observation.fields {
-            app.samples.push(Sample {
-                source: spec.id.clone(),
-                series: name.clone(),
-                minute,
-                value: *value,
-            });
+            app.samples.add(&spec.id, name, minute, *value);
         }
     }
-    app.samples.push(Sample {
-        source: spec.id.clone(),
-        series: "_polls".into(),
-        minute,
-        value: 1.0,
-    });
-    app.samples.push(Sample {
-        source: spec.id.clone(),
-        series: "_up".into(),
-        minute,
-        value: f64::from(u8::from(health != Health::Critical)),
-    });
+    app.samples.add(&spec.id, "_polls", minute, 1.0);
+    let up = f64::from(u8::from(health != Health::Critical));
+    app.samples.add(&spec.id, "_up", minute, up);
     app.live
         .record(&layout, result.source, at, result.result, health, finding);
     let Some(state) = app.live.sources.get(result.source) else {
@@ -90,11 +71,10 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> Sho
         return shown(news, effects, effects_before, app, flash_before);
     }
     let failure = failure.unwrap_or_default();
-    let id = spec.id.clone();
-    match app.ledger.open_alert(&id).cloned() {
+    match app.ledger.open_alert(&spec.id).cloned() {
         None if health != Health::Ok && bad >= spec.raise_after => {
             let change = Change::AlertRaised {
-                source: id,
+                source: spec.id.clone(),
                 severity: health,
                 failure: Box::new(failure),
             };
@@ -103,7 +83,7 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> Sho
         }
         Some(_) if health == Health::Ok && good >= spec.clear_after => {
             let change = Change::AlertCleared {
-                source: id,
+                source: spec.id.clone(),
                 ok_polls: Some(good),
             };
             raise(app, change, at, effects);
@@ -121,7 +101,7 @@ pub fn poll(app: &mut App, result: PollResult, effects: &mut Vec<Effect>) -> Sho
         {
             let escalated = health > alert.severity;
             let change = Change::AlertSeverity {
-                source: id,
+                source: spec.id.clone(),
                 from: alert.severity,
                 to: health,
                 failure: Box::new(failure),
@@ -229,6 +209,6 @@ pub fn flush_samples(app: &mut App, effects: &mut Vec<Effect>, force: bool) {
     });
     if force || due {
         app.samples_flushed_at = Some(app.now);
-        effects.push(Effect::SaveSamples(std::mem::take(&mut app.samples)));
+        effects.push(Effect::SaveSamples(app.samples.take()));
     }
 }
