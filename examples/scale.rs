@@ -192,9 +192,8 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let backend = start_backend()?;
-    // As the TUI's main: the runtime on the main thread, two workers for polls and the store.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // As the TUI's main: the whole runtime on the main thread.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(run(&args, backend))
