@@ -15,19 +15,18 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveTime};
+use ratatui::crossterm::event::KeyCode;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 use warroom::app::clock::at_zone;
-use warroom::app::{App, Clock, Ledger, Mark};
+use warroom::app::{App, Clock, Ledger, Mark, View};
 use warroom::layout;
 use warroom::store::journal::Journal;
 use warroom::store::presence::Presence;
-use warroom::store::worker::{self, Options, Reply, Request};
+use warroom::store::worker::{Options, Reply, Request};
 use warroom::store::{Author, Change, Event, Store};
-use warroom::update::{Msg, update};
 
 mod common;
 
@@ -333,14 +332,63 @@ impl Drop for Proxy {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A warroom without a terminal: the real App, update and worker
+// A warroom on a headless terminal: the real runtime and the real store task (tests/common/rig.rs)
 
+/// The items the store tests change. They are ticked as an operator ticks them: the arrow keys
+/// to the item, then space.
+fn test_items() -> Vec<String> {
+    let mut items: Vec<String> = ["before", "during", "kept", "a", "b", "earlier"]
+        .into_iter()
+        .chain(["ann-first", "bob-while-refused", "x", "y", "z"])
+        .map(str::to_string)
+        .collect();
+    items.extend((0..3).map(|n| format!("item-{n}")));
+    items.extend((0..3).map(|n| format!("shared-{n}")));
+    items.extend((0..40).map(|n| format!("tick-{n}")));
+    items.extend((0..5).map(|n| format!("during-{n}")));
+    items.extend((0..10).map(|n| format!("kept-{n}")));
+    for round in 0..2 {
+        items.extend((0..10).map(|n| format!("kept-{round}-{n}")));
+    }
+    items
+}
+
+/// A launch day of one block, open all day, holding [`test_items`] in that order.
+fn test_layout() -> layout::Layout {
+    let mut text = String::from(
+        r#"
+[launch]
+id = "shared-test"
+name = "Shared test"
+timezone = "Asia/Taipei"
+date = "2026-12-01"
+
+[[block]]
+id = "day"
+title = "Day"
+start = "06:00"
+end = "20:00"
+
+[[block.section]]
+id = "store"
+title = "Store"
+items = [
+"#,
+    );
+    for id in test_items() {
+        text.push_str(&format!("  {{ id = \"{id}\", text = \"Item {id}\" }},\n"));
+    }
+    text.push_str("]\n");
+    layout::parse("shared-test.toml", &text, &layout::Env::empty())
+        .unwrap_or_else(|e| panic!("the test layout: {e}"))
+}
+
+/// `operator`'s warroom at 09:30 on the launch day, before it reads anything.
 fn app(operator: &str) -> App {
-    let mut layout = layout::load(
-        Path::new("layouts/luckygas-pilot.toml"),
-        &layout::Env::empty(),
-    )
-    .expect("seed layout");
+    app_on(test_layout(), operator)
+}
+
+fn app_on(mut layout: layout::Layout, operator: &str) -> App {
     let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     layout.launch.date = Some(day);
     let now = at_zone(
@@ -359,121 +407,159 @@ fn app(operator: &str) -> App {
     ))
 }
 
-struct Client {
-    app: App,
-    tx: Option<mpsc::Sender<Request>>,
-    rx: mpsc::Receiver<Reply>,
-    worker: JoinHandle<()>,
-    /// Every kind of reply seen, for asserting the outage path was taken.
-    seen: HashSet<&'static str>,
+/// The seed layout's warroom, for the tests that draw its checklist.
+fn seed_app(operator: &str) -> App {
+    let layout = layout::load(
+        Path::new("layouts/luckygas-pilot.toml"),
+        &layout::Env::empty(),
+    )
+    .expect("seed layout");
+    app_on(layout, operator)
 }
 
-impl Client {
-    async fn start(store: Store, operator: &str, options: Options) -> Self {
-        let app = app(operator);
-        let launch = app.layout.launch.id.clone();
-        let day = app.day();
-        let events = store.day_events(&launch, day).await.expect("initial read");
-        let mut app = app;
-        app.ledger = Ledger::from_events(events);
-        let (tx, requests) = mpsc::channel(1024);
-        let (replies, rx) = mpsc::channel(1024);
-        let worker = tokio::spawn(worker::run_with(
-            store,
-            launch,
-            day,
-            app.ledger.last_seq(),
-            requests,
-            replies,
-            options,
-        ));
-        Self {
-            app,
-            tx: Some(tx),
-            rx,
-            worker,
-            seen: HashSet::new(),
+/// `operator`'s warroom on `store`, started as the TUI starts it: the day read first, then
+/// the runtime and the store task.
+async fn warroom(store: Store, operator: &str, options: Options) -> Rig {
+    let mut app = app(operator);
+    let events = store
+        .day_events(&app.layout.launch.id, app.day())
+        .await
+        .expect("initial read");
+    app.ledger = Ledger::from_events(events);
+    Rig::with_worker(app, 120, 40, store, options)
+}
+
+/// `operator`'s warroom started as warroom starts when the database does not answer: without
+/// the day, which the store sends (joins) once it does. Its terminal is wide enough for the
+/// header to say the whole cause.
+fn blind_warroom(store: Store, operator: &str, mut options: Options) -> Rig {
+    options.load_day = true;
+    Rig::with_worker(app(operator), 200, 40, store, options)
+}
+
+/// Replies no test here expects: a write the log refused, a read that failed, rows that could
+/// not be read, a database file that is not there.
+const FAILURES: [&str; 4] = ["failed", "read failed", "unreadable", "absent"];
+
+/// Fails the test if the store said any of [`FAILURES`] to `rig`.
+fn no_failures(rig: &Rig) {
+    let kinds = rig.store().kinds();
+    assert!(
+        FAILURES.iter().all(|k| !kinds.contains(k)),
+        "{}'s store failed: {kinds:?} ({:?})",
+        rig.app().author.operator,
+        rig.app().flash
+    );
+}
+
+/// Runs `rig` until `done` holds; fails after `limit`, or as soon as the store reports a
+/// failure. How long it took.
+async fn wait(
+    rig: &mut Rig,
+    limit: Duration,
+    what: &str,
+    mut done: impl FnMut(&App) -> bool,
+) -> Duration {
+    let start = Instant::now();
+    // The store and the runtime are separate parts of the rig: one is watched while the
+    // other runs.
+    let store = rig.store.as_ref().expect("the rig has a store task");
+    let waited = tokio::time::timeout(
+        limit,
+        rig.runtime
+            .run_until(|app, _| done(app) || FAILURES.iter().any(|kind| store.seen(kind))),
+    )
+    .await;
+    let app = rig.app();
+    match waited {
+        Ok(Ok(())) => {}
+        Ok(Err(exit)) => panic!(
+            "{}'s runtime stopped ({exit:?}) before: {what}",
+            app.author.operator
+        ),
+        Err(_) => panic!(
+            "{}: not within {limit:?}: {what} ({} events, outage {:?}, {} pending, {} unsaved, seen {:?})",
+            app.author.operator,
+            app.ledger.events().len(),
+            app.outage,
+            app.pending.len(),
+            app.unsaved.len(),
+            rig.store().kinds()
+        ),
+    }
+    no_failures(rig);
+    start.elapsed()
+}
+
+/// Moves the cursor to `item` with the arrow keys, as an operator does.
+async fn select(rig: &mut Rig, item: &str) {
+    rig.applied().await;
+    let ids = rig.app().item_ids(View::LaunchDay);
+    let to = ids
+        .iter()
+        .position(|i| i == item)
+        .unwrap_or_else(|| panic!("{item} is not on the launch day"));
+    let from = match rig
+        .app()
+        .selected()
+        .and_then(|s| ids.iter().position(|i| i == s))
+    {
+        Some(from) => from,
+        None => {
+            rig.key(KeyCode::Char('g')).await;
+            0
         }
+    };
+    let key = if to > from {
+        KeyCode::Down
+    } else {
+        KeyCode::Up
+    };
+    for _ in 0..to.abs_diff(from) {
+        rig.key(key).await;
     }
+    rig.applied().await;
+    assert_eq!(rig.app().selected(), Some(item), "the cursor on {item}");
+}
 
-    fn event(&self, item: &str, change: Change) -> Event {
-        Event::new(
-            &self.app.author,
-            &self.app.layout.launch.id,
-            self.app.day(),
-            self.app.now,
-            Some(item.to_string()),
-            change,
-        )
-    }
+/// Selects `item` and presses space (a tick, or an untick of a ticked item); the write is on
+/// its way to the store, not yet answered.
+async fn toggle(rig: &mut Rig, item: &str) {
+    select(rig, item).await;
+    assert!(
+        !rig.app().is_pending(item),
+        "{item} is still saving: the key would be refused"
+    );
+    rig.key(KeyCode::Char(' ')).await;
+    rig.applied().await;
+}
 
-    /// Sends a change as the main loop does (marked pending, then to the worker).
-    async fn change(&mut self, item: &str, change: Change) -> Event {
-        let event = self.event(item, change);
-        self.app.pending.insert(event.id, event.clone());
-        self.tx
-            .as_ref()
-            .expect("client running")
-            .send(Request::Append(event.clone()))
-            .await
-            .expect("worker takes requests");
-        event
-    }
+/// The id of the last change `rig`'s own warroom made to `item`, whatever became of it.
+fn made(rig: &Rig, item: &str) -> Uuid {
+    let app = rig.app();
+    let me = &app.author.operator;
+    let mine = |e: &&Event| e.item.as_deref() == Some(item) && &e.operator == me;
+    app.pending
+        .values()
+        .find(mine)
+        .or_else(|| app.unsaved.values().find(mine))
+        .or_else(|| {
+            app.ledger
+                .events()
+                .iter()
+                .map(|s| &s.event)
+                .rev()
+                .find(mine)
+        })
+        .map(|e| e.id)
+        .unwrap_or_else(|| panic!("{me} made no change to {item}"))
+}
 
-    fn feed(&mut self, reply: Reply) {
-        match &reply {
-            Reply::Failed { event, error } => panic!("write of {} failed: {error}", event.id),
-            Reply::ReadFailed(e) => panic!("read failed: {e}"),
-            Reply::Unreadable(rows) => panic!("unreadable rows: {rows:?}"),
-            Reply::Absent(path) => panic!("no database at {path}"),
-            _ => {}
-        }
-        self.seen.insert(common::rig::kind(&reply));
-        update(&mut self.app, Msg::Store(reply));
-    }
-
-    /// Feeds replies until `done` holds; panics after `limit`. Returns how long it took.
-    async fn until(&mut self, limit: Duration, done: impl Fn(&App) -> bool) -> Duration {
-        let start = Instant::now();
-        while !done(&self.app) {
-            let left = limit.saturating_sub(start.elapsed());
-            match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(reply)) => self.feed(reply),
-                Ok(None) => panic!("{}'s worker stopped", self.app.author.operator),
-                Err(_) => panic!(
-                    "{}: not there within {limit:?} ({} events, outage {:?}, {} unsaved, seen {:?})",
-                    self.app.author.operator,
-                    self.app.ledger.events().len(),
-                    self.app.outage,
-                    self.app.unsaved.len(),
-                    self.seen
-                ),
-            }
-        }
-        start.elapsed()
-    }
-
-    /// Feeds whatever replies are waiting, without blocking.
-    fn drain(&mut self) {
-        while let Ok(reply) = self.rx.try_recv() {
-            self.feed(reply);
-        }
-    }
-
-    /// Quits like the UI does: the worker finishes queued writes and closes the store.
-    /// Returns the app as it last was, for checks after the worker has gone.
-    async fn stop(mut self) -> App {
-        self.tx = None;
-        let worker = self.worker;
-        let mut rx = self.rx;
-        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-        tokio::time::timeout(Duration::from_secs(10), worker)
-            .await
-            .expect("worker ends within 10 s")
-            .expect("worker did not panic");
-        let _ = drain.await;
-        self.app
-    }
+/// Quits the warroom as the operator does: the store task finishes its queued writes. The app
+/// as it last was.
+async fn quit(rig: Rig) -> App {
+    no_failures(&rig);
+    rig.finish().await
 }
 
 fn marks(ledger: &Ledger, items: &[String]) -> Vec<Mark> {
@@ -495,29 +581,32 @@ async fn replay(store: &Store, app: &App) -> Ledger {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tick_reaches_the_other_warroom_within_a_second() {
     let schema = Schema::create().await;
-    let mut ann = Client::start(schema.store("ann").await, "ann", Options::default()).await;
-    let mut bob = Client::start(schema.store("bob").await, "bob", Options::default()).await;
+    let mut ann = warroom(schema.store("ann").await, "ann", Options::default()).await;
+    let mut bob = warroom(schema.store("bob").await, "bob", Options::default()).await;
     // Let both listeners subscribe before measuring.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    bob.drain();
+    bob.applied().await;
 
     let mut delays = Vec::new();
     for round in 0..6 {
         let item = format!("item-{}", round % 3);
-        let change = if round < 3 {
-            Change::Tick
+        // Space ticks an open item and unticks a ticked one.
+        let (kind, want) = if round < 3 {
+            ("tick", Mark::Done)
         } else {
-            Change::Untick
+            ("untick", Mark::Open)
         };
-        let want = if round < 3 { Mark::Done } else { Mark::Open };
+        select(&mut ann, &item).await;
         let sent = Instant::now();
-        let event = ann.change(&item, change).await;
-        ann.until(Duration::from_secs(5), |a| {
-            !a.pending.contains_key(&event.id)
-        })
+        let saved = ann.press(KeyCode::Char(' ')).await;
+        assert_eq!(saved.kinds(), [kind], "ann's change to {item}, saved");
+        wait(
+            &mut bob,
+            Duration::from_secs(5),
+            "bob shows ann's change",
+            |b| b.ledger.mark(&item) == &want,
+        )
         .await;
-        bob.until(Duration::from_secs(5), |b| b.ledger.mark(&item) == &want)
-            .await;
         delays.push(sent.elapsed());
     }
     delays.sort();
@@ -531,9 +620,9 @@ async fn a_tick_reaches_the_other_warroom_within_a_second() {
         delays.iter().all(|d| *d < Duration::from_secs(1)),
         "every change must reach the other warroom within 1 s: {delays:?}"
     );
-    assert!(bob.seen.contains("arrived"));
-    ann.stop().await;
-    bob.stop().await;
+    assert!(bob.store().seen("arrived"));
+    quit(ann).await;
+    quit(bob).await;
     drop(schema);
 }
 
@@ -544,55 +633,58 @@ async fn a_tick_reaches_the_other_warroom_within_a_second() {
 async fn ten_warrooms_ticking_the_same_items_converge_on_the_replay() {
     let schema = Schema::create().await;
     let items: Vec<String> = (0..3).map(|i| format!("shared-{i}")).collect();
-    let mut clients = Vec::new();
+    let mut rooms = Vec::new();
     for n in 0..10 {
         let name = format!("op{n}");
-        clients.push(Client::start(schema.store(&name).await, &name, Options::default()).await);
+        rooms.push(warroom(schema.store(&name).await, &name, Options::default()).await);
     }
     const EACH: usize = 12;
-    // Everyone sends a burst at once; workers commit concurrently on their own connections.
     for round in 0..EACH {
-        for (n, client) in clients.iter_mut().enumerate() {
-            let item = &items[(n + round) % items.len()];
-            let change = if (n + round) % 2 == 0 {
-                Change::Tick
-            } else {
-                Change::Untick
-            };
-            client.change(item, change).await;
+        // Every warroom presses space on its item of the round, one right after the other:
+        // ten writes in flight at once, each committed on its own connection, while the
+        // others' changes to the same items arrive.
+        for (n, room) in rooms.iter_mut().enumerate() {
+            toggle(room, &items[(n + round) % items.len()]).await;
+        }
+        // An operator sees "saving…" and waits for it before changing anything again (the
+        // key is refused meanwhile).
+        for room in &mut rooms {
+            room.settle().await;
         }
     }
-    let total = clients.len() * EACH;
-    for client in &mut clients {
-        client
-            .until(Duration::from_secs(15), |a| {
-                a.pending.is_empty() && a.ledger.events().len() == total
-            })
-            .await;
+    let total = rooms.len() * EACH;
+    for room in &mut rooms {
+        wait(room, Duration::from_secs(15), "every change in", |a| {
+            a.pending.is_empty() && a.ledger.events().len() == total
+        })
+        .await;
     }
     let probe = schema.store("probe").await;
-    let log = replay(&probe, &clients[0].app).await;
+    let log = replay(&probe, rooms[0].app()).await;
     probe.close().await;
     assert_eq!(log.events().len(), total, "every change is in the log once");
+    let kinds: HashSet<&str> = log.events().iter().map(|s| s.event.change.kind()).collect();
+    assert_eq!(
+        kinds,
+        HashSet::from(["tick", "untick"]),
+        "space ticked what a warroom showed open and unticked what it showed ticked"
+    );
     let seqs: Vec<i64> = log.events().iter().map(|s| s.seq).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "a definite order");
     let expected = marks(&log, &items);
-    for client in &clients {
+    for room in &rooms {
+        let app = room.app();
         assert_eq!(
-            marks(&client.app.ledger, &items),
+            marks(&app.ledger, &items),
             expected,
             "{} shows the replay of the log",
-            client.app.author.operator
+            app.author.operator
         );
-        let order: Vec<i64> = client.app.ledger.events().iter().map(|s| s.seq).collect();
-        assert_eq!(
-            order, seqs,
-            "{} holds the log's order",
-            client.app.author.operator
-        );
+        let order: Vec<i64> = app.ledger.events().iter().map(|s| s.seq).collect();
+        assert_eq!(order, seqs, "{} holds the log's order", app.author.operator);
     }
-    for client in clients {
-        client.stop().await;
+    for room in rooms {
+        quit(room).await;
     }
     drop(schema);
 }
@@ -611,8 +703,8 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
         journal: Some(journal),
         ..Options::default()
     };
-    let mut ann = Client::start(schema.store_via("ann", &proxy).await, "ann", options).await;
-    let mut bob = Client::start(schema.store("bob").await, "bob", Options::default()).await;
+    let mut ann = warroom(schema.store_via("ann", &proxy).await, "ann", options).await;
+    let mut bob = warroom(schema.store("bob").await, "bob", Options::default()).await;
 
     const TICKS: usize = 40;
     let mut sent = Vec::new();
@@ -630,28 +722,33 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
         if n == 32 {
             proxy.restore();
         }
-        sent.push(ann.change(&format!("tick-{n}"), Change::Tick).await.id);
+        let item = format!("tick-{n}");
+        toggle(&mut ann, &item).await;
+        sent.push(made(&ann, &item));
         tokio::time::sleep(Duration::from_millis(25)).await;
-        ann.drain();
-        bob.drain();
+        ann.applied().await;
+        bob.applied().await;
     }
-    ann.until(Duration::from_secs(15), |a| {
+    wait(&mut ann, Duration::from_secs(15), "all saved", |a| {
         a.pending.is_empty() && a.unsaved.is_empty() && a.outage.is_none()
     })
     .await;
     for seen in ["outage", "journaled", "reconnected"] {
         assert!(
-            ann.seen.contains(seen),
+            ann.store().seen(seen),
             "the outage path was taken: no {seen}"
         );
     }
-    bob.until(Duration::from_secs(10), |b| {
-        b.ledger.events().len() == TICKS
-    })
+    wait(
+        &mut bob,
+        Duration::from_secs(10),
+        "bob has every tick",
+        |b| b.ledger.events().len() == TICKS,
+    )
     .await;
 
     let probe = schema.store("probe").await;
-    let log = replay(&probe, &ann.app).await;
+    let log = replay(&probe, ann.app()).await;
     let ids: Vec<Uuid> = log.events().iter().map(|s| s.event.id).collect();
     assert_eq!(ids.len(), TICKS, "nothing lost, nothing doubled");
     assert_eq!(
@@ -662,11 +759,11 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
     for n in 0..TICKS {
         let item = format!("tick-{n}");
         assert_eq!(log.mark(&item), &Mark::Done);
-        assert_eq!(ann.app.ledger.mark(&item), &Mark::Done);
-        assert_eq!(bob.app.ledger.mark(&item), &Mark::Done);
+        assert_eq!(ann.app().ledger.mark(&item), &Mark::Done);
+        assert_eq!(bob.app().ledger.mark(&item), &Mark::Done);
     }
     assert!(
-        ann.app.ledger.events().iter().all(|s| s.seq > 0),
+        ann.app().ledger.events().iter().all(|s| s.seq > 0),
         "no provisional event left"
     );
     assert!(
@@ -674,8 +771,8 @@ async fn an_outage_mid_stream_loses_nothing_and_doubles_nothing() {
         "the journal is emptied after replay"
     );
     probe.close().await;
-    ann.stop().await;
-    bob.stop().await;
+    quit(ann).await;
+    quit(bob).await;
     drop(proxy);
     drop(schema);
 }
@@ -690,59 +787,59 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
         journal: Some(Journal::at(dir.path().join("journal.jsonl")).expect("journal")),
         ..Options::default()
     };
-    let mut ann = Client::start(schema.store_via("ann", &proxy).await, "ann", options).await;
-    let first = ann.change("before", Change::Tick).await;
-    ann.until(Duration::from_secs(5), |a| {
-        !a.pending.contains_key(&first.id)
-    })
-    .await;
+    let mut ann = warroom(schema.store_via("ann", &proxy).await, "ann", options).await;
+    select(&mut ann, "before").await;
+    let saved = ann.press(KeyCode::Char(' ')).await;
+    assert_eq!(saved.kinds(), ["tick"], "saved while the database answers");
 
     proxy.freeze();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let silent = ann.change("during", Change::Tick).await;
+    toggle(&mut ann, "during").await;
+    let silent = made(&ann, "during");
     // Shown as soon as it is safe on this machine: before its commit gives up (counted in
     // events: before the outage is declared), and never as saved.
-    ann.until(Duration::from_secs(10), |a| {
+    wait(&mut ann, Duration::from_secs(10), "'during' shown", |a| {
         a.ledger.mark("during") == &Mark::Done
     })
     .await;
     assert!(
-        ann.app.outage.is_none(),
+        ann.app().outage.is_none(),
         "shown while its commit was still in flight"
     );
-    assert!(ann.app.is_pending("during") && !ann.app.is_sending("during"));
-    assert!(ann.seen.contains("kept"));
+    assert!(ann.app().is_pending("during") && !ann.app().is_sending("during"));
+    assert!(ann.store().seen("kept"));
     // Changes made while that commit hangs do not wait for it.
     const MORE: usize = 5;
     for n in 0..MORE {
-        ann.change(&format!("during-{n}"), Change::Tick).await;
+        toggle(&mut ann, &format!("during-{n}")).await;
     }
-    ann.until(Duration::from_secs(10), |a| {
+    wait(&mut ann, Duration::from_secs(10), "all shown", |a| {
         (0..MORE).all(|n| a.ledger.mark(&format!("during-{n}")) == &Mark::Done)
     })
     .await;
     assert!(
-        ann.app.outage.is_none(),
+        ann.app().outage.is_none(),
         "all shown before the hanging commit gave up"
     );
-    let kept = ann
-        .until(Duration::from_secs(10), |a| a.unsaved.len() == MORE + 1)
-        .await;
+    let kept = wait(&mut ann, Duration::from_secs(10), "all kept", |a| {
+        a.unsaved.len() == MORE + 1
+    })
+    .await;
     eprintln!("a silent database became an outage after {kept:?}");
-    assert!(ann.app.outage.is_some());
-    assert!(ann.app.pending.is_empty(), "all 'not yet saved' now");
-    assert!(ann.app.unsaved.contains_key(&silent.id));
+    assert!(ann.app().outage.is_some());
+    assert!(ann.app().pending.is_empty(), "all 'not yet saved' now");
+    assert!(ann.app().unsaved.contains_key(&silent));
 
     proxy.thaw();
-    ann.until(Duration::from_secs(15), |a| {
+    wait(&mut ann, Duration::from_secs(15), "all saved", |a| {
         a.unsaved.is_empty() && a.outage.is_none()
     })
     .await;
     let probe = schema.store("probe").await;
-    let log = replay(&probe, &ann.app).await;
+    let log = replay(&probe, ann.app()).await;
     assert_eq!(log.events().len(), MORE + 2, "every tick, once each");
     probe.close().await;
-    ann.stop().await;
+    quit(ann).await;
     drop(proxy);
     drop(schema);
 }
@@ -760,16 +857,17 @@ async fn quitting_during_an_outage_keeps_the_journal_for_the_next_start() {
         journal: Some(journal),
         ..Options::default()
     };
-    let mut ann = Client::start(store, "ann", options).await;
+    let mut ann = warroom(store, "ann", options).await;
     proxy.cut();
     // The proxy's connections notice the cut within 10 ms.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let kept = ann.change("kept", Change::Tick).await;
-    ann.until(Duration::from_secs(10), |a| {
-        a.unsaved.contains_key(&kept.id)
+    toggle(&mut ann, "kept").await;
+    let kept = made(&ann, "kept");
+    wait(&mut ann, Duration::from_secs(10), "'kept' journaled", |a| {
+        a.unsaved.contains_key(&kept)
     })
     .await;
-    ann.stop().await;
+    quit(ann).await;
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert_eq!(
         left.len(),
@@ -785,13 +883,12 @@ async fn quitting_during_an_outage_keeps_the_journal_for_the_next_start() {
         journal: Some(journal),
         ..Options::default()
     };
-    let mut again = Client::start(store, "ann", options).await;
-    again
-        .until(Duration::from_secs(10), |a| {
-            a.unsaved.is_empty() && a.ledger.mark("kept") == &Mark::Done
-        })
-        .await;
-    let app = again.stop().await;
+    let mut again = warroom(store, "ann", options).await;
+    wait(&mut again, Duration::from_secs(10), "'kept' saved", |a| {
+        a.unsaved.is_empty() && a.ledger.mark("kept") == &Mark::Done
+    })
+    .await;
+    let app = quit(again).await;
     let probe = schema.store("probe").await;
     assert_eq!(replay(&probe, &app).await.events().len(), 1);
     probe.close().await;
@@ -833,17 +930,20 @@ async fn a_journal_left_behind_is_replayed_at_start_exactly_once() {
         journal: Some(journal),
         ..Options::default()
     };
-    let mut ann = Client::start(store, "ann", options).await;
-    ann.until(Duration::from_secs(10), |a| {
-        a.unsaved.is_empty() && a.ledger.mark("b") == &Mark::Done
-    })
+    let mut ann = warroom(store, "ann", options).await;
+    wait(
+        &mut ann,
+        Duration::from_secs(10),
+        "the journal replayed",
+        |a| a.unsaved.is_empty() && a.ledger.mark("b") == &Mark::Done,
+    )
     .await;
-    assert!(ann.seen.contains("journaled"), "shown before it is saved");
+    assert!(ann.store().seen("journaled"), "shown before it is saved");
     let probe = schema.store("probe").await;
-    let log = replay(&probe, &ann.app).await;
+    let log = replay(&probe, ann.app()).await;
     assert_eq!(log.events().len(), 2, "a and b, each once");
     probe.close().await;
-    ann.stop().await;
+    quit(ann).await;
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert!(
         left.is_empty(),
@@ -860,8 +960,8 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("warroom.db");
     let open = |p: std::path::PathBuf| async move { Store::open(&p).await.expect("open sqlite") };
-    let mut ann = Client::start(open(path.clone()).await, "ann", Options::default()).await;
-    let mut bob = Client::start(open(path.clone()).await, "bob", Options::default()).await;
+    let mut ann = warroom(open(path.clone()).await, "ann", Options::default()).await;
+    let mut bob = warroom(open(path.clone()).await, "bob", Options::default()).await;
     let mut delays = Vec::new();
     for (who, item) in [(0, "x"), (1, "y"), (0, "z")] {
         let (writer, reader) = if who == 0 {
@@ -869,13 +969,14 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
         } else {
             (&mut bob, &mut ann)
         };
+        select(writer, item).await;
         let sent = Instant::now();
-        writer.change(item, Change::Tick).await;
-        reader
-            .until(Duration::from_secs(3), |a| {
-                a.ledger.mark(item) == &Mark::Done
-            })
-            .await;
+        writer.key(KeyCode::Char(' ')).await;
+        writer.applied().await;
+        wait(reader, Duration::from_secs(3), "the other's tick", |a| {
+            a.ledger.mark(item) == &Mark::Done
+        })
+        .await;
         delays.push(sent.elapsed());
     }
     eprintln!("SQLite propagation (500 ms poll): {delays:?}");
@@ -883,32 +984,18 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
         delays.iter().all(|d| *d < Duration::from_secs(1)),
         "{delays:?}"
     );
-    ann.stop().await;
-    bob.stop().await;
+    quit(ann).await;
+    quit(bob).await;
 }
 
 // ---------------------------------------------------------------------------------------------
 // An announcement typed on one warroom is a banner on the other's screen within a second
 
-/// A warroom on a terminal: the real runtime and the real store task over `store`, started
-/// from the day read first, as the TUI starts (the banner is under the header of its 120×40
-/// screen).
-async fn warroom_on(store: Store, operator: &str) -> Rig {
-    let mut app = app(operator);
-    let events = store
-        .day_events(&app.layout.launch.id, app.day())
-        .await
-        .expect("initial read");
-    app.ledger = Ledger::from_events(events);
-    Rig::with_worker(app, 120, 40, store, Options::default())
-}
-
 /// ann presses `A`, types and saves; bob's banner shows it, who and until when, within 1 s;
 /// ann's `C` takes it down on bob's screen too.
 async fn announcement_banner_reaches_the_other(ann_store: Store, bob_store: Store) -> Duration {
-    use ratatui::crossterm::event::KeyCode;
-    let mut ann = warroom_on(ann_store, "ann").await;
-    let mut bob = warroom_on(bob_store, "bob").await;
+    let mut ann = warroom(ann_store, "ann", Options::default()).await;
+    let mut bob = warroom(bob_store, "bob", Options::default()).await;
     // Let the listener subscribe before measuring.
     tokio::time::sleep(Duration::from_millis(300)).await;
     bob.applied().await;
@@ -936,15 +1023,8 @@ async fn announcement_banner_reaches_the_other(ann_store: Store, bob_store: Stor
         !sink.shows("(C clears)")
     })
     .await;
-    for rig in [&ann, &bob] {
-        let kinds = rig.store().kinds();
-        assert!(
-            !kinds.contains("failed") && !kinds.contains("read failed"),
-            "{kinds:?}"
-        );
-    }
-    ann.finish().await;
-    bob.finish().await;
+    quit(ann).await;
+    quit(bob).await;
     took
 }
 
@@ -990,25 +1070,27 @@ fn presence_options(operator: &str, view: &str) -> Options {
 }
 
 async fn presence_appears_and_expires(first: Store, second: Store) {
-    let mut ann = Client::start(first, "ann", presence_options("ann", "Launch day")).await;
-    let bob = Client::start(second, "bob", presence_options("bob", "Audit log")).await;
+    let mut ann = warroom(first, "ann", presence_options("ann", "Launch day")).await;
+    let bob = warroom(second, "bob", presence_options("bob", "Audit log")).await;
 
-    ann.until(Duration::from_secs(3), |a| {
+    wait(&mut ann, Duration::from_secs(3), "bob here", |a| {
         a.peers
             .iter()
             .any(|p| p.operator == "bob" && p.view == "Audit log")
     })
     .await;
-    assert_eq!(ann.app.peers.len(), 1, "ann sees bob, not herself");
-    assert_eq!(ann.app.peers[0].origin, "ssh from 10.1.2.3 to jump");
+    assert_eq!(ann.app().peers.len(), 1, "ann sees bob, not herself");
+    assert_eq!(ann.app().peers[0].origin, "ssh from 10.1.2.3 to jump");
 
     // bob's warroom dies without a goodbye: he drops out once the expiry passes.
-    bob.worker.abort();
-    let gone = ann
-        .until(Duration::from_secs(4), |a| a.peers.is_empty())
-        .await;
+    bob.store().worker.abort();
+    let gone = wait(&mut ann, Duration::from_secs(4), "bob gone", |a| {
+        a.peers.is_empty()
+    })
+    .await;
     eprintln!("presence expired {gone:?} after the peer died (expiry 1.5 s)");
-    ann.stop().await;
+    drop(bob);
+    quit(ann).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1074,46 +1156,76 @@ fn header(app: &App, width: u16) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_header_shows_the_outage_and_who_is_here() {
-    let mut ann = app("ann");
-    let event = |item: &str| {
+/// The seed layout's warroom for `operator` on the real runtime, its store played by the test.
+async fn scripted(operator: &str) -> Rig {
+    let mut rig = Rig::new(seed_app(operator), 200, 50);
+    rig.applied().await;
+    rig
+}
+
+/// Answers `reply` as the store would and waits until the runtime has applied it.
+async fn answer(rig: &mut Rig, reply: Reply) {
+    rig.reply(reply).await;
+    rig.applied().await;
+}
+
+/// The change `rig`'s app has asked the store to write, made by a key.
+fn asked(rig: &mut Rig) -> Event {
+    let requests = rig.requests.as_mut().expect("the rig keeps the requests");
+    loop {
+        match requests.try_recv() {
+            Ok(Request::Append(event)) => return event,
+            Ok(_) => {}
+            Err(e) => panic!("the app asked no write: {e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_header_shows_the_outage_and_who_is_here() {
+    let mut ann = scripted("ann").await;
+    let event = |app: &App, item: &str| {
         Event::new(
-            &ann.author,
-            &ann.layout.launch.id,
-            ann.day(),
-            ann.now,
+            &app.author,
+            &app.layout.launch.id,
+            app.day(),
+            app.now,
             Some(item.to_string()),
             Change::Tick,
         )
     };
-    let (a, b) = (event("first-order-created"), event("x"));
+    let (a, b) = (
+        event(ann.app(), "first-order-created"),
+        event(ann.app(), "x"),
+    );
     let since = chrono::Utc::now() - chrono::Duration::seconds(42);
-    update(
+    answer(
         &mut ann,
-        Msg::Store(Reply::Outage {
+        Reply::Outage {
             since,
             cause: warroom::store::Outage::Unreachable,
-        }),
-    );
-    update(&mut ann, Msg::Store(Reply::Journaled(a.clone())));
-    update(&mut ann, Msg::Store(Reply::Journaled(b)));
+        },
+    )
+    .await;
+    answer(&mut ann, Reply::Journaled(a.clone())).await;
+    answer(&mut ann, Reply::Journaled(b)).await;
     assert_eq!(
-        ann.ledger.mark("first-order-created"),
+        ann.app().ledger.mark("first-order-created"),
         &Mark::Done,
         "shown provisionally"
     );
-    update(
+    answer(
         &mut ann,
-        Msg::Store(Reply::Present(vec![warroom::store::presence::Peer {
+        Reply::Present(vec![warroom::store::presence::Peer {
             session: Uuid::now_v7(),
             operator: "bob".into(),
             origin: "ssh from 10.1.2.3 to jump".into(),
             view: "Audit log".into(),
             seen_ms: 0,
-        }])),
-    );
-    let lines = header(&ann, 200);
+        }]),
+    )
+    .await;
+    let lines = header(ann.app(), 200);
     assert!(
         lines[0].contains("DB unreachable 00:42 · 2 changes not yet saved"),
         "{lines:#?}"
@@ -1122,43 +1234,43 @@ fn the_header_shows_the_outage_and_who_is_here() {
         lines[1].contains("here: bob (ssh 10.1.2.3)") && !lines[1].contains("ann"),
         "{lines:#?}"
     );
-    let narrow = header(&ann, 80);
+    let narrow = header(ann.app(), 80);
     assert!(narrow[0].contains("DB unreachable"), "{narrow:#?}");
     // The same outage for another reason says that reason.
-    update(
+    answer(
         &mut ann,
-        Msg::Store(Reply::Outage {
+        Reply::Outage {
             since,
             cause: warroom::store::Outage::DiskFull,
-        }),
-    );
-    let full = header(&ann, 200);
+        },
+    )
+    .await;
+    let full = header(ann.app(), 200);
     assert!(
         full[0].contains("disk full 00:42 · 2 changes not yet saved"),
         "{full:#?}"
     );
     assert!(
-        ann.flash
+        ann.app()
+            .flash
             .as_ref()
             .is_some_and(|f| f.error && f.text.starts_with("disk full: changes are kept")),
         "{:?}",
-        ann.flash
+        ann.app().flash
     );
     // At 80 columns the others by name still fit beside the short tabs.
     assert!(narrow[1].ends_with("here: bob"), "{narrow:#?}");
 
     // The journal replayed: confirmed once, not applied twice, and the header is back.
-    update(
+    answer(
         &mut ann,
-        Msg::Store(Reply::Committed(warroom::store::Stored {
-            seq: 7,
-            event: a,
-        })),
-    );
-    update(&mut ann, Msg::Store(Reply::Reconnected { saved: 2 }));
-    assert_eq!(ann.unsaved.len(), 1);
-    assert_eq!(ann.ledger.events().len(), 2);
-    assert!(!header(&ann, 200)[0].contains("DB unreachable"));
+        Reply::Committed(warroom::store::Stored { seq: 7, event: a }),
+    )
+    .await;
+    answer(&mut ann, Reply::Reconnected { saved: 2 }).await;
+    assert_eq!(ann.app().unsaved.len(), 1);
+    assert_eq!(ann.app().ledger.events().len(), 2);
+    assert!(!header(ann.app(), 200)[0].contains("DB unreachable"));
 }
 
 /// The checklist line of `item` (its mark, its text and what is said aside), as drawn on a
@@ -1189,73 +1301,67 @@ fn item_line(app: &App, item: &str) -> String {
 /// Kept on this machine (fsynced to the journal) while its commit is in flight: shown as made
 /// at once, still "saving…", never "Saved" before the COMMIT returned. A change the log then
 /// refuses is taken back off the screen.
-#[test]
-fn a_change_kept_on_this_machine_shows_at_once_and_saving_until_committed() {
-    let mut ann = app("ann");
-    let event = |app: &App, item: &str| {
-        Event::new(
-            &app.author,
-            &app.layout.launch.id,
-            app.day(),
-            app.now,
-            Some(item.to_string()),
-            Change::Tick,
-        )
-    };
+#[tokio::test]
+async fn a_change_kept_on_this_machine_shows_at_once_and_saving_until_committed() {
+    let mut ann = scripted("ann").await;
     let item = "first-order-created";
-    ann.view_state_mut(warroom::app::View::LaunchDay).selected = Some(item.into());
-    let tick = event(&ann, item);
-    ann.pending.insert(tick.id, tick.clone());
-    assert!(ann.is_sending(item));
-    let sent = item_line(&ann, item);
+    toggle(&mut ann, item).await;
+    let tick = asked(&mut ann);
+    assert!(ann.app().is_sending(item));
+    let sent = item_line(ann.app(), item);
     assert!(sent.contains('…') && sent.contains("saving…"), "{sent}");
 
-    update(&mut ann, Msg::Store(Reply::Kept(tick.clone())));
-    assert_eq!(ann.ledger.mark(item), &Mark::Done, "shown as made");
-    assert!(ann.is_pending(item) && !ann.is_sending(item));
-    let kept = item_line(&ann, item);
+    answer(&mut ann, Reply::Kept(tick.clone())).await;
+    let app = ann.app();
+    assert_eq!(app.ledger.mark(item), &Mark::Done, "shown as made");
+    assert!(app.is_pending(item) && !app.is_sending(item));
+    let kept = item_line(app, item);
     assert!(kept.contains('✓') && kept.contains("saving…"), "{kept}");
     assert!(
-        !ann.flash.as_ref().is_some_and(|f| f.text.contains("Saved")),
+        !app.flash.as_ref().is_some_and(|f| f.text.contains("Saved")),
         "{:?}",
-        ann.flash
+        app.flash
     );
 
-    update(
+    answer(
         &mut ann,
-        Msg::Store(Reply::Committed(warroom::store::Stored {
+        Reply::Committed(warroom::store::Stored {
             seq: 1,
             event: tick.clone(),
-        })),
-    );
-    assert!(ann.pending.is_empty());
-    assert!(!ann.ledger.is_provisional(&tick.id));
-    assert_eq!(ann.ledger.events().len(), 1, "applied once");
-    let saved = item_line(&ann, item);
+        }),
+    )
+    .await;
+    let app = ann.app();
+    assert!(app.pending.is_empty());
+    assert!(!app.ledger.is_provisional(&tick.id));
+    assert_eq!(app.ledger.events().len(), 1, "applied once");
+    let saved = item_line(app, item);
     assert!(!saved.contains("saving…"), "{saved}");
     assert!(
-        ann.flash
+        app.flash
             .as_ref()
             .is_some_and(|f| f.text.starts_with("Saved")),
         "{:?}",
-        ann.flash
+        app.flash
     );
 
     let other = "driver-assigned";
-    let refused = event(&ann, other);
-    ann.pending.insert(refused.id, refused.clone());
-    update(&mut ann, Msg::Store(Reply::Kept(refused.clone())));
-    assert_eq!(ann.ledger.mark(other), &Mark::Done);
-    update(
+    toggle(&mut ann, other).await;
+    let refused = asked(&mut ann);
+    answer(&mut ann, Reply::Kept(refused.clone())).await;
+    assert_eq!(ann.app().ledger.mark(other), &Mark::Done);
+    answer(
         &mut ann,
-        Msg::Store(Reply::Failed {
+        Reply::Failed {
             event: refused.clone(),
             error: "refused".into(),
-        }),
-    );
-    assert_eq!(ann.ledger.mark(other), &Mark::Open, "taken back");
-    assert!(!ann.is_pending(other));
-    assert_eq!(ann.ledger.events().len(), 1);
+        },
+    )
+    .await;
+    let app = ann.app();
+    assert_eq!(app.ledger.mark(other), &Mark::Open, "taken back");
+    assert!(!app.is_pending(other));
+    assert_eq!(app.ledger.events().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1300,29 +1406,6 @@ async fn the_postgres_log_is_append_only_and_a_repeated_append_is_a_no_op() {
 // ---------------------------------------------------------------------------------------------
 // A database down at start, a server out of connections
 
-impl Client {
-    /// Starts without reading the day first, as warroom does when the database does not
-    /// answer at start: the store joins (and sends the day) when it does.
-    fn start_unread(store: Store, operator: &str, mut options: Options) -> Self {
-        let app = app(operator);
-        let launch = app.layout.launch.id.clone();
-        let day = app.day();
-        options.load_day = true;
-        let (tx, requests) = mpsc::channel(1024);
-        let (replies, rx) = mpsc::channel(1024);
-        let worker = tokio::spawn(worker::run_with(
-            store, launch, day, 0, requests, replies, options,
-        ));
-        Self {
-            app,
-            tx: Some(tx),
-            rx,
-            worker,
-            seen: HashSet::new(),
-        }
-    }
-}
-
 fn journal_in(dir: &Path, store: &Store) -> Options {
     let (journal, _) = Journal::open(dir, store.location(), Uuid::now_v7()).expect("journal");
     Options {
@@ -1356,29 +1439,34 @@ async fn postgres_down_at_start_then_up_everything_lands_once() {
     let err = store.ping().await.expect_err("the server is down");
     assert!(err.outage().is_some(), "an outage, not a refusal: {err}");
     let options = journal_in(dir.path(), &store);
-    let mut ann = Client::start_unread(store, "ann", options);
-    ann.until(Duration::from_secs(10), |a| a.outage.is_some())
-        .await;
+    let mut ann = blind_warroom(store, "ann", options);
+    wait(&mut ann, Duration::from_secs(10), "the outage", |a| {
+        a.outage.is_some()
+    })
+    .await;
     let mut sent = Vec::new();
     for n in 0..10 {
-        let event = ann.change(&format!("kept-{n}"), Change::Tick).await;
-        sent.push(event.id);
+        let item = format!("kept-{n}");
+        toggle(&mut ann, &item).await;
+        sent.push(made(&ann, &item));
     }
-    ann.until(Duration::from_secs(10), |a| a.unsaved.len() == 10)
-        .await;
+    wait(&mut ann, Duration::from_secs(10), "all ten kept", |a| {
+        a.unsaved.len() == 10
+    })
+    .await;
     assert_eq!(
-        ann.app.ledger.mark("kept-3"),
+        ann.app().ledger.mark("kept-3"),
         &Mark::Done,
         "shown, provisionally"
     );
 
     cluster.start_again();
-    ann.until(Duration::from_secs(20), |a| {
+    wait(&mut ann, Duration::from_secs(20), "joined and saved", |a| {
         a.unsaved.is_empty() && a.outage.is_none() && a.ledger.mark("earlier") == &Mark::Done
     })
     .await;
-    assert!(ann.seen.contains("joined"), "the day was loaded on joining");
-    let app = ann.stop().await;
+    assert!(ann.store().seen("joined"), "the day was loaded on joining");
+    let app = quit(ann).await;
     let probe = Store::connect(&url).await.expect("probe");
     let log = replay(&probe, &app).await;
     probe.close().await;
@@ -1436,16 +1524,18 @@ async fn changes_made_while_a_connection_attempt_hangs_are_journaled_at_once() {
         "{err}"
     );
     let options = journal_in(dir.path(), &store);
-    let mut ann = Client::start_unread(store, "ann", options);
-    ann.until(Duration::from_secs(10), |a| a.outage.is_some())
-        .await;
+    let mut ann = blind_warroom(store, "ann", options);
+    wait(&mut ann, Duration::from_secs(10), "the outage", |a| {
+        a.outage.is_some()
+    })
+    .await;
     assert_eq!(
-        ann.seen,
+        ann.store().kinds(),
         HashSet::from(["outage"]),
         "the outage is the first thing said"
     );
-    let outage = ann.app.outage.expect("an outage");
-    let counted = (ann.app.now - outage).to_std().unwrap_or_default();
+    let outage = ann.app().outage.expect("an outage");
+    let counted = (ann.app().now - outage).to_std().unwrap_or_default();
     assert!(
         counted + Duration::from_millis(100) >= first_attempt,
         "the header counts from the first attempt ({first_attempt:?} ago), not from when \
@@ -1460,30 +1550,36 @@ async fn changes_made_while_a_connection_attempt_hangs_are_journaled_at_once() {
         let hanging = proxy.next_silent().await;
         for n in 0..N {
             let item = format!("kept-{round}-{n}");
-            sent.push(ann.change(&item, Change::Tick).await.id);
+            toggle(&mut ann, &item).await;
+            sent.push(made(&ann, &item));
         }
         let count = sent.len();
-        ann.until(Duration::from_secs(20), |a| a.unsaved.len() == count)
-            .await;
+        wait(&mut ann, Duration::from_secs(20), "all journaled", |a| {
+            a.unsaved.len() == count
+        })
+        .await;
         assert!(
             proxy.is_silent(hanging),
             "round {round}: every change was answered while the attempt still hung"
         );
-        assert!(ann.seen.contains("journaled"));
+        assert!(ann.store().seen("journaled"));
         assert!(
-            !ann.seen.contains("kept"),
+            !ann.store().seen("kept"),
             "told 'not yet saved' from the start"
         );
-        assert_eq!(ann.app.ledger.mark(&format!("kept-{round}-3")), &Mark::Done);
-        assert!(ann.app.pending.is_empty(), "nothing left 'saving…'");
+        assert_eq!(
+            ann.app().ledger.mark(&format!("kept-{round}-3")),
+            &Mark::Done
+        );
+        assert!(ann.app().pending.is_empty(), "nothing left 'saving…'");
     }
 
     proxy.thaw();
-    ann.until(Duration::from_secs(30), |a| {
+    wait(&mut ann, Duration::from_secs(30), "all saved", |a| {
         a.unsaved.is_empty() && a.outage.is_none()
     })
     .await;
-    let app = ann.stop().await;
+    let app = quit(ann).await;
     let probe = schema.store("probe").await;
     let log = replay(&probe, &app).await;
     probe.close().await;
@@ -1520,12 +1616,14 @@ async fn a_second_warroom_on_a_one_connection_role_says_so_and_catches_up() {
     let first = Store::open_postgres(options("ann"), "postgres://role@db/test")
         .await
         .expect("the role's one connection");
-    let mut ann = Client::start(first, "ann", Options::default()).await;
-    let tick = ann.change("ann-first", Change::Tick).await;
-    ann.until(Duration::from_secs(5), |a| {
-        !a.pending.contains_key(&tick.id)
-    })
-    .await;
+    let mut ann = warroom(first, "ann", Options::default()).await;
+    select(&mut ann, "ann-first").await;
+    let saved = ann.press(KeyCode::Char(' ')).await;
+    assert_eq!(
+        saved.kinds(),
+        ["tick"],
+        "saved on the role's one connection"
+    );
 
     let second = Store::postgres(options("bob"), "postgres://role@db/test");
     let refused = second.ping().await.expect_err("only one connection");
@@ -1536,30 +1634,33 @@ async fn a_second_warroom_on_a_one_connection_role_says_so_and_catches_up() {
         "the server's words: {refused}"
     );
     let bob_options = journal_in(dir.path(), &second);
-    let mut bob = Client::start_unread(second, "bob", bob_options);
-    bob.until(Duration::from_secs(10), |b| b.outage_cause.is_some())
-        .await;
-    let cause = bob.app.outage_cause.clone().expect("a cause");
+    let mut bob = blind_warroom(second, "bob", bob_options);
+    wait(&mut bob, Duration::from_secs(10), "the cause", |b| {
+        b.outage_cause.is_some()
+    })
+    .await;
+    let cause = bob.app().outage_cause.clone().expect("a cause");
     assert!(
         matches!(&cause, warroom::store::Outage::Refused(why) if why.contains("too many connections for role")),
         "{cause:?}"
     );
-    let lines = header(&bob.app, 200);
-    assert!(
-        lines[0].contains("PostgreSQL refused: too many connections for role"),
-        "{lines:#?}"
-    );
-    let kept = bob.change("bob-while-refused", Change::Tick).await;
-    bob.until(Duration::from_secs(5), |b| b.unsaved.contains_key(&kept.id))
+    // The header says it in the server's words.
+    bob.until_shows("PostgreSQL refused: too many connections for role")
         .await;
-    assert_eq!(bob.app.ledger.mark("bob-while-refused"), &Mark::Done);
+    toggle(&mut bob, "bob-while-refused").await;
+    let kept = made(&bob, "bob-while-refused");
+    wait(&mut bob, Duration::from_secs(5), "kept", |b| {
+        b.unsaved.contains_key(&kept)
+    })
+    .await;
+    assert_eq!(bob.app().ledger.mark("bob-while-refused"), &Mark::Done);
 
-    ann.stop().await;
-    bob.until(Duration::from_secs(20), |b| {
+    quit(ann).await;
+    wait(&mut bob, Duration::from_secs(20), "caught up", |b| {
         b.unsaved.is_empty() && b.outage.is_none() && b.ledger.mark("ann-first") == &Mark::Done
     })
     .await;
-    let app = bob.stop().await;
+    let app = quit(bob).await;
     let probe = schema.store("probe").await;
     let log = replay(&probe, &app).await;
     probe.close().await;
