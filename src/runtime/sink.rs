@@ -72,6 +72,7 @@ impl Sink for TerminalSink {
     }
 
     fn resize(&mut self) -> io::Result<()> {
+        self.guard.terminal.backend().forget_size();
         self.guard.terminal.autoresize()
     }
 

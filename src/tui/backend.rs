@@ -36,9 +36,11 @@ pub struct QuietBackend<W: Write> {
     /// Where the terminal's cursor is (`None`: unknown, so the next move is absolute). Past
     /// the last column it may be waiting to wrap: only moves that set the column follow.
     cursor: Option<Position>,
-    /// The terminal's width as last asked (ratatui asks before every frame), for telling a
-    /// cursor waiting to wrap from one inside the row.
-    width: std::cell::Cell<Option<u16>>,
+    /// The terminal's size as last asked: ratatui asks before every frame, and asking is
+    /// three system calls (crossterm opens /dev/tty each time); [`QuietBackend::forget_size`]
+    /// on a resize event asks again. The width tells a cursor waiting to wrap from one
+    /// inside the row.
+    size: std::cell::Cell<Option<Size>>,
 }
 
 impl<W: Write> QuietBackend<W> {
@@ -50,7 +52,7 @@ impl<W: Write> QuietBackend<W> {
             palette: Palette::TrueColor,
             pen: Pen::default(),
             cursor: None,
-            width: std::cell::Cell::new(None),
+            size: std::cell::Cell::new(None),
         }
     }
 
@@ -58,6 +60,11 @@ impl<W: Write> QuietBackend<W> {
     pub fn with_palette(mut self, palette: Palette) -> Self {
         self.palette = palette;
         self
+    }
+
+    /// The terminal may have changed size: the next frame asks it.
+    pub fn forget_size(&self) {
+        self.size.set(None);
     }
 
     /// What has been written to (tests read the bytes a real terminal would get).
@@ -79,7 +86,7 @@ impl<W: Write> Backend for QuietBackend<W> {
             if self.cursor != Some(to) {
                 let from = self.cursor.map(|p| Moved {
                     at: p,
-                    in_row: self.width.get().is_some_and(|w| p.x < w),
+                    in_row: self.size.get().is_some_and(|size| p.x < size.width),
                 });
                 out.write_all(cursor_move(from, to).as_bytes())?;
             }
@@ -162,9 +169,13 @@ impl<W: Write> Backend for QuietBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
+        if let Some(size) = self.size.get() {
+            return Ok(size);
+        }
         let (width, height) = crossterm::terminal::size()?;
-        self.width.set(Some(width));
-        Ok(Size { width, height })
+        let size = Size { width, height };
+        self.size.set(Some(size));
+        Ok(size)
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
@@ -256,48 +267,95 @@ impl Pen {
             && matches!(self.bg, None | Some(Color::Reset))
     }
 
-    /// The SGR parameters that turn the pen into `cell`'s ("" when it already is).
+    /// The SGR parameters that turn the pen into what `cell` needs ("" when it already is):
+    /// attributes switched off by their own codes or by a reset, whichever is shorter, and
+    /// for a blank only what a blank shows.
     fn change(&mut self, cell: &Cell, palette: Palette) -> String {
-        let mut params: Vec<String> = Vec::new();
-        let removed = self.modifier - cell.modifier;
-        let mut added = cell.modifier - self.modifier;
-        if !removed.is_empty() {
-            // Attributes switch off in pairs (bold and dim share one code): start over.
-            params.push("0".into());
-            added = cell.modifier;
-            self.fg = None;
-            self.bg = None;
-        }
-        for (flag, code) in [
-            (Modifier::BOLD, "1"),
-            (Modifier::DIM, "2"),
-            (Modifier::ITALIC, "3"),
-            (Modifier::UNDERLINED, "4"),
-            (Modifier::SLOW_BLINK, "5"),
-            (Modifier::RAPID_BLINK, "6"),
-            (Modifier::REVERSED, "7"),
-            (Modifier::HIDDEN, "8"),
-            (Modifier::CROSSED_OUT, "9"),
-        ] {
-            if added.contains(flag) {
-                params.push(code.into());
+        // A blank shows its background and the attributes drawn across a cell, not its
+        // colour or weight: the pen keeps those for the text that follows.
+        let blank = cell.symbol() == " " && !cell.modifier.intersects(SHOWN_ON_BLANK);
+        let (modifier, fg) = if blank {
+            (self.modifier - SHOWN_ON_BLANK, self.fg)
+        } else {
+            (cell.modifier, Some(cell.fg))
+        };
+        let color = |c: Color, background| sgr_color(c, palette, background);
+        // Attributes off one by one (bold and dim share `22`: the one kept comes back).
+        let mut stepwise: Vec<String> = Vec::new();
+        let removed = self.modifier - modifier;
+        let mut added = modifier - self.modifier;
+        for (flags, code) in OFF_CODES {
+            if removed.intersects(flags) {
+                stepwise.push(code.into());
+                added |= modifier & flags;
             }
         }
-        self.modifier = cell.modifier;
-        if self.fg != Some(cell.fg) {
-            if let Some(code) = sgr_color(cell.fg, palette, false) {
-                params.push(code);
-            }
-            self.fg = Some(cell.fg);
+        stepwise.extend(on_codes(added));
+        if let Some(fg) = fg.filter(|fg| self.fg != Some(*fg)) {
+            stepwise.extend(color(fg, false));
         }
         if self.bg != Some(cell.bg) {
-            if let Some(code) = sgr_color(cell.bg, palette, true) {
-                params.push(code);
-            }
-            self.bg = Some(cell.bg);
+            stepwise.extend(color(cell.bg, true));
         }
+        // Or from nothing: a reset leaves the default colours.
+        let mut reset = vec!["0".to_string()];
+        reset.extend(on_codes(modifier));
+        if let Some(fg) = fg.filter(|fg| *fg != Color::Reset) {
+            reset.extend(color(fg, false));
+        }
+        if cell.bg != Color::Reset {
+            reset.extend(color(cell.bg, true));
+        }
+        let params = if removed.is_empty() || joined_len(&stepwise) <= joined_len(&reset) {
+            self.fg = fg.or(self.fg);
+            stepwise
+        } else {
+            self.fg = fg.or(Some(Color::Reset));
+            reset
+        };
+        self.modifier = modifier;
+        self.bg = Some(cell.bg);
         params.join(";")
     }
+}
+
+/// Attributes a blank cell shows.
+const SHOWN_ON_BLANK: Modifier = Modifier::UNDERLINED
+    .union(Modifier::REVERSED)
+    .union(Modifier::CROSSED_OUT);
+
+/// The codes that switch attributes off.
+const OFF_CODES: [(Modifier, &str); 7] = [
+    (Modifier::BOLD.union(Modifier::DIM), "22"),
+    (Modifier::ITALIC, "23"),
+    (Modifier::UNDERLINED, "24"),
+    (Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK), "25"),
+    (Modifier::REVERSED, "27"),
+    (Modifier::HIDDEN, "28"),
+    (Modifier::CROSSED_OUT, "29"),
+];
+
+/// The codes that switch `modifier`'s attributes on.
+fn on_codes(modifier: Modifier) -> impl Iterator<Item = String> {
+    [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ]
+    .into_iter()
+    .filter(move |(flag, _)| modifier.contains(*flag))
+    .map(|(_, code)| code.to_string())
+}
+
+/// The length of `params` joined by `;`.
+fn joined_len(params: &[String]) -> usize {
+    params.iter().map(|p| p.len() + 1).sum()
 }
 
 /// The SGR code of a colour on a terminal of `palette`; `None` without colour.
@@ -534,7 +592,7 @@ mod tests {
         };
         let sink = Sink::default();
         let mut terminal = terminal(&sink, 60, 3);
-        terminal.backend().width.set(Some(60));
+        terminal.backend().size.set(Some(Size::new(60, 3)));
         frame_bytes(&mut terminal, &sink, screen("2:28:55"));
         let second = frame_bytes(&mut terminal, &sink, screen("2:28:54"));
         // From the end of the last frame (row 2) up to the digit: `\x1b[40G\x1b[A` (or
@@ -566,13 +624,23 @@ mod tests {
         );
         assert!(!first.contains("\x1b[0m"), "{first:?}");
         assert!(!first.contains("\x1b[39m\x1b[49m"), "{first:?}");
-        // Bold goes: a reset is the only way to drop it, and once is enough.
+        // Bold goes by its own code; the colour stays set.
         let second = frame_bytes(
             &mut terminal,
             &sink,
             vec![Line::styled("critical", Style::new().red())],
         );
-        assert_eq!(second.matches("\x1b[0").count(), 1, "{second:?}");
+        assert!(second.ends_with("\x1b[22mcritical"), "{second:?}");
+        assert!(!second.contains("\x1b[0"), "{second:?}");
+        // Bold and a colour going back to plain: a reset, shorter than `22;39`.
+        let third = frame_bytes(
+            &mut terminal,
+            &sink,
+            vec![Line::styled("critical", Style::new().bold())],
+        );
+        let fourth = frame_bytes(&mut terminal, &sink, vec![Line::raw("critical")]);
+        assert!(third.contains("\x1b[1;39m"), "{third:?}");
+        assert!(fourth.ends_with("\x1b[0mcritical"), "{fourth:?}");
     }
 
     #[test]
@@ -594,6 +662,23 @@ mod tests {
         assert_eq!(cursor_move(from(12, 4), at(10, 4)), "\x1b[2D");
         // Past the last column (waiting to wrap) a move on the row sets the column outright.
         assert_eq!(cursor_move(from(200, 4), at(190, 4)), "\x1b[191G");
+    }
+
+    #[test]
+    fn blanks_take_the_pen_as_it_is() {
+        use ratatui::style::Style;
+        use ratatui::text::{Line, Span};
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 30, 1);
+        let line = Line::from(vec![
+            Span::styled("ab", Style::new().red()),
+            Span::styled("  ", Style::new().green().bold()),
+            Span::styled("cd", Style::new().red()),
+            Span::styled(" ", Style::new().underlined()),
+        ]);
+        let first = frame_bytes(&mut terminal, &sink, vec![line]);
+        // The green bold blanks change nothing that shows; the underlined one does.
+        assert!(first.contains("\x1b[31;49mab  cd\x1b[4;39m "), "{first:?}");
     }
 
     #[test]
