@@ -23,6 +23,12 @@ pub struct PollResult {
     pub result: Result<Observation, SourceError>,
 }
 
+/// Polls start on this grid: sources due within the same 50 ms wake the runtime once, not
+/// once each (200 polls a second were 200 wake-ups of the thread, and waking cost more than
+/// polling). A poll moves by less than a frame; its interval does not drift. A source polled
+/// more often than every second (a rehearsal at speed) keeps to a twentieth of its interval.
+pub const GRID: Duration = Duration::from_millis(50);
+
 /// How many polls may be in flight at once, whatever the number of sources.
 pub const MAX_IN_FLIGHT: usize = 64;
 /// Backoff never stretches an interval by more than this factor, so a failing source still
@@ -42,12 +48,15 @@ impl Poller {
     ) -> Self {
         let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
         let mut tasks = JoinSet::new();
+        let first_round = first_round(sources.len());
+        let epoch = Instant::now();
         for (index, spec, probe) in sources {
             tasks.spawn(run_source(
                 index,
                 spec,
                 probe,
                 clock,
+                (epoch, first_round),
                 permits.clone(),
                 results.clone(),
             ));
@@ -79,6 +88,23 @@ fn jitter(seed: u64) -> f64 {
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// How long the first polls of `sources` sources are spread over: a few answer at once, so
+/// the panels fill with the first frames; many come in at about 200 a second (and within 2 s)
+/// instead of all together.
+pub fn first_round(sources: usize) -> Duration {
+    (Duration::from_millis(5) * u32::try_from(sources).unwrap_or(u32::MAX))
+        .min(Duration::from_secs(2))
+}
+
+/// The first instant of a `grid` counted from `epoch` at or after `at`.
+pub fn on_grid(at: Instant, epoch: Instant, grid: Duration) -> Instant {
+    let step = grid.as_nanos().max(1);
+    let since = at.saturating_duration_since(epoch).as_nanos();
+    let slots = since.div_ceil(step);
+    let late = Duration::from_nanos(u64::try_from(slots * step).unwrap_or(u64::MAX));
+    epoch + late
+}
+
 /// The delay before the next poll: the interval, doubled per consecutive failure up to
 /// `MAX_BACKOFF_FACTOR` (and never beyond a minute unless the interval itself is longer).
 pub fn next_delay(interval: Duration, failures: u32) -> Duration {
@@ -91,20 +117,26 @@ async fn run_source(
     spec: SourceSpec,
     probe: Box<dyn Probe>,
     clock: Clock,
+    (epoch, first_round): (Instant, Duration),
     permits: Arc<Semaphore>,
     results: mpsc::Sender<PollResult>,
 ) {
     let seed = (index as u64) ^ u64::from(Utc::now().timestamp_subsec_nanos());
-    // Spread first polls over the first interval (but poll soon: the panel is empty until then).
-    let first = spec
-        .interval
-        .mul_f64(jitter(seed) * 0.5)
-        .min(Duration::from_secs(2));
-    let mut next = Instant::now() + first;
+    // Spread first polls over the first round, within half an interval (the panel is empty
+    // until its first answer).
+    let first = first_round.min(spec.interval / 2).mul_f64(jitter(seed));
+    // A round shorter than the grid starts at once: a handful of sources answer in the
+    // first frames.
+    let grid = GRID.min(spec.interval / 20);
+    let mut next = if first < grid {
+        epoch
+    } else {
+        Instant::now() + first
+    };
     let mut failures = 0u32;
     let mut round = 0u64;
     loop {
-        tokio::time::sleep_until(next).await;
+        tokio::time::sleep_until(on_grid(next, epoch, grid)).await;
         let scheduled = next;
         let Ok(permit) = permits.acquire().await else {
             return;
@@ -159,6 +191,28 @@ mod tests {
             next_delay(Duration::from_secs(30), 5),
             Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn a_few_sources_poll_at_once_and_many_spread_out() {
+        assert_eq!(first_round(4), Duration::from_millis(20));
+        assert_eq!(first_round(100), Duration::from_millis(500));
+        assert_eq!(first_round(1000), Duration::from_secs(2));
+        assert_eq!(first_round(usize::MAX), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn polls_start_on_the_grid_never_early() {
+        let epoch = Instant::now();
+        assert_eq!(on_grid(epoch, epoch, GRID), epoch);
+        let at = epoch + Duration::from_millis(51);
+        assert_eq!(on_grid(at, epoch, GRID), epoch + Duration::from_millis(100));
+        let at = epoch + Duration::from_millis(150);
+        assert_eq!(on_grid(at, epoch, GRID), at);
+        let before = on_grid(epoch, epoch + GRID, GRID);
+        assert_eq!(before, epoch + GRID, "before the epoch");
+        let fine = Duration::from_millis(1);
+        assert_eq!(on_grid(at, epoch, fine), at);
     }
 
     #[test]
