@@ -595,4 +595,22 @@ fn a_null_rate_and_latency_are_no_data_not_a_pass() {
         "{}",
         rate_panel.join("\n")
     );
+    // Nor does the panel itself say "ok" over a value it does not have.
+    let panel_of = |title: &str| -> Vec<String> {
+        wide.lines()
+            .skip_while(|l| !l.contains(title))
+            .take(3)
+            .map(|l| l[l.find('┌').or(l.rfind('│')).unwrap_or(0)..].to_string())
+            .collect()
+    };
+    for title in ["Error rate", "Response time"] {
+        let panel = panel_of(title);
+        let head = panel.first().map(String::as_str).unwrap_or_default();
+        let head = &head[head.find(title).unwrap_or(0)..];
+        assert!(
+            head.contains("no data ·") && !head.contains(" ok "),
+            "{title}: {}",
+            panel.join("\n")
+        );
+    }
 }

@@ -20,7 +20,7 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
     let PanelData::ErrorRate { rate, unit } = data else {
         return Vec::new();
     };
-    let status = super::panel_status(app, panel);
+    let status = super::shown_status(app, panel);
     let value = match rate {
         Reading::Value(v) => units::format(*v, *unit),
         Reading::NoData => crate::i18n::t(app.lang, Msg::NoData).to_string(),

@@ -171,7 +171,7 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
     if area.height < 2 || area.width < 10 {
         return;
     }
-    let status = panel_status(app, panel);
+    let status = shown_status(app, panel);
     let fresh = freshness(app, panel);
     let title = format!(" {} ", panel.title.get(app.lang));
     // The border keeps one colour whatever the state: a panel turning critical repaints its
@@ -368,7 +368,7 @@ pub fn freshness(app: &App, panel: &Panel) -> String {
     let Some(oldest) = answered.iter().min().copied() else {
         return t(lang, Msg::FreshWaiting).into();
     };
-    let status = panel_status(app, panel);
+    let status = shown_status(app, panel);
     let word = status_word(lang, status);
     let failing = list.iter().any(|(_, s)| s.error().is_some());
     if failing {
@@ -472,6 +472,19 @@ pub fn sparkline(values: &[f64], cols: usize, theme: &Theme) -> String {
         .iter()
         .map(|v| bars[(((v - min) / span) * 7.0).round().clamp(0.0, 7.0) as usize])
         .collect()
+}
+
+/// The state a panel's title, corner and value show: its sources' state, except that an
+/// error rate or response time answered without a value (no traffic yet) is "no data",
+/// never "ok". (Deliveries and tickets answered with zeros are readings.)
+pub fn shown_status(app: &App, panel: &Panel) -> Status {
+    let valueless = matches!(panel.kind, PanelKind::ErrorRate | PanelKind::Latency { .. })
+        && verdict(app, panel) == Status::NoData;
+    if valueless {
+        Status::NoData
+    } else {
+        panel_status(app, panel)
+    }
 }
 
 /// What a panel's numbers say against the panel's own yardsticks — the mark the panel shows
