@@ -448,12 +448,7 @@ fn the_scoreboard_is_fresh_when_its_corner_is_under_a_fast_demo_clock() {
     app.clock = Clock::scaled(now, 120.0);
     app.now = now + chrono::Duration::seconds(5);
     let screen = render(&app, 200, 60);
-    let board: Vec<&str> = screen
-        .lines()
-        .skip_while(|l| !l.contains("Week 1 targets, live"))
-        .take(7)
-        .collect();
-    let board = board.join("\n");
+    let board = rows_from(&screen, "Week 1 targets, live", 7).join("\n");
     assert!(board.contains("ok · 5 s ago"), "{board}");
     assert!(!board.contains("stale"), "{board}");
     // Response times as every panel writes them: a space before the unit, tenths kept.
@@ -585,32 +580,28 @@ fn a_null_rate_and_latency_are_no_data_not_a_pass() {
         "{screen}"
     );
     let wide = render(&app, 200, 60);
-    let rate_panel: Vec<&str> = wide
-        .lines()
-        .skip_while(|l| !l.contains("Error rate"))
-        .take(3)
-        .collect();
+    let rate_panel = rows_from(&wide, "Error rate", 3);
     assert!(
         rate_panel.iter().all(|l| !l.contains("0.00 %")),
         "{}",
         rate_panel.join("\n")
     );
     // Nor does the panel itself say "ok" over a value it does not have.
-    let panel_of = |title: &str| -> Vec<String> {
-        wide.lines()
-            .skip_while(|l| !l.contains(title))
-            .take(3)
-            .map(|l| l[l.find('┌').or(l.rfind('│')).unwrap_or(0)..].to_string())
-            .collect()
-    };
     for title in ["Error rate", "Response time"] {
-        let panel = panel_of(title);
-        let head = panel.first().map(String::as_str).unwrap_or_default();
-        let head = &head[head.find(title).unwrap_or(0)..];
+        let title_row = rows_from(&wide, title, 1).join("");
+        let head = &title_row[title_row.find(title).unwrap_or(0)..];
         assert!(
             head.contains("no data ·") && !head.contains(" ok "),
-            "{title}: {}",
-            panel.join("\n")
+            "{title}: {head}"
         );
     }
+}
+
+/// `count` rows of `screen` from the first that contains `marker`.
+fn rows_from<'a>(screen: &'a str, marker: &str, count: usize) -> Vec<&'a str> {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains(marker))
+        .take(count)
+        .collect()
 }

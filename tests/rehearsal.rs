@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use crossterm::event::KeyCode;
 use serde_json::Value;
-use warroom::app::{App, Ledger, Mode, View};
+use warroom::app::{App, Ledger, Mode};
 use warroom::layout::Layout;
 use warroom::poller::Poller;
 use warroom::report::{self, Lang, Report};
@@ -142,31 +142,10 @@ struct Day {
     pressed: Vec<Pressed>,
 }
 
-/// Puts the cursor on `item` of the launch-day list with the keyboard, as an operator would.
-async fn select(rig: &mut Rig, item: &str) {
-    rig.key(KeyCode::Char('1')).await;
-    rig.applied().await;
-    let app = rig.app();
-    let ids = app.item_ids(View::LaunchDay);
-    let position = |id: Option<&str>| ids.iter().position(|i| Some(i.as_str()) == id);
-    let target = position(Some(item)).expect("the item is on the launch-day list");
-    let current = position(app.selected()).unwrap_or(0);
-    let key = if target > current {
-        KeyCode::Down
-    } else {
-        KeyCode::Up
-    };
-    for _ in 0..target.abs_diff(current) {
-        rig.key(key).await;
-    }
-    rig.applied().await;
-    assert_eq!(rig.app().selected(), Some(item), "the cursor reached it");
-}
-
 /// Ticks an item with the keyboard, as an operator would: `space`, and `y` when warroom asks
 /// whether to tick against failing evidence. When the key was pressed.
 async fn tick(rig: &mut Rig, item: &str) -> Pressed {
-    select(rig, item).await;
+    rig.select(item).await;
     let mut pressed = rig.app().clock.now();
     rig.press(KeyCode::Char(' ')).await;
     if matches!(rig.app().mode, Mode::Confirm { .. }) {

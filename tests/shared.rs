@@ -21,7 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 use warroom::app::clock::at_zone;
-use warroom::app::{App, Clock, Ledger, Mark, View};
+use warroom::app::{App, Clock, Ledger, Mark};
 use warroom::layout;
 use warroom::store::journal::Journal;
 use warroom::store::presence::Presence;
@@ -491,41 +491,10 @@ async fn wait(
     start.elapsed()
 }
 
-/// Moves the cursor to `item` with the arrow keys, as an operator does.
-async fn select(rig: &mut Rig, item: &str) {
-    rig.applied().await;
-    let ids = rig.app().item_ids(View::LaunchDay);
-    let to = ids
-        .iter()
-        .position(|i| i == item)
-        .unwrap_or_else(|| panic!("{item} is not on the launch day"));
-    let from = match rig
-        .app()
-        .selected()
-        .and_then(|s| ids.iter().position(|i| i == s))
-    {
-        Some(from) => from,
-        None => {
-            rig.key(KeyCode::Char('g')).await;
-            0
-        }
-    };
-    let key = if to > from {
-        KeyCode::Down
-    } else {
-        KeyCode::Up
-    };
-    for _ in 0..to.abs_diff(from) {
-        rig.key(key).await;
-    }
-    rig.applied().await;
-    assert_eq!(rig.app().selected(), Some(item), "the cursor on {item}");
-}
-
 /// Selects `item` and presses space (a tick, or an untick of a ticked item); the write is on
 /// its way to the store, not yet answered.
 async fn toggle(rig: &mut Rig, item: &str) {
-    select(rig, item).await;
+    rig.select(item).await;
     assert!(
         !rig.app().is_pending(item),
         "{item} is still saving: the key would be refused"
@@ -596,7 +565,7 @@ async fn a_tick_reaches_the_other_warroom_within_a_second() {
         } else {
             ("untick", Mark::Open)
         };
-        select(&mut ann, &item).await;
+        ann.select(&item).await;
         let sent = Instant::now();
         let saved = ann.press(KeyCode::Char(' ')).await;
         assert_eq!(saved.kinds(), [kind], "ann's change to {item}, saved");
@@ -788,7 +757,7 @@ async fn a_database_that_goes_silent_becomes_an_outage() {
         ..Options::default()
     };
     let mut ann = warroom(schema.store_via("ann", &proxy).await, "ann", options).await;
-    select(&mut ann, "before").await;
+    ann.select("before").await;
     let saved = ann.press(KeyCode::Char(' ')).await;
     assert_eq!(saved.kinds(), ["tick"], "saved while the database answers");
 
@@ -969,7 +938,7 @@ async fn two_warrooms_on_one_sqlite_file_see_each_other_within_a_second() {
         } else {
             (&mut bob, &mut ann)
         };
-        select(writer, item).await;
+        writer.select(item).await;
         let sent = Instant::now();
         writer.key(KeyCode::Char(' ')).await;
         writer.applied().await;
@@ -1617,7 +1586,7 @@ async fn a_second_warroom_on_a_one_connection_role_says_so_and_catches_up() {
         .await
         .expect("the role's one connection");
     let mut ann = warroom(first, "ann", Options::default()).await;
-    select(&mut ann, "ann-first").await;
+    ann.select("ann-first").await;
     let saved = ann.press(KeyCode::Char(' ')).await;
     assert_eq!(
         saved.kinds(),

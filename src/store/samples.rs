@@ -85,19 +85,26 @@ impl Samples {
         self.len = 0;
     }
 
+    /// Every row, the batch kept (for a write that may fail).
+    pub fn rows(&self) -> Vec<Sample> {
+        self.by_source
+            .iter()
+            .flat_map(|(source, rows)| {
+                rows.iter().map(|(series, minute, value)| Sample {
+                    source: source.clone(),
+                    series: series.clone(),
+                    minute: *minute,
+                    value: *value,
+                })
+            })
+            .collect()
+    }
+
     /// Every row, emptying the batch.
     pub fn take(&mut self) -> Vec<Sample> {
-        self.len = 0;
-        let mut out = Vec::new();
-        for (source, rows) in self.by_source.drain() {
-            out.extend(rows.into_iter().map(|(series, minute, value)| Sample {
-                source: source.clone(),
-                series,
-                minute,
-                value,
-            }));
-        }
-        out
+        let rows = self.rows();
+        self.clear();
+        rows
     }
 }
 

@@ -502,7 +502,7 @@ impl Writer {
         if self.held.is_empty() {
             return Ok(());
         }
-        let held = self.held.clone().take();
+        let held = self.held.rows();
         match self.save(&held).await {
             Ok(()) => {}
             Err(e) if e.outage().is_some() => return Err(e),

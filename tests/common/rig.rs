@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use warroom::app::{App, Clock};
+use warroom::app::{App, Clock, View};
 use warroom::poller::PollResult;
 use warroom::runtime::{Exit, Headless, Input, Inputs, Runtime};
 use warroom::store::worker::{self, Options, Reply, Request};
@@ -340,6 +340,36 @@ impl Rig {
             move |app, _| drained(&events) && drained(&polls) && app.pending.is_empty(),
         )
         .await;
+    }
+
+    /// Puts the cursor on `item` of the launch-day list with the keyboard, as an operator
+    /// does: view 1, the top of the list when nothing is selected, then the arrows.
+    pub async fn select(&mut self, item: &str) {
+        self.key(KeyCode::Char('1')).await;
+        self.applied().await;
+        let ids = self.app().item_ids(View::LaunchDay);
+        let to = ids
+            .iter()
+            .position(|i| i == item)
+            .unwrap_or_else(|| panic!("{item} is not on the launch day"));
+        let selected = self.app().selected().map(str::to_string);
+        let from = match selected.and_then(|s| ids.iter().position(|i| *i == s)) {
+            Some(from) => from,
+            None => {
+                self.key(KeyCode::Char('g')).await;
+                0
+            }
+        };
+        let key = if to > from {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        for _ in 0..to.abs_diff(from) {
+            self.key(key).await;
+        }
+        self.applied().await;
+        assert_eq!(self.app().selected(), Some(item), "the cursor on {item}");
     }
 
     /// Presses `code` and runs until it is applied and the store answered what it changed.
