@@ -595,6 +595,12 @@ fn a_null_rate_and_latency_are_no_data_not_a_pass() {
             "{title}: {head}"
         );
     }
+    let value_row = rows_from(&wide, "Error rate", 2).join("");
+    assert_eq!(
+        value_row.matches("no data").count(),
+        2,
+        "title and value, once each: {value_row}"
+    );
 }
 
 /// `count` rows of `screen` from the first that contains `marker`.

@@ -46,7 +46,14 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 truncate(&format!("{value:>8}  "), cols),
                 status_style(theme, status).patch(theme.title()),
             ),
-            Span::styled(status_word(app.lang, status), status_style(theme, status)),
+            // "no data" said once: the value already says it.
+            Span::styled(
+                match rate {
+                    Reading::NoData => "",
+                    _ => status_word(app.lang, status),
+                },
+                status_style(theme, status),
+            ),
         ]),
         Line::styled(sparkline(&points, cols, theme), status_style(theme, status)),
         Line::styled(truncate(&thresholds.join(" · "), cols), theme.dim()),
