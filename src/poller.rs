@@ -1,5 +1,5 @@
-//! The poller: every source on its own interval, with jitter so that sources declared together
-//! do not fire together, a bounded number of polls in flight, a hard timeout, and exponential
+//! The poller: every source on its own interval at a fixed rate, the first polls of many
+//! sources spread out, a bounded number of polls in flight, a hard timeout, and exponential
 //! backoff while a source keeps failing. Results go to the app over a channel; nothing here
 //! ever waits on the UI, and a slow or dead source delays only itself.
 
@@ -79,7 +79,8 @@ impl Drop for Poller {
     }
 }
 
-/// A cheap, well-spread pseudo-random fraction in [0, 1) for jitter; no need for a crate.
+/// A cheap, well-spread pseudo-random fraction in [0, 1) to place first polls; no need for a
+/// crate.
 fn jitter(seed: u64) -> f64 {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
     x ^= x >> 33;
@@ -134,7 +135,6 @@ async fn run_source(
         Instant::now() + first
     };
     let mut failures = 0u32;
-    let mut round = 0u64;
     loop {
         tokio::time::sleep_until(on_grid(next, epoch, grid)).await;
         let scheduled = next;
@@ -162,10 +162,10 @@ async fn run_source(
         {
             return;
         }
-        round += 1;
-        // ±5 % jitter keeps sources from drifting into lockstep.
-        let spread = 0.95 + jitter(seed.wrapping_add(round)) * 0.1;
-        next = scheduled + next_delay(spec.interval, failures).mul_f64(spread);
+        // At a fixed rate from the first poll, with no jitter: a jitter of ±5 % let a change
+        // wait 5 % longer than the interval to be seen, and spread the four panels of one
+        // 2 s interval over four frames instead of one. Sources that start apart stay apart.
+        next = scheduled + next_delay(spec.interval, failures);
         // A poll that overran its slot (a slow answer) starts the next one at once rather than
         // queueing a burst.
         let now = Instant::now();
@@ -213,6 +213,67 @@ mod tests {
         assert_eq!(before, epoch + GRID, "before the epoch");
         let fine = Duration::from_millis(1);
         assert_eq!(on_grid(at, epoch, fine), at);
+    }
+
+    /// Answers at once and says when it was asked, on the runtime's (paused) clock.
+    struct Stamps(std::sync::Mutex<Vec<Instant>>);
+
+    struct Stamped(Arc<Stamps>);
+
+    impl Probe for Stamped {
+        fn poll(&self) -> futures::future::BoxFuture<'_, Result<Observation, SourceError>> {
+            if let Ok(mut asked) = self.0.0.lock() {
+                asked.push(Instant::now());
+            }
+            Box::pin(async { Ok(Observation::default()) })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sources_of_one_interval_poll_together_at_their_interval() {
+        let interval = Duration::from_secs(2);
+        let stamps: Vec<Arc<Stamps>> = (0..4)
+            .map(|_| Arc::new(Stamps(std::sync::Mutex::new(Vec::new()))))
+            .collect();
+        let sources = stamps
+            .iter()
+            .enumerate()
+            .map(|(i, stamps)| {
+                let http = crate::sources::http::Spec::get(format!("http://127.0.0.1:9/{i}"));
+                let mut spec = SourceSpec::new(&format!("s{i}"), crate::sources::Kind::Http(http));
+                spec.interval = interval;
+                (i, spec, Box::new(Stamped(stamps.clone())) as Box<dyn Probe>)
+            })
+            .collect();
+        let (tx, mut rx) = mpsc::channel(64);
+        let poller = Poller::start(sources, Clock::system(), tx);
+        let mut answers = 0;
+        while answers < 4 * 30 {
+            if rx.recv().await.is_none() {
+                break;
+            }
+            answers += 1;
+        }
+        drop(poller);
+        let asked: Vec<Vec<Instant>> = stamps
+            .iter()
+            .map(|s| s.0.lock().map(|v| v.clone()).unwrap_or_default())
+            .collect();
+        for (source, times) in asked.iter().enumerate() {
+            assert!(times.len() >= 30, "source {source}: {} polls", times.len());
+            for pair in times.windows(2) {
+                assert_eq!(pair[1] - pair[0], interval, "source {source} between polls");
+            }
+        }
+        // Declared together, polled together: one frame shows all four answers.
+        for round in 0..30 {
+            let first = asked[0][round];
+            assert!(
+                asked.iter().all(|times| times[round] == first),
+                "round {round}: {:?}",
+                asked.iter().map(|t| t[round]).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
