@@ -1228,7 +1228,7 @@ async fn the_header_shows_the_outage_and_who_is_here() {
         ann.app().flash
     );
     // At 80 columns the others by name still fit beside the short tabs.
-    assert!(narrow[1].ends_with("here: bob"), "{narrow:#?}");
+    assert!(narrow[1].ends_with("here: bob "), "{narrow:#?}");
 
     // The journal replayed: confirmed once, not applied twice, and the header is back.
     answer(

@@ -7,7 +7,7 @@
 //! wrapper skips empty draws and repeated cursor commands, remembers the attributes and the
 //! cursor position the terminal has from one frame to the next (a frame starts where the last
 //! one left off, with no reset), and moves the cursor by the shortest sequence that gets there
-//! (none when the next cell follows; `ESC[3C`, `\r`, `ESC[2B` before `ESC[12;40H`).
+//! (none when the next cell follows; a backspace, `ESC[3C`, `\r`, `ESC[2B` before `ESC[12;40H`).
 //!
 //! crossterm writes even the 16 ANSI colours as 256-colour codes (`38;5;9` for bright red),
 //! which a 16-colour terminal (the Linux console, `TERM=xterm-16color`) ignores or misreads.
@@ -235,6 +235,10 @@ fn cursor_move(from: Option<Moved>, to: Position) -> String {
             options.push(format!("\x1b[{}C", count(to.x - from.x)));
         } else if in_row {
             options.push(format!("\x1b[{}D", count(from.x - to.x)));
+            // A backspace or three: the countdown's digit, a second later.
+            if from.x - to.x <= 3 {
+                options.push("\x08".repeat(usize::from(from.x - to.x)));
+            }
         }
         options.push(column.clone());
     } else {
@@ -605,8 +609,8 @@ mod tests {
         );
         assert!(!second.contains("\x1b[0m"), "a reset: {second:?}");
         let third = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
-        // The pen is unstyled already, the cursor right after the digit: one move back.
-        assert_eq!(third, "\x1b[D3");
+        // The pen is unstyled already, the cursor right after the digit: one backspace.
+        assert_eq!(third, "\x083");
         let same = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
         assert_eq!(same, "", "nothing changed, nothing written");
     }
@@ -659,7 +663,8 @@ mod tests {
         assert_eq!(cursor_move(from(30, 4), at(0, 5)), "\r\x1b[B");
         assert_eq!(cursor_move(from(12, 9), at(12, 7)), "\x1b[2A");
         assert_eq!(cursor_move(from(150, 40), at(2, 3)), "\x1b[4;3H");
-        assert_eq!(cursor_move(from(12, 4), at(10, 4)), "\x1b[2D");
+        assert_eq!(cursor_move(from(12, 4), at(10, 4)), "\x08\x08");
+        assert_eq!(cursor_move(from(12, 4), at(5, 4)), "\x1b[7D");
         // Past the last column (waiting to wrap) a move on the row sets the column outright.
         assert_eq!(cursor_move(from(200, 4), at(190, 4)), "\x1b[191G");
     }

@@ -22,6 +22,13 @@ use crate::i18n::{self, Msg, t, tf};
 const MIN_NAME: usize = 8;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    // The last column stays blank, as the tabs' first does: a cursor that wrote there waits
+    // to wrap, and the countdown's next second would cost an absolute move instead of a
+    // backspace (5 of the 7 bytes a second it writes).
+    let area = Rect {
+        width: area.width.saturating_sub(1),
+        ..area
+    };
     let cols = area.width as usize;
     let line1 = first_line(app, theme, cols);
     let line2 = tabs_line(app, theme, cols);
