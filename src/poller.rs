@@ -4,6 +4,7 @@
 //! ever waits on the UI, and a slow or dead source delays only itself.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -38,6 +39,35 @@ const MAX_BACKOFF_FACTOR: u32 = 4;
 /// The running poller; dropping it stops every poll.
 pub struct Poller {
     tasks: JoinSet<()>,
+    in_flight: InFlight,
+}
+
+/// How many polls are due and have not yet handed over their result: the runtime holds a
+/// frame for the rest of a slot's answers while this is above zero (never longer than a frame
+/// slot), so the four panels of one interval are one frame, not two.
+#[derive(Clone, Default)]
+pub struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Counts one poll until the guard is dropped: when its result is handed over, or when
+    /// its task is stopped mid-poll (a reloaded layout) and can never hand it over.
+    pub fn enter(&self) -> Entered {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Entered(self.0.clone())
+    }
+}
+
+/// One poll counted in [`InFlight`].
+pub struct Entered(Arc<AtomicUsize>);
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Poller {
@@ -47,6 +77,7 @@ impl Poller {
         results: mpsc::Sender<PollResult>,
     ) -> Self {
         let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+        let in_flight = InFlight::default();
         let mut tasks = JoinSet::new();
         let first_round = first_round(sources.len());
         let epoch = Instant::now();
@@ -58,10 +89,15 @@ impl Poller {
                 clock,
                 (epoch, first_round),
                 permits.clone(),
-                results.clone(),
+                (results.clone(), in_flight.clone()),
             ));
         }
-        Self { tasks }
+        Self { tasks, in_flight }
+    }
+
+    /// The count of polls under way, shared with the runtime.
+    pub fn in_flight(&self) -> InFlight {
+        self.in_flight.clone()
     }
 
     pub fn len(&self) -> usize {
@@ -120,7 +156,7 @@ async fn run_source(
     clock: Clock,
     (epoch, first_round): (Instant, Duration),
     permits: Arc<Semaphore>,
-    results: mpsc::Sender<PollResult>,
+    (results, in_flight): (mpsc::Sender<PollResult>, InFlight),
 ) {
     let seed = (index as u64) ^ u64::from(Utc::now().timestamp_subsec_nanos());
     // Spread first polls over the first round, within half an interval (the panel is empty
@@ -138,6 +174,7 @@ async fn run_source(
     loop {
         tokio::time::sleep_until(on_grid(next, epoch, grid)).await;
         let scheduled = next;
+        let entered = in_flight.enter();
         let Ok(permit) = permits.acquire().await else {
             return;
         };
@@ -151,6 +188,9 @@ async fn run_source(
         } else {
             0
         };
+        // Out of the count before the result is sent: the runtime, woken by it, must see the
+        // slot's last answer as the last.
+        drop(entered);
         if results
             .send(PollResult {
                 source: index,

@@ -53,6 +53,57 @@ async fn a_thousand_polls_in_a_burst_are_a_handful_of_frames() {
     assert!(frames <= 3, "1,000 polls in a burst drew {frames} frames");
 }
 
+/// On paused time: the runtime's clock moves only when it waits, so "not yet drawn" cannot
+/// turn into "drawn" because the machine was slow.
+#[tokio::test(start_paused = true)]
+async fn the_answers_of_one_slot_are_one_frame() {
+    let mut rig = rig();
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    // Long after that frame: an answer alone would be drawn at once.
+    tokio::time::advance(std::time::Duration::from_secs(1)).await;
+    let before = rig.frames();
+    // Three sources polled in one slot: each answer leaves the count before it is sent.
+    let in_flight = rig.runtime.in_flight();
+    let mut under_way: Vec<_> = (0..3).map(|_| in_flight.enter()).collect();
+    for source in 0..2 {
+        drop(under_way.pop());
+        let poll = ok_poll(&rig, source);
+        rig.poll(poll).await;
+        rig.applied().await;
+        assert_eq!(
+            rig.frames(),
+            before,
+            "answer {source} waits for the rest of its slot"
+        );
+    }
+    drop(under_way.pop());
+    let poll = ok_poll(&rig, 2);
+    rig.poll(poll).await;
+    rig.until("the slot drawn", |_, sink| sink.frames > before)
+        .await;
+    assert_eq!(rig.frames(), before + 1, "three answers, one frame");
+    assert_eq!(polls_seen(&rig), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_waits_a_frame_at_most_for_a_slow_companion() {
+    let mut rig = rig();
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    tokio::time::advance(std::time::Duration::from_secs(1)).await;
+    let before = rig.frames();
+    // A poll that never answers (a dead host, up to its timeout).
+    let _slow = rig.runtime.in_flight().enter();
+    let poll = ok_poll(&rig, 0);
+    rig.poll(poll).await;
+    rig.applied().await;
+    assert_eq!(rig.frames(), before, "held for its companion");
+    rig.until("drawn without it", |_, sink| sink.frames > before)
+        .await;
+    assert_eq!(rig.frames(), before + 1);
+}
+
 #[tokio::test]
 async fn a_key_is_drawn_at_once_and_a_burst_of_keys_costs_few_frames() {
     let mut rig = rig();

@@ -65,8 +65,11 @@ pub async fn run(cli: &Cli, args: &WallArgs) -> Result<ExitCode> {
     let reader = tokio::spawn(reader::run(target, launch, day, reply_tx));
     // Nothing is ever sent: the wall's updates hand nothing to a store.
     let (request_tx, _) = mpsc::channel(1);
-    let exit = on_terminal(app, theme, request_tx, poll_rx, reply_rx, |runtime| runtime).await;
-    drop(poller);
+    // The runtime keeps the poller (stopped with it) and draws a slot's answers as one frame.
+    let exit = on_terminal(app, theme, request_tx, poll_rx, reply_rx, |runtime| {
+        runtime.with_poller(poller, None)
+    })
+    .await;
     reader.abort();
     let exit = exit?;
     tracing::info!(?exit, "wall stopped");

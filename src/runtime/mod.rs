@@ -4,8 +4,10 @@
 //! Frames are made when something visible changed. A key press (or a store reply, a tick, a
 //! resize) is drawn as soon as what is already waiting has been applied; poll results, which
 //! can arrive by the thousand, are drawn at most once per [`FRAME`] when they say something
-//! new, and with the next frame made anyway (within [`LAZY`]) when only a latency changed. Whatever is ready is
-//! drained before a frame is drawn, so a burst of keys or polls costs one frame, not one each.
+//! new, and with the next frame made anyway (within [`LAZY`]) when only a latency changed.
+//! A poll's news waits for the other polls under way (the rest of its slot, answering within
+//! milliseconds), but never longer than a [`FRAME`]. Whatever is ready is drained before a
+//! frame is drawn, so a burst of keys or polls costs one frame, not one each.
 
 pub mod inputs;
 pub mod sink;
@@ -88,6 +90,10 @@ pub struct Runtime<S: Sink> {
     urgent: bool,
     /// Something changed that can wait for the next frame made anyway, or [`LAZY`].
     lazy: bool,
+    /// Since when news from polls waits for a frame (for the rest of its slot's answers).
+    waiting_since: Option<Instant>,
+    /// The polls under way: their answers are awaited for a frame at most.
+    in_flight: crate::poller::InFlight,
     last_frame: Option<Instant>,
     exit: Option<Exit>,
     shut_down: bool,
@@ -122,6 +128,8 @@ impl<S: Sink> Runtime<S> {
             dirty: true,
             urgent: true,
             lazy: false,
+            waiting_since: None,
+            in_flight: crate::poller::InFlight::default(),
             last_frame: None,
             exit: None,
             shut_down: false,
@@ -131,6 +139,7 @@ impl<S: Sink> Runtime<S> {
     /// Keeps the poller running for as long as the runtime, and replaces it when a reloaded
     /// layout changes the sources.
     pub fn with_poller(mut self, poller: crate::poller::Poller, reload: Option<Reload>) -> Self {
+        self.in_flight = poller.in_flight();
         self.poller = Some(poller);
         self.reload = reload;
         self
@@ -151,6 +160,12 @@ impl<S: Sink> Runtime<S> {
     /// clock with the runtime.
     pub fn set_clock(&mut self, clock: crate::clock::Clock) {
         self.app.clock = clock;
+    }
+
+    /// The count of polls under way that frames wait for: the poller's, or one a test that
+    /// feeds polls itself sets.
+    pub fn in_flight(&self) -> crate::poller::InFlight {
+        self.in_flight.clone()
     }
 
     pub fn sink(&self) -> &S {
@@ -228,7 +243,9 @@ impl<S: Sink> Runtime<S> {
         }
         let next_frame = self.last_frame.and_then(|at| {
             if self.dirty {
-                Some(at + FRAME)
+                // Or when the last answer of the slot arrives, which wakes the loop anyway.
+                let waited = self.waiting_since.filter(|_| self.in_flight.count() > 0);
+                Some(waited.map_or(at + FRAME, |since| (since + FRAME).max(at + FRAME)))
             } else if self.lazy {
                 Some(at + LAZY)
             } else {
@@ -323,7 +340,10 @@ impl<S: Sink> Runtime<S> {
         match shown {
             Shown::Unchanged => {}
             Shown::WithNextFrame => self.lazy = true,
-            Shown::Soon => self.dirty = true,
+            Shown::Soon => {
+                self.dirty = true;
+                self.waiting_since.get_or_insert_with(Instant::now);
+            }
             Shown::AtOnce => {
                 self.dirty = true;
                 self.urgent = true;
@@ -407,6 +427,7 @@ impl<S: Sink> Runtime<S> {
         self.poller = None;
         while self.inputs.polls.try_recv().is_ok() {}
         let (poller, unpollable) = (reload.restart)(&self.app);
+        self.in_flight = poller.in_flight();
         self.poller = Some(poller);
         let now = self.app.now;
         for (index, error) in unpollable {
@@ -420,8 +441,13 @@ impl<S: Sink> Runtime<S> {
     /// otherwise the next [`Runtime::step`] waits for the slot.
     fn frame_if_due(&mut self) {
         let since = self.last_frame.map(|at| at.elapsed());
+        // News from polls waits while others of its slot are under way, up to a frame.
+        let awaited = self.in_flight.count() > 0
+            && self
+                .waiting_since
+                .is_some_and(|since| since.elapsed() < FRAME);
         let due = if self.dirty {
-            self.urgent || since.is_none_or(|s| s >= FRAME)
+            self.urgent || (since.is_none_or(|s| s >= FRAME) && !awaited)
         } else {
             self.lazy && since.is_none_or(|s| s >= LAZY)
         };
@@ -436,6 +462,7 @@ impl<S: Sink> Runtime<S> {
                 self.dirty = false;
                 self.urgent = false;
                 self.lazy = false;
+                self.waiting_since = None;
                 self.last_frame = Some(Instant::now());
             }
             Err(error) => self.terminal_gone(&error),
