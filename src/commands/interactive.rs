@@ -48,6 +48,15 @@ pub async fn run(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
     };
     let author = operator::identify(cli.operator.as_deref());
     let day = Schedule::launch_day(&layout, clock.now());
+    let mut layout = layout;
+    let poll_speed = demo.map_or(1.0, |args| args.speed);
+    App::faster_polls(&mut layout, poll_speed);
+    let layout = Arc::new(layout);
+    // Polls start while the database opens (tens of milliseconds): the first frame shows the
+    // panels' first answers instead of "waiting", and a second frame does not follow it.
+    let (first, unpollable) = probes(&layout);
+    let (poll_tx, poll_rx) = mpsc::channel(4096);
+    let poller = crate::poller::Poller::start(first, clock, poll_tx.clone());
     let (store, read, samples, load_day) = match open_store(&common).await? {
         Opened::Ready(store) => {
             let read = store.read(&layout.launch.id, day, 0).await?;
@@ -69,11 +78,6 @@ pub async fn run(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         ascii = cli.ascii,
         "terminal"
     );
-    let mut layout = layout;
-    let poll_speed = demo.map_or(1.0, |args| args.speed);
-    App::faster_polls(&mut layout, poll_speed);
-    let layout = Arc::new(layout);
-    let (first, unpollable) = probes(&layout);
     let launch = layout.launch.id.clone();
     let config = Config {
         unreadable: read.unreadable,
@@ -89,8 +93,6 @@ pub async fn run(cli: &Cli, demo: Option<&DemoArgs>) -> Result<ExitCode> {
         ..Config::new(Arc::clone(&layout), clock, author, ledger)
     };
     let app = App::new(config);
-    let (poll_tx, poll_rx) = mpsc::channel(4096);
-    let poller = crate::poller::Poller::start(first, app.clock, poll_tx.clone());
     // Edits of the layout file are applied live (the built-in copy cannot change).
     let reload = super::layout_file(&common).map(|path| {
         let (changes_tx, changes) = mpsc::channel(4);
