@@ -3,12 +3,12 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{data_or_why, sparkline, status_style, status_word};
+use super::{data_or_why, sparkline, status_style};
 use crate::app::App;
 use crate::app::panel::{PanelData, Reading};
 use crate::i18n::{Msg, tf};
 use crate::layout::Panel;
-use crate::sources::units;
+use crate::sources::{Status, units};
 use crate::ui::Theme;
 use crate::ui::text::truncate;
 
@@ -46,16 +46,21 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
                 truncate(&format!("{value:>8}  "), cols),
                 status_style(theme, status).patch(theme.title()),
             ),
-            // "no data" said once: the value already says it.
+            // Its mark, as the latency panel's and the strip's: the corner names the state, and
+            // a word here ("ok      " over "degraded") was rewritten at every change of state.
+            // "no data" is said once: the value already says it.
             Span::styled(
-                match rate {
-                    Reading::NoData => "",
-                    _ => status_word(app.lang, status),
+                match (rate, status) {
+                    (Reading::NoData, _) | (_, Status::NoData) => "",
+                    (_, Status::Ok) => theme.symbols.ok,
+                    (_, Status::Warn | Status::Critical) => theme.symbols.bad,
                 },
                 status_style(theme, status),
             ),
         ]),
-        Line::styled(sparkline(&points, cols, theme), status_style(theme, status)),
+        // The history in grey, as the latency panel's: it is not all in today's state, and a
+        // state change would repaint every column of it.
+        Line::styled(sparkline(&points, cols, theme), theme.dim()),
         Line::styled(truncate(&thresholds.join(" · "), cols), theme.dim()),
     ]
 }
