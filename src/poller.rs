@@ -80,7 +80,7 @@ impl Poller {
         let in_flight = InFlight::default();
         let mut tasks = JoinSet::new();
         let first_round = first_round(sources.len());
-        let epoch = Instant::now();
+        let epoch = second_epoch(&clock);
         for (index, spec, probe) in sources {
             tasks.spawn(run_source(
                 index,
@@ -131,6 +131,16 @@ fn jitter(seed: u64) -> f64 {
 pub fn first_round(sources: usize) -> Duration {
     (Duration::from_millis(5) * u32::try_from(sources).unwrap_or(u32::MAX))
         .min(Duration::from_secs(2))
+}
+
+/// The last turn of a second on `clock`, as an instant: the poller's slots and the runtime's
+/// ticks count from it, so a poll due at a whole second goes out with the countdown's tick and
+/// their frame is one.
+pub fn second_epoch(clock: &Clock) -> Instant {
+    let into = Duration::from_nanos(u64::from(clock.now().timestamp_subsec_nanos()))
+        .min(Duration::from_secs(1));
+    let now = Instant::now();
+    now.checked_sub(into).unwrap_or(now)
 }
 
 /// The first instant of a `grid` counted from `epoch` at or after `at`.
@@ -301,7 +311,13 @@ mod tests {
             .collect();
         for (source, times) in asked.iter().enumerate() {
             assert!(times.len() >= 30, "source {source}: {} polls", times.len());
-            for pair in times.windows(2) {
+            // The first poll goes out at once; the next on the clock's next slot, so the first
+            // gap may be shorter, never longer.
+            assert!(
+                times[1] - times[0] <= interval,
+                "source {source}: first gap"
+            );
+            for pair in times[1..].windows(2) {
                 assert_eq!(pair[1] - pair[0], interval, "source {source} between polls");
             }
         }
@@ -314,6 +330,20 @@ mod tests {
                 asked.iter().map(|t| t[round]).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slots_count_from_the_clocks_last_whole_second() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default()
+        };
+        let now = Instant::now();
+        let quarter = second_epoch(&Clock::frozen(at("2026-12-01T01:30:07.250+00:00")));
+        assert_eq!(now - quarter, Duration::from_millis(250));
+        let whole = second_epoch(&Clock::frozen(at("2026-12-01T01:30:07+00:00")));
+        assert_eq!(whole, now);
     }
 
     #[test]

@@ -104,6 +104,38 @@ async fn an_answer_waits_a_frame_at_most_for_a_slow_companion() {
     assert_eq!(rig.frames(), before + 1);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_second_and_the_polls_due_with_it_are_one_frame() {
+    let mut rig = rig();
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    tokio::time::advance(std::time::Duration::from_secs(1)).await;
+    let before = rig.frames();
+    // The poller's slots start on the clock's seconds: two polls went out with this tick.
+    let in_flight = rig.runtime.in_flight();
+    let mut under_way: Vec<_> = (0..2).map(|_| in_flight.enter()).collect();
+    // A second later on the launch clock.
+    let next = at(&rig.app().layout, "10:00") + chrono::Duration::seconds(1);
+    rig.tick_at(next).await;
+    assert_eq!(rig.app().now, next);
+    assert_eq!(rig.frames(), before, "the second waits for its polls");
+    for source in 0..2 {
+        drop(under_way.pop());
+        let poll = ok_poll(&rig, source);
+        rig.poll(poll).await;
+    }
+    rig.until("the second and its polls drawn", |_, sink| {
+        sink.frames > before
+    })
+    .await;
+    assert_eq!(
+        rig.frames(),
+        before + 1,
+        "one frame for the tick and both answers"
+    );
+    assert_eq!(polls_seen(&rig), 2);
+}
+
 #[tokio::test]
 async fn a_key_is_drawn_at_once_and_a_burst_of_keys_costs_few_frames() {
     let mut rig = rig();

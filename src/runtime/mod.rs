@@ -108,9 +108,9 @@ impl<S: Sink> Runtime<S> {
         inputs: Inputs,
     ) -> Self {
         let ticks = inputs.clock_ticks.then(|| {
-            // On the clock's second boundaries, so the countdown changes exactly once a second.
-            let subsec = u64::from(app.clock.now().timestamp_subsec_millis());
-            let start = Instant::now() + Duration::from_millis(1000 - subsec.min(999));
+            // On the clock's second boundaries, so the countdown changes exactly once a second
+            // (and at the instant the poller's slots start: see `poller::second_epoch`).
+            let start = crate::poller::second_epoch(&app.clock) + Duration::from_secs(1);
             let mut ticks = tokio::time::interval_at(start, Duration::from_secs(1));
             ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
             ticks
@@ -260,7 +260,12 @@ impl<S: Sink> Runtime<S> {
             },
             Some(reply) = self.inputs.replies.recv() => Some(Msg::Store(reply)),
             Some(result) = self.inputs.polls.recv() => Some(Msg::Poll(result)),
-            Some(_) = tick(&mut self.ticks) => Some(Msg::Tick),
+            Some(_) = tick(&mut self.ticks) => {
+                // Polls due at this second were woken with the tick: letting them go out first
+                // counts them as under way, and the tick's frame waits for their answers.
+                tokio::task::yield_now().await;
+                Some(Msg::Tick)
+            }
             Some(changed) = layout_change(&mut self.reload) => Some(Msg::Layout(changed)),
             () = frame_slot(next_frame) => None,
         };

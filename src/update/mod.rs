@@ -79,9 +79,11 @@ pub enum Shown {
     /// frame made anyway, within a second. A thousand sources that keep saying the same thing
     /// would otherwise cost thirty full frames a second.
     WithNextFrame,
-    /// A poll said something new: in the next frame slot, while polls stream in.
+    /// A poll said something new, or the clock's second turned: in the next frame slot, while
+    /// polls stream in. Polls start on the clock's seconds, so a tick's frame waits for the
+    /// answers of the polls due with it (milliseconds, at most a slot) and shows both.
     Soon,
-    /// A key, a store's reply, a tick: at once.
+    /// A key, a store's reply: at once.
     AtOnce,
 }
 
@@ -99,6 +101,7 @@ pub fn apply(app: &mut App, msg: Msg) -> (Shown, Vec<Effect>) {
     // (whose own instant, taken when it answered, stamps what it raises).
     app.now = app.clock.now();
     let view = app.view;
+    let tick = matches!(msg, Msg::Tick);
     let redraw = match msg {
         Msg::Key(key) => match action::from_key(&app.mode, key) {
             Some(action) if app.wall.is_some() && wall::judge(app, &action) != wall::Key::Looks => {
@@ -155,10 +158,10 @@ pub fn apply(app: &mut App, msg: Msg) -> (Shown, Vec<Effect>) {
         }
         Msg::Layout(reloaded) => reload::reloaded(app, reloaded, &mut effects),
     };
-    let shown = if redraw {
-        Shown::AtOnce
-    } else {
-        Shown::Unchanged
+    let shown = match (redraw, tick) {
+        (false, _) => Shown::Unchanged,
+        (true, true) => Shown::Soon,
+        (true, false) => Shown::AtOnce,
     };
     wall_or(app, view, shown, effects)
 }
