@@ -71,36 +71,54 @@ impl<W: Write> QuietBackend<W> {
     pub fn writer(&self) -> &W {
         &self.writer
     }
+
+    /// One cell: the cursor moved there if it is not, the pen changed if it must, the symbol.
+    fn put(&mut self, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
+        let out = &mut self.writer;
+        let to = Position { x, y };
+        if self.cursor != Some(to) {
+            let from = self.cursor.map(|p| Moved {
+                at: p,
+                in_row: self.size.get().is_some_and(|size| p.x < size.width),
+            });
+            out.write_all(cursor_move(from, to).as_bytes())?;
+        }
+        let sgr = self.pen.change(cell, self.palette);
+        if !sgr.is_empty() {
+            write!(out, "\x1b[{sgr}m")?;
+        }
+        let symbol = cell.symbol();
+        out.write_all(symbol.as_bytes())?;
+        let advance = unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        self.cursor = Some(Position {
+            x: x.saturating_add(advance),
+            y,
+        });
+        Ok(())
+    }
 }
 
 impl<W: Write> Backend for QuietBackend<W> {
     type Error = io::Error;
 
+    /// The top row is written last: it holds the countdown, the one change every second, and
+    /// a frame that ends beside its digit, unstyled, lets the next second be a backspace and
+    /// the digit (2 bytes) instead of a move from wherever the panels left the cursor and the
+    /// colours they left set (13).
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let out = &mut self.writer;
+        let mut top = Vec::new();
         for (x, y, cell) in content {
-            let to = Position { x, y };
-            if self.cursor != Some(to) {
-                let from = self.cursor.map(|p| Moved {
-                    at: p,
-                    in_row: self.size.get().is_some_and(|size| p.x < size.width),
-                });
-                out.write_all(cursor_move(from, to).as_bytes())?;
+            if y == 0 {
+                top.push((x, cell));
+            } else {
+                self.put(x, y, cell)?;
             }
-            let sgr = self.pen.change(cell, self.palette);
-            if !sgr.is_empty() {
-                write!(out, "\x1b[{sgr}m")?;
-            }
-            let symbol = cell.symbol();
-            out.write_all(symbol.as_bytes())?;
-            let advance = unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
-            self.cursor = Some(Position {
-                x: x.saturating_add(advance),
-                y,
-            });
+        }
+        for (x, cell) in top {
+            self.put(x, 0, cell)?;
         }
         Ok(())
     }
@@ -613,6 +631,33 @@ mod tests {
         assert_eq!(third, "\x083");
         let same = frame_bytes(&mut terminal, &sink, screen("2:28:53"));
         assert_eq!(same, "", "nothing changed, nothing written");
+    }
+
+    #[test]
+    fn a_frame_ends_on_the_top_row_so_the_next_second_is_a_backspace() {
+        use ratatui::style::Style;
+        use ratatui::text::{Line, Span};
+        let screen = |count: &'static str, value: &'static str| {
+            vec![
+                Line::from(vec![
+                    Span::styled("▶ First Orders · ends in ", Style::new().yellow()),
+                    Span::raw(count),
+                ]),
+                Line::styled("┌ Error rate ─────┐", Style::new().red()),
+                Line::styled(value, Style::new().red().bold()),
+            ]
+        };
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 60, 3);
+        terminal.backend().size.set(Some(Size::new(60, 3)));
+        frame_bytes(&mut terminal, &sink, screen("2:28:55", "0.0091"));
+        // A second and a new value in one frame: the value first, the digit last.
+        let both = frame_bytes(&mut terminal, &sink, screen("2:28:54", "0.0096"));
+        assert!(both.ends_with('4'), "{both:?}");
+        assert!(both.find('6') < both.find('4'), "{both:?}");
+        // The next second alone: where the last frame ended, with the pen it left.
+        let next = frame_bytes(&mut terminal, &sink, screen("2:28:53", "0.0096"));
+        assert_eq!(next, "\x083");
     }
 
     #[test]
