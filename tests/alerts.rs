@@ -212,6 +212,34 @@ async fn raised_after_three_bad_polls_and_cleared_after_two_good_ones() {
 }
 
 #[tokio::test]
+async fn the_status_line_keeps_the_operators_confirmation_when_warroom_raises_an_alert() {
+    let mut room = Room::new(app_at("09:00", Ledger::default())).await;
+    // i2 is ticked against its source, which has not answered yet: asked, and confirmed.
+    room.press(KeyCode::Char(' ')).await;
+    let ticked = room.press(KeyCode::Char('y')).await;
+    assert!(
+        ticked.stored.iter().any(|ev| ev.change == Change::Tick),
+        "{ticked:?}"
+    );
+    let said = |room: &Room| room.app().flash.as_ref().map(|f| f.text.clone());
+    let confirmation = said(&room).unwrap_or_default();
+    assert!(confirmation.starts_with("Saved: "), "{confirmation:?}");
+    let t = |s| at(&layout(), "09:00", s);
+    for s in [0, 5, 10] {
+        room.poll(bad(t(s))).await;
+    }
+    assert!(
+        room.app().ledger.open_alert("api").is_some(),
+        "raised and saved"
+    );
+    assert_eq!(
+        said(&room),
+        Some(confirmation),
+        "warroom's own alert is on its panel and rang; the operator's 'Saved' stays"
+    );
+}
+
+#[tokio::test]
 async fn a_flapping_source_never_raises() {
     let mut room = Room::new(app_at("09:00", Ledger::default())).await;
     for n in 0..20 {

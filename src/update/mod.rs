@@ -20,7 +20,7 @@ use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
 use crate::poller::PollResult;
 use crate::sources::Status;
 use crate::store::worker::Reply;
-use crate::store::{Change, Event, Evidence, EvidenceFact, Sample, Stored};
+use crate::store::{Change, Event, Evidence, EvidenceFact, Sample, Stored, WARROOM};
 use std::mem::discriminant;
 
 /// Everything the main loop feeds into the app.
@@ -533,7 +533,11 @@ fn store_reply(app: &mut App, reply: Reply) {
             app.unsaved.remove(&stored.event.id);
             let message = summary(app, &stored.event);
             // The evidence saved with a tick is part of that tick: "Saved: ticked …" stands.
-            let said = !matches!(stored.event.change, Change::Evidence(_));
+            // The status line confirms what the operator did: warroom's own alerts are on their
+            // panel, the strip and the bell, and an error rate flapping at its threshold put
+            // "Saved: alert …" over the operator's last "Saved: ticked …" every few seconds.
+            let said = !matches!(stored.event.change, Change::Evidence(_))
+                && stored.event.operator != WARROOM;
             app.ledger.apply(stored);
             if said {
                 say(app, tf(app.lang, UiMsg::FlashSaved, &[&message]), false);
