@@ -1,13 +1,13 @@
 //! The one runtime: owns the [`App`], feeds it every input as a [`Msg`], carries out the
 //! effects [`update`] returns (feeding their outcome back as messages) and makes frames.
 //!
-//! Frames are made when something visible changed. A key press (or a store reply, a tick, a
-//! resize) is drawn as soon as what is already waiting has been applied; poll results, which
-//! can arrive by the thousand, are drawn at most once per [`FRAME`] when they say something
-//! new, and with the next frame made anyway (within [`LAZY`]) when only a latency changed.
-//! A poll's news waits for the other polls under way (the rest of its slot, answering within
-//! milliseconds), but never longer than a [`FRAME`]. Whatever is ready is drained before a
-//! frame is drawn, so a burst of keys or polls costs one frame, not one each.
+//! Frames are made when something visible changed. A key press (or a store reply, a resize)
+//! is drawn as soon as what is already waiting has been applied; poll results, which can
+//! arrive by the thousand, are drawn at most once per [`FRAME`] when they say something new,
+//! and with the next frame made anyway (within [`LAZY`]) when only a latency changed. A
+//! poll's news and the clock's second wait for the polls under way (the rest of the slot,
+//! answering within milliseconds), but never longer than a [`FRAME`]. Whatever is ready is
+//! drained before a frame is drawn, so a burst of keys or polls costs one frame, not one each.
 
 pub mod inputs;
 pub mod sink;

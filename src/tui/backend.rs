@@ -7,7 +7,8 @@
 //! wrapper skips empty draws and repeated cursor commands, remembers the attributes and the
 //! cursor position the terminal has from one frame to the next (a frame starts where the last
 //! one left off, with no reset), and moves the cursor by the shortest sequence that gets there
-//! (none when the next cell follows; a backspace, `ESC[3C`, `\r`, `ESC[2B` before `ESC[12;40H`).
+//! (none when the next cell follows; a backspace, `ESC[3C`, `\r`, `ESC[2B` before
+//! `ESC[12;40H`).
 //!
 //! crossterm writes even the 16 ANSI colours as 256-colour codes (`38;5;9` for bright red),
 //! which a 16-colour terminal (the Linux console, `TERM=xterm-16color`) ignores or misreads.
