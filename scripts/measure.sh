@@ -25,10 +25,11 @@ export WARROOM_BENCH_API="http://127.0.0.1:$port"
 # fakeapi's values take one random-walk step a second from its start, and 2 s polls on the
 # clock's seconds see every other step: the even steps of seed 7 flap more around the error
 # rate's threshold than the odd ones (bytes/s differ by a fifth). The job runs once for each,
-# on a fresh fakeapi started 0.3 s into a second and warroom about 1.5 s (even) or 2.5 s (odd)
-# after the start of that second.
+# on a fresh fakeapi started 0.3 s into a second and warroom just after the next second (even)
+# or the one after (odd): its first tick is then most of a second after its first frame, which
+# tuimeter would otherwise count as part of it.
 for steps in even odd; do
-    offset=$([ "$steps" = even ] && echo 1.2 || echo 2.2)
+    offset=$([ "$steps" = even ] && echo 0.75 || echo 1.75)
     python3 -c "import time; t=time.time(); time.sleep(1 - t % 1 + 0.3)"
     python3 "$tools/fakeapi.py" --port "$port" --seed 7 > "$work/fakeapi.log" 2>&1 &
     fakeapi=$!
