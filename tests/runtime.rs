@@ -53,16 +53,21 @@ async fn a_thousand_polls_in_a_burst_are_a_handful_of_frames() {
     assert!(frames <= 3, "1,000 polls in a burst drew {frames} frames");
 }
 
-/// On paused time: the runtime's clock moves only when it waits, so "not yet drawn" cannot
-/// turn into "drawn" because the machine was slow.
-#[tokio::test(start_paused = true)]
-async fn the_answers_of_one_slot_are_one_frame() {
+/// The rig a second after its first frame (on paused time), and the frames drawn so far: an
+/// answer alone would now be drawn at once. Paused, the runtime's clock moves only when it
+/// waits, so "not yet drawn" cannot turn into "drawn" because the machine was slow.
+async fn quiet_rig() -> (Rig, u64) {
     let mut rig = rig();
     rig.until("the first frame", |_, sink| sink.frames >= 1)
         .await;
-    // Long after that frame: an answer alone would be drawn at once.
     tokio::time::advance(std::time::Duration::from_secs(1)).await;
     let before = rig.frames();
+    (rig, before)
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_answers_of_one_slot_are_one_frame() {
+    let (mut rig, before) = quiet_rig().await;
     // Three sources polled in one slot: each answer leaves the count before it is sent.
     let in_flight = rig.runtime.in_flight();
     let mut under_way: Vec<_> = (0..3).map(|_| in_flight.enter()).collect();
@@ -88,11 +93,7 @@ async fn the_answers_of_one_slot_are_one_frame() {
 
 #[tokio::test(start_paused = true)]
 async fn an_answer_waits_a_frame_at_most_for_a_slow_companion() {
-    let mut rig = rig();
-    rig.until("the first frame", |_, sink| sink.frames >= 1)
-        .await;
-    tokio::time::advance(std::time::Duration::from_secs(1)).await;
-    let before = rig.frames();
+    let (mut rig, before) = quiet_rig().await;
     // A poll that never answers (a dead host, up to its timeout).
     let _slow = rig.runtime.in_flight().enter();
     let poll = ok_poll(&rig, 0);
@@ -106,11 +107,7 @@ async fn an_answer_waits_a_frame_at_most_for_a_slow_companion() {
 
 #[tokio::test(start_paused = true)]
 async fn a_second_and_the_polls_due_with_it_are_one_frame() {
-    let mut rig = rig();
-    rig.until("the first frame", |_, sink| sink.frames >= 1)
-        .await;
-    tokio::time::advance(std::time::Duration::from_secs(1)).await;
-    let before = rig.frames();
+    let (mut rig, before) = quiet_rig().await;
     // The poller's slots start on the clock's seconds: two polls went out with this tick.
     let in_flight = rig.runtime.in_flight();
     let mut under_way: Vec<_> = (0..2).map(|_| in_flight.enter()).collect();

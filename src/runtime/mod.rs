@@ -244,8 +244,10 @@ impl<S: Sink> Runtime<S> {
         let next_frame = self.last_frame.and_then(|at| {
             if self.dirty {
                 // Or when the last answer of the slot arrives, which wakes the loop anyway.
-                let waited = self.waiting_since.filter(|_| self.in_flight.count() > 0);
-                Some(waited.map_or(at + FRAME, |since| (since + FRAME).max(at + FRAME)))
+                Some(
+                    self.held_until()
+                        .map_or(at + FRAME, |held| held.max(at + FRAME)),
+                )
             } else if self.lazy {
                 Some(at + LAZY)
             } else {
@@ -446,19 +448,23 @@ impl<S: Sink> Runtime<S> {
     /// otherwise the next [`Runtime::step`] waits for the slot.
     fn frame_if_due(&mut self) {
         let since = self.last_frame.map(|at| at.elapsed());
-        // News from polls waits while others of its slot are under way, up to a frame.
-        let awaited = self.in_flight.count() > 0
-            && self
-                .waiting_since
-                .is_some_and(|since| since.elapsed() < FRAME);
+        let held = self.held_until().is_some_and(|held| held > Instant::now());
         let due = if self.dirty {
-            self.urgent || (since.is_none_or(|s| s >= FRAME) && !awaited)
+            self.urgent || (since.is_none_or(|s| s >= FRAME) && !held)
         } else {
             self.lazy && since.is_none_or(|s| s >= LAZY)
         };
         if due {
             self.draw();
         }
+    }
+
+    /// Until when news from polls (or the clock's second) waits for the other polls under way:
+    /// a frame after it came, while any is; `None` when nothing waits or no poll is out.
+    fn held_until(&self) -> Option<Instant> {
+        self.waiting_since
+            .filter(|_| self.in_flight.count() > 0)
+            .map(|since| since + FRAME)
     }
 
     fn draw(&mut self) {
