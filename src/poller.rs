@@ -184,6 +184,7 @@ async fn run_source(
     loop {
         tokio::time::sleep_until(on_grid(next, epoch, grid)).await;
         let scheduled = next;
+        let asked = Instant::now();
         let entered = in_flight.enter();
         let Ok(permit) = permits.acquire().await else {
             return;
@@ -216,6 +217,12 @@ async fn run_source(
         // wait 5 % longer than the interval to be seen, and spread the four panels of one
         // 2 s interval over four frames instead of one. Sources that start apart stay apart.
         next = scheduled + next_delay(spec.interval, failures);
+        // The first poll goes out at once, ahead of the slots (`scheduled` is then the epoch,
+        // up to a second back): the next keeps to the slots but never follows it by less
+        // than half an interval, so a source is not asked twice in a moment.
+        while next < asked + spec.interval / 2 {
+            next += spec.interval;
+        }
         // A poll that overran its slot (a slow answer) starts the next one at once rather than
         // queueing a burst.
         let now = Instant::now();
@@ -312,10 +319,11 @@ mod tests {
         for (source, times) in asked.iter().enumerate() {
             assert!(times.len() >= 30, "source {source}: {} polls", times.len());
             // The first poll goes out at once; the next on the clock's next slot, so the first
-            // gap may be shorter, never longer.
+            // gap may be shorter, never longer, and never under half the interval.
+            let first_gap = times[1] - times[0];
             assert!(
-                times[1] - times[0] <= interval,
-                "source {source}: first gap"
+                first_gap <= interval && first_gap >= interval / 2,
+                "source {source}: first gap {first_gap:?}"
             );
             for pair in times[1..].windows(2) {
                 assert_eq!(pair[1] - pair[0], interval, "source {source} between polls");
@@ -330,6 +338,33 @@ mod tests {
                 asked.iter().map(|t| t[round]).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_source_started_late_in_a_second_is_not_asked_twice_in_a_moment() {
+        // 0.9 s into a second: the slot after the first poll is 0.1 s away, too soon.
+        let late = chrono::DateTime::parse_from_rfc3339("2026-12-01T01:30:07.900+00:00")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let stamps = Arc::new(Stamps(std::sync::Mutex::new(Vec::new())));
+        let http = crate::sources::http::Spec::get("http://127.0.0.1:9/");
+        let mut spec = SourceSpec::new("s", crate::sources::Kind::Http(http));
+        spec.interval = Duration::from_secs(1);
+        let probe = Box::new(Stamped(stamps.clone())) as Box<dyn Probe>;
+        let (tx, mut rx) = mpsc::channel(8);
+        let poller = Poller::start(vec![(0, spec, probe)], Clock::frozen(late), tx);
+        for _ in 0..3 {
+            rx.recv().await;
+        }
+        drop(poller);
+        let times = stamps.0.lock().map(|v| v.clone()).unwrap_or_default();
+        let first_gap = times[1] - times[0];
+        assert_eq!(
+            first_gap,
+            Duration::from_millis(1100),
+            "the slot after next"
+        );
+        assert_eq!(times[2] - times[1], Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]
