@@ -1,6 +1,7 @@
 //! Screens on degraded terminals, checked in the bytes a real backend writes (warroom's own
 //! `QuietBackend`, as the TUI uses it), not only in the buffer: with the 16-colour palette no
-//! 256-colour or 24-bit code is written; with `NO_COLOR` no colour at all; with `--ascii`
+//! 256-colour or 24-bit code is written; with 256 or 24-bit colour only the grey and the
+//! selection are; with `NO_COLOR` no colour at all; with `--ascii`
 //! every cell of the screen and every byte written is ASCII.
 
 use ratatui::buffer::Buffer;
@@ -149,16 +150,47 @@ fn sixteen_colours_write_only_the_sixteen_colour_codes() {
     }
 }
 
+/// On 256 and 24-bit terminals, states and headings are the theme's own colours, written as
+/// the 16's short codes; the only extended codes are the grey and the selection background,
+/// which the 16 do not have.
 #[test]
-fn the_256_colour_palette_is_written_as_256_colours() {
-    let theme = Theme::new(Palette::Ansi256, false);
-    let (bytes, _) = written(&app_in(State::Critical), &theme, 80, 24);
-    let codes: Vec<String> = sgr_params(&bytes)
-        .iter()
-        .flat_map(|p| colour_codes(p))
-        .collect();
-    assert!(codes.iter().any(|c| c.starts_with("38;5;")), "{codes:?}");
-    assert!(!codes.iter().any(|c| c.starts_with("38;2;")), "{codes:?}");
+fn deeper_palettes_use_the_themes_colours_and_add_only_a_grey_and_a_selection() {
+    for (palette, grey, selection) in [
+        (Palette::Ansi256, "38;5;245", "48;5;236"),
+        (Palette::TrueColor, "38;2;135;135;135", "48;2;48;52;64"),
+    ] {
+        let theme = Theme::new(palette, false);
+        for (name, app) in screens() {
+            for (w, h) in SIZES {
+                let (bytes, _) = written(&app, &theme, w, h);
+                let codes: Vec<String> = sgr_params(&bytes)
+                    .iter()
+                    .flat_map(|p| colour_codes(p))
+                    .collect();
+                let extended: Vec<&String> = codes
+                    .iter()
+                    .filter(|c| c.contains(';') && *c != grey && *c != selection)
+                    .collect();
+                assert!(
+                    extended.is_empty(),
+                    "{palette:?} {name} {w}x{h}: extended codes beyond the grey and the selection: {extended:?}"
+                );
+                assert!(
+                    codes.iter().any(|c| c == grey),
+                    "{palette:?} {name} {w}x{h}: no grey in {codes:?}"
+                );
+                if name == "launch day" {
+                    // Critical, ok and the selected row: bright red, green, the background.
+                    for needed in ["91", "32", selection] {
+                        assert!(
+                            codes.iter().any(|c| c == needed),
+                            "{palette:?} {name} {w}x{h}: colour {needed} missing from {codes:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

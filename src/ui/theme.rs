@@ -1,10 +1,12 @@
 //! Colours and symbols, chosen for the terminal at hand (after tokio-console's `styles.rs`).
 //!
 //! A [`Palette`] is the colour depth the terminal can show: millions of colours, the 256 of
-//! xterm, the 16 or 8 ANSI ones, or none (`NO_COLOR`, `--no-color`, `TERM=dumb`). Each depth has
-//! its own hand-picked colours, so that every state stays distinguishable on it: the 16-colour
-//! palette never asks for colour 236 (a 16-colour terminal shows nothing for it), and without
-//! colour the states differ by symbol and by bold, dim and reverse. The backend
+//! xterm, the 16 or 8 ANSI ones, or none (`NO_COLOR`, `--no-color`, `TERM=dumb`). States and
+//! headings take the terminal's own ANSI colours on every depth, so the operator's theme picks
+//! their shade (one tuned to its background) and each costs a 5-byte code; the deeper palettes
+//! add only what the 16 lack (a grey and a selection background). Every state stays distinguishable on every depth: the
+//! 16-colour palette never asks for colour 236 (a 16-colour terminal shows nothing for it), and
+//! without colour the states differ by symbol and by bold, dim and reverse. The backend
 //! (`tui::QuietBackend`) writes each colour in the terminal's own terms, so a 16-colour terminal
 //! never receives a 256-colour code even from a style that asked for one.
 //!
@@ -186,32 +188,22 @@ struct Colors {
     error_bg: Color,
 }
 
+/// 24-bit colour: the terminal's own colours (as [`ANSI16`]) for everything the 16 have, so
+/// that states and headings follow the operator's theme and cost a 5-byte code instead of one
+/// of up to 19 bytes; fixed colours only for what the 16 lack: a grey that no theme turns into
+/// the background (Solarized Dark's bright black is its background) and a selection background.
 const TRUECOLOR: Colors = Colors {
-    ok: Color::Rgb(87, 199, 110),
-    warn: Color::Rgb(240, 185, 55),
-    bad: Color::Rgb(250, 85, 85),
     dim: Some(Color::Rgb(135, 135, 135)),
-    heading: Color::Rgb(80, 200, 220),
-    subheading: Color::Rgb(120, 160, 245),
-    key: Color::Rgb(240, 185, 55),
     selection: Some(Color::Rgb(48, 52, 64)),
-    accent: Color::Rgb(80, 200, 220),
-    error_fg: Color::Rgb(255, 255, 255),
-    error_bg: Color::Rgb(190, 30, 30),
+    ..ANSI16
 };
 
+/// xterm's 256 colours, on the same terms as [`TRUECOLOR`]: a state colour written as
+/// `38;5;n` is 6 bytes more than the theme's own, on every change, over every SSH link.
 const ANSI256: Colors = Colors {
-    ok: Color::Indexed(77),
-    warn: Color::Indexed(214),
-    bad: Color::Indexed(203),
     dim: Some(Color::Indexed(245)),
-    heading: Color::Indexed(80),
-    subheading: Color::Indexed(111),
-    key: Color::Indexed(220),
     selection: Some(Color::Indexed(236)),
-    accent: Color::Indexed(80),
-    error_fg: Color::Indexed(231),
-    error_bg: Color::Indexed(160),
+    ..ANSI16
 };
 
 /// The 16 ANSI colours: bright red for critical so it differs from the yellow of warn, grey
