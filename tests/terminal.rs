@@ -248,3 +248,23 @@ fn ascii_writes_only_ascii() {
     let day = common::render_with(&app_in(State::Ok), 200, 60, &theme);
     assert!(day.contains("live ok"), "{day}");
 }
+
+/// The deliveries bar's failed part is plain red: bold changes nothing on a full block, and
+/// switching it on and off around the part costs bytes on every poll that moves the bar.
+#[test]
+fn the_failed_part_of_the_deliveries_bar_is_not_bold() {
+    let theme = Theme::new(Palette::Ansi256, false);
+    let (_, frame) = written(&app_in(State::Critical), &theme, 200, 60);
+    let red_blocks: Vec<_> = frame
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == "█" && c.fg == ratatui::style::Color::LightRed)
+        .collect();
+    assert!(!red_blocks.is_empty(), "no failed part on the bar");
+    for cell in red_blocks {
+        assert!(
+            !cell.modifier.contains(ratatui::style::Modifier::BOLD),
+            "{cell:?}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! Deliveries: completed / in progress / failed of today's total, completion rate vs target.
 
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use super::data_or_why;
@@ -70,10 +71,15 @@ pub fn lines<'a>(app: &App, theme: &Theme, panel: &Panel, cols: usize) -> Vec<Li
         ),
         None => Span::styled(t(lang, Msg::DelivNone), theme.dim()),
     };
+    // The failed part in plain red: bold changes nothing on a full block, and dropping it in
+    // and out costs bytes on every poll that moves the bar.
     vec![
         Line::from(vec![
             Span::styled(s.bar_full.repeat(d), theme.done()),
-            Span::styled(s.bar_full.repeat(f), theme.overdue()),
+            Span::styled(
+                s.bar_full.repeat(f),
+                theme.overdue().remove_modifier(Modifier::BOLD),
+            ),
             Span::styled(s.bar_full.repeat(p), theme.saving()),
             Span::styled(s.bar_empty.repeat(rest), theme.dim()),
         ]),
