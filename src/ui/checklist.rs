@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, fit_right, truncate, width};
+use super::text::{Rows, fit, fit_right, truncate, width};
 use super::{Theme, launch_hm};
 use crate::app::{App, Mark, Row};
 use crate::i18n::{Msg, t, tf};
@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .take(height)
         .map(|(i, row)| line(app, theme, row, cols, Some(i) == cursor))
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Rows::new(lines), inner);
 }
 
 /// Keeps the cursor in view with a little context above it; remembers where it scrolled to so

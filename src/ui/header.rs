@@ -9,10 +9,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::presence;
-use super::text::{truncate, width};
+use super::text::{Rows, truncate, width};
 use super::{Theme, launch_hm};
 use crate::app::clock::countdown;
 use crate::app::{App, Phase, View};
@@ -32,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = area.width as usize;
     let line1 = first_line(app, theme, cols);
     let line2 = tabs_line(app, theme, cols);
-    frame.render_widget(Paragraph::new(vec![line1, line2]), area);
+    frame.render_widget(Rows::new(vec![line1, line2]), area);
 }
 
 /// Date and time on the launch's clock, richest first.

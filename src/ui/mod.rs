@@ -235,7 +235,6 @@ fn scrolled(
     title: &str,
     lines: Vec<ratatui::text::Line<'_>>,
 ) {
-    use ratatui::widgets::Paragraph;
     let outer = theme
         .block()
         .border_style(theme.border_focus())
@@ -254,5 +253,5 @@ fn scrolled(
         .skip(scroll)
         .take(inner.height as usize)
         .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    frame.render_widget(text::Rows::new(visible), inner);
 }

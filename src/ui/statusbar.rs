@@ -5,10 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::text::{truncate, width, wrap};
+use super::text::{Rows, truncate, width, wrap};
 use crate::app::{App, Mode, PromptPurpose};
 use crate::i18n::{Msg, t};
 
@@ -55,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::raw(" "),
             Span::styled(truncate(&keys, cols), theme.dim()),
         ]);
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Rows::new(line), area);
         frame.set_cursor_position(Position {
             x: cursor_x,
             y: area.y,
@@ -80,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .into_iter()
             .map(|l| Line::styled(format!(" {l}"), style))
             .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Rows::new(lines), area);
         return;
     }
     let hints: &[(&str, Msg)] = if app.view == crate::app::View::Live {
@@ -126,7 +125,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(*key, theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Rows::new(Line::from(spans)), area);
 }
 
 /// The last `cols` columns of `s`.

@@ -20,7 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::text::{truncate, width};
+use super::text::{Rows, truncate, width};
 use crate::app::App;
 use crate::app::live::SourceState;
 use crate::app::panel::PanelData;
@@ -109,7 +109,7 @@ pub fn render_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let index = app.panel_focus % panels.len();
         let [tabs, body] = Split::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         frame.render_widget(
-            Paragraph::new(panel_tabs(app, theme, index, tabs.width as usize)),
+            Rows::new(panel_tabs(app, theme, index, tabs.width as usize)),
             tabs,
         );
         render_panel(frame, body, app, theme, &panels[index]);
@@ -219,7 +219,7 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
             .into_iter()
             .map(|l| Line::styled(l, theme.dim()))
             .collect();
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Rows::new(lines), inner);
         return;
     }
     let lines = match &panel.kind {
@@ -243,7 +243,7 @@ fn render_panel(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, panel: 
         PanelKind::Criteria { .. } => scoreboard::lines(app, theme, panel, inner.width as usize),
         PanelKind::Alerts => alerts::lines(app, theme, inner.width as usize, inner.height as usize),
     };
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Rows::new(lines), inner);
 }
 
 /// The panel's sources with their state, in panel order.
@@ -681,7 +681,7 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .unwrap_or(t(lang, Msg::StripBackendUrl));
         let text = tf(lang, Msg::StripNoBackend, &[&name]);
         lines.push(Line::styled(truncate(&text, cols), theme.dim()));
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Rows::new(lines), area);
         return;
     }
     let hint = t(lang, Msg::StripPanels);
@@ -718,7 +718,7 @@ pub fn render_strip(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(hint, theme.dim()));
     }
     lines.push(Line::from(spans));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Rows::new(lines), area);
 }
 
 fn short_title(title: &str) -> String {
