@@ -197,7 +197,8 @@ impl Widget for Rows<'_> {
                 used += w;
                 row.push(g);
             }
-            let mut x = match line.alignment.unwrap_or(Alignment::Left) {
+            let alignment = line.alignment.or(self.text.alignment);
+            let mut x = match alignment.unwrap_or(Alignment::Left) {
                 Alignment::Left => 0,
                 Alignment::Center => (max / 2).saturating_sub(used / 2),
                 Alignment::Right => max.saturating_sub(used),
@@ -267,7 +268,8 @@ mod tests {
     }
 
     /// Rows draws what Paragraph (no wrap) draws, cell for cell: alignments, lines cut at
-    /// the edge, two-column characters at the edge, styles of lines, spans and the text.
+    /// the edge, two-column characters at the edge, styles and alignments of lines, spans and
+    /// the text.
     #[test]
     fn rows_draw_what_a_paragraph_draws() {
         use ratatui::style::{Color, Modifier, Style};
@@ -275,7 +277,8 @@ mod tests {
         use ratatui::widgets::Paragraph;
         let lines = || {
             let mut text = Text::from(vec![
-                Line::from("short"),
+                Line::from("short").left_aligned(),
+                Line::from("the text's own"),
                 Line::from("a line far longer than the twelve columns").right_aligned(),
                 Line::from(vec![
                     Span::styled("ok", Style::new().fg(Color::Green)),
@@ -289,6 +292,7 @@ mod tests {
                 Line::from("beyond the area's last row"),
             ]);
             text.style = Style::new().bg(Color::Blue);
+            text.alignment = Some(ratatui::layout::Alignment::Center);
             text
         };
         for width in [1, 5, 12, 13, 30] {

@@ -4,9 +4,10 @@
 //! xterm, the 16 or 8 ANSI ones, or none (`NO_COLOR`, `--no-color`, `TERM=dumb`). States and
 //! headings take the terminal's own ANSI colours on every depth, so the operator's theme picks
 //! their shade (one tuned to its background) and each costs a 5-byte code; the deeper palettes
-//! add only what the 16 lack (a grey and a selection background). Every state stays distinguishable on every depth: the
-//! 16-colour palette never asks for colour 236 (a 16-colour terminal shows nothing for it), and
-//! without colour the states differ by symbol and by bold, dim and reverse. The backend
+//! add only what the 16 lack (a grey and a selection background). Every state stays
+//! distinguishable on every depth: the 16-colour palette never asks for colour 236 (a
+//! 16-colour terminal shows nothing for it), and without colour the states differ by symbol
+//! and by bold, dim and reverse. The backend
 //! (`tui::QuietBackend`) writes each colour in the terminal's own terms, so a 16-colour terminal
 //! never receives a 256-colour code even from a style that asked for one.
 //!
