@@ -115,16 +115,21 @@ fn colour_codes(params: &[u16]) -> Vec<String> {
     out
 }
 
+/// The colour codes of every SGR sequence one frame of `app` writes.
+fn colours_written(app: &App, theme: &Theme, w: u16, h: u16) -> Vec<String> {
+    let (bytes, _) = written(app, theme, w, h);
+    sgr_params(&bytes)
+        .iter()
+        .flat_map(|p| colour_codes(p))
+        .collect()
+}
+
 #[test]
 fn sixteen_colours_write_only_the_sixteen_colour_codes() {
     let theme = Theme::new(Palette::Ansi16, false);
     for (name, app) in screens() {
         for (w, h) in SIZES {
-            let (bytes, _) = written(&app, &theme, w, h);
-            let codes: Vec<String> = sgr_params(&bytes)
-                .iter()
-                .flat_map(|p| colour_codes(p))
-                .collect();
+            let codes = colours_written(&app, &theme, w, h);
             assert!(
                 !codes.is_empty(),
                 "{name} {w}x{h}: no colour written at all"
@@ -162,11 +167,7 @@ fn deeper_palettes_use_the_themes_colours_and_add_only_a_grey_and_a_selection() 
         let theme = Theme::new(palette, false);
         for (name, app) in screens() {
             for (w, h) in SIZES {
-                let (bytes, _) = written(&app, &theme, w, h);
-                let codes: Vec<String> = sgr_params(&bytes)
-                    .iter()
-                    .flat_map(|p| colour_codes(p))
-                    .collect();
+                let codes = colours_written(&app, &theme, w, h);
                 let extended: Vec<&String> = codes
                     .iter()
                     .filter(|c| c.contains(';') && *c != grey && *c != selection)
