@@ -746,6 +746,90 @@ async fn worker_delivers_other_handles_events() {
     other.close().await;
 }
 
+/// The statements a test's process ran that read new events of the log (sqlx logs each one it
+/// runs as a `sqlx::query` event), counted by a global subscriber: nextest runs every test in a
+/// process of its own.
+fn count_log_reads() -> impl Fn() -> usize {
+    #[derive(Clone, Default)]
+    struct Written(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut all) = self.0.lock() {
+                all.extend_from_slice(bytes);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let written = Written::default();
+    let sink = written.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("sqlx::query=debug")
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    move || {
+        let all = written.0.lock().map(|w| w.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&all)
+            .matches("AND seq > $3")
+            .count()
+    }
+}
+
+#[tokio::test]
+async fn an_idle_worker_on_sqlite_reads_the_log_only_after_the_file_changed() {
+    let reads = count_log_reads();
+    let dir = temp_dir();
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let other = open(&path).await;
+    let last_seq = append(&store, &event("ann", 0, ITEMS[0], Change::Tick)).await;
+    let (request_tx, request_rx) = mpsc::channel(16);
+    let (reply_tx, mut reply_rx) = mpsc::channel(16);
+    let worker = tokio::spawn(worker::run(
+        store,
+        LAUNCH.to_string(),
+        day(),
+        last_seq,
+        request_rx,
+        reply_tx,
+    ));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while reads() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no first read");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Five follow intervals with nothing committed (and well within the safety read).
+    let before = reads();
+    tokio::time::sleep(worker::FOLLOW_INTERVAL * 5).await;
+    assert_eq!(reads() - before, 0, "reads while the file did not change");
+
+    let theirs = event("bob", 1, ITEMS[1], Change::Tick);
+    append(&other, &theirs).await;
+    let replies = replies_until(&mut reply_rx, Duration::from_secs(3), |r| {
+        r.iter().any(|r| {
+            matches!(r, Reply::Arrived(events) if events.iter().any(|s| s.event.id == theirs.id))
+        })
+    })
+    .await;
+    assert!(
+        replies.iter().any(|r| matches!(r, Reply::Arrived(_))),
+        "the other handle's tick arrives: {replies:?}"
+    );
+    assert!(reads() > before, "read once the file changed");
+
+    drop(request_tx);
+    tokio::time::timeout(Duration::from_secs(10), worker)
+        .await
+        .expect("worker ends")
+        .expect("worker task panicked");
+    other.close().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Faults: a full disk, a read-only file, a lock held by another process, a foreign file, a
 // malformed row. "Saved" must mean committed through all of them.

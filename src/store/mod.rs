@@ -377,6 +377,15 @@ impl Store {
         &self.location
     }
 
+    /// On SQLite, how the file looks now: unchanged since a read, nothing was committed after
+    /// it. PostgreSQL says so by notifications instead (`None`).
+    pub(crate) fn stamp(&self) -> Option<sqlite::Stamp> {
+        match self.backend {
+            Backend::Sqlite(_) => Some(sqlite::stamp(&self.path)),
+            Backend::Pg(_) => None,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.backend, Backend::Pg(_))
     }

@@ -12,9 +12,11 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::calls::{FIRST_RETRY, MAX_RETRY, timed};
 use super::reply::Reply;
+use super::sqlite::Stamp;
 use super::worker::FOLLOW_INTERVAL;
 use super::{Outage, Store, StoreError};
 use crate::backoff::Backoff;
@@ -144,34 +146,45 @@ impl Reader {
             SAFETY_POLL
         });
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // How the file looked before the last read that succeeded, and when: while it looks
+        // the same nothing was committed, and a look costs less than a read (see `Stamp`).
+        let mut quiet: Option<(Stamp, Instant)> = None;
         loop {
             if let Some((path, opened)) = file
                 && identity(path) != Some(opened)
             {
                 return Ok(Stop::Moved);
             }
-            let read = match last_seq {
-                None => self.whole_day(store).await,
-                Some(seq) => self.since(store, seq).await,
-            };
-            match read {
-                Ok(seq) => {
-                    last_seq = Some(seq);
-                    self.backoff.reset();
-                    if self.down.take().is_some() {
-                        self.send(Reply::Reconnected { saved: 0 }).await?;
+            let stamp = file.and_then(|_| store.stamp());
+            let unchanged = last_seq.is_some()
+                && matches!((stamp, quiet), (Some(now), Some((seen, at)))
+                    if now == seen && at.elapsed() < SAFETY_POLL);
+            if !unchanged {
+                quiet = None;
+                let read = match last_seq {
+                    None => self.whole_day(store).await,
+                    Some(seq) => self.since(store, seq).await,
+                };
+                match read {
+                    Ok(seq) => {
+                        quiet = stamp.map(|stamp| (stamp, Instant::now()));
+                        last_seq = Some(seq);
+                        self.backoff.reset();
+                        if self.down.take().is_some() {
+                            self.send(Reply::Reconnected { saved: 0 }).await?;
+                        }
+                        self.read_failing = false;
                     }
-                    self.read_failing = false;
-                }
-                Err(Some(e)) => {
-                    self.failed(&e).await?;
-                    // Out of reach: try again sooner than the safety poll, but backing off.
-                    if e.outage().is_some() {
-                        tokio::time::sleep(self.backoff.fail()).await;
-                        continue;
+                    Err(Some(e)) => {
+                        self.failed(&e).await?;
+                        // Out of reach: try again sooner than the safety poll, but backing off.
+                        if e.outage().is_some() {
+                            tokio::time::sleep(self.backoff.fail()).await;
+                            continue;
+                        }
                     }
+                    Err(None) => return Err(Gone),
                 }
-                Err(None) => return Err(Gone),
             }
             match wake.as_mut() {
                 Some(wake) => {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
@@ -51,8 +51,30 @@ pub(super) async fn open_pool(
     };
     SqlitePoolOptions::new()
         .max_connections(if writable { 2 } else { 1 })
+        // A local file's connection cannot go stale the way a server's can, and one that fails
+        // is closed by the caller (`discard`): a ping before every use was a second trip to
+        // the connection's thread for each statement.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
+}
+
+/// The file and its write-ahead log as seen from outside: the length and modification time of
+/// each. Every commit, by this process or another, appends to the log or (after a checkpoint)
+/// rewrites it, so while the stamp stays the same there is nothing new to read. Modification
+/// times are coarse (a few milliseconds), so a follower trusting it still reads now and then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp([Option<(u64, SystemTime)>; 2]);
+
+pub(super) fn stamp(path: &Path) -> Stamp {
+    let look = |path: &Path| {
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)))
+    };
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    Stamp([look(path), look(Path::new(&wal))])
 }
 
 /// Refuses a file that is not a warroom database — another application's tables, or an

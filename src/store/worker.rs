@@ -21,6 +21,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::calls::{FIRST_RETRY, MAX_RETRY, OP_TIMEOUT, blocking, timed};
@@ -91,11 +92,14 @@ pub fn pilot_job(launch: String, first: NaiveDate, last: NaiveDate, today: Naive
     })
 }
 
-/// How often to look for events written by other processes on SQLite.
+/// How often to look for events written by other processes on SQLite: a look at the file,
+/// and a read only when it changed (or [`SAFETY_POLL`] after the last).
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// On PostgreSQL notifications do the work; this poll only covers a notification lost while
-/// the listener reconnected, and a server that cannot be listened to.
-const SAFETY_POLL: Duration = Duration::from_secs(5);
+/// the listener reconnected, and a server that cannot be listened to. On SQLite, a read at
+/// least this often whatever the file looks like: its times are too coarse to be the only
+/// word.
+pub(super) const SAFETY_POLL: Duration = Duration::from_secs(5);
 
 /// What the store's tasks do beyond committing writes.
 #[derive(Debug)]
@@ -192,6 +196,7 @@ pub async fn run_with(
         own,
         read_failing: false,
         load_day: options.load_day,
+        quiet: None,
     };
     // Owned: if this task is dropped or aborted, they stop with it, as in a process that died.
     let mut tasks: Vec<Owned<()>> = Vec::new();
@@ -324,6 +329,9 @@ struct Follower {
     own: Arc<Mutex<HashSet<Uuid>>>,
     read_failing: bool,
     load_day: bool,
+    /// On SQLite: how the file looked before the last read that succeeded, for which day, and
+    /// when. While it looks the same, nothing new was committed.
+    quiet: Option<(super::sqlite::Stamp, NaiveDate, Instant)>,
 }
 
 impl Follower {
@@ -339,8 +347,22 @@ impl Follower {
                 Some(()) = wake.recv() => {}
                 _ = poll.tick() => {}
             }
-            if self.follow().await.is_err() {
-                return;
+            // One look at the file instead of a query: two reads a second of nothing new
+            // were most of an idle warroom's store work.
+            let stamp = self.store.stamp();
+            let day = *self.day.borrow();
+            if let (Some(now), Some((seen, seen_day, at))) = (stamp, self.quiet)
+                && now == seen
+                && day == seen_day
+                && at.elapsed() < SAFETY_POLL
+            {
+                continue;
+            }
+            self.quiet = None;
+            match self.follow().await {
+                Ok(true) => self.quiet = stamp.map(|stamp| (stamp, day, Instant::now())),
+                Ok(false) => {}
+                Err(Gone) => return,
             }
         }
     }
@@ -349,23 +371,25 @@ impl Follower {
         self.replies.send(reply).await.map_err(|_| Gone)
     }
 
-    /// Fetches what others committed since we last looked.
-    async fn follow(&mut self) -> Result<(), Gone> {
+    /// Fetches what others committed since we last looked; `true` when the read succeeded.
+    async fn follow(&mut self) -> Result<bool, Gone> {
         let day = *self.day.borrow();
         let read = self.store.read(&self.launch, day, self.last_seq);
         match timed(&self.store, read).await {
             Ok(read) => {
                 self.read_failing = false;
-                self.arrived(read).await
+                self.arrived(read).await.map(|()| true)
             }
             // The writer shows the outage; the next poll tries again.
-            Err(e) if e.outage().is_some() => Ok(()),
+            Err(e) if e.outage().is_some() => Ok(false),
             Err(e) if !self.read_failing => {
                 self.read_failing = true;
                 tracing::warn!(error = %e, "reading new events failed");
-                self.send(Reply::ReadFailed(e.to_string())).await
+                self.send(Reply::ReadFailed(e.to_string()))
+                    .await
+                    .map(|()| false)
             }
-            Err(_) => Ok(()),
+            Err(_) => Ok(false),
         }
     }
 
