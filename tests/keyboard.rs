@@ -8,7 +8,7 @@ use warroom::app::{App, Mark, Mode, PromptPurpose, View};
 use warroom::store::presence::Peer;
 use warroom::store::worker::Reply;
 use warroom::store::{Change, Event, Stored};
-use warroom::update::{Effect, Msg, update};
+use warroom::update::{Effect, Msg, Shown, apply, update};
 
 mod common;
 use common::live::{State, app_in, commit};
@@ -302,6 +302,39 @@ fn presence_lists_the_others_sorted() {
     assert!(
         tabs.starts_with("1 Day 2 Pre") && tabs.ends_with("here: bob"),
         "{tabs}"
+    );
+}
+
+/// Presence is refreshed every few seconds; a refresh that finds the same people (each seen
+/// later) asks for no frame, and one that finds someone new does, at once.
+#[test]
+fn a_presence_refresh_draws_only_when_who_is_here_changed() {
+    let mut app = app_in(State::Ok);
+    let peer = |operator: &str, seen_ms: i64| Peer {
+        session: Uuid::now_v7(),
+        operator: operator.into(),
+        origin: "local on ops-2".into(),
+        view: "Launch day".into(),
+        seen_ms,
+    };
+    let present = |peers| Msg::Store(Reply::Present(peers));
+    let (shown, _) = apply(&mut app, present(vec![peer("bob", 1_000)]));
+    assert_eq!(shown, Shown::AtOnce, "bob arrived");
+    let (shown, _) = apply(&mut app, present(vec![peer("bob", 4_000)]));
+    assert_eq!(shown, Shown::Unchanged, "bob, still here");
+    assert_eq!(app.peers[0].seen_ms, 4_000, "kept up to date all the same");
+    let (shown, _) = apply(
+        &mut app,
+        present(vec![peer("bob", 7_000), peer("carol", 7_000)]),
+    );
+    assert_eq!(shown, Shown::AtOnce, "carol arrived");
+    let (shown, _) = apply(&mut app, present(vec![peer("carol", 10_000)]));
+    assert_eq!(shown, Shown::AtOnce, "bob left");
+    let screen = common::render(&app, 200, 60);
+    let header = screen.lines().nth(1).unwrap_or_default();
+    assert!(
+        header.contains("here: carol") && !header.contains("bob"),
+        "{header}"
     );
 }
 

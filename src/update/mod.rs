@@ -19,6 +19,7 @@ use crate::action::{self, Action};
 use crate::app::{App, Flash, Mark, Mode, Prompt, PromptPurpose, View};
 use crate::poller::PollResult;
 use crate::sources::Status;
+use crate::store::presence::Peer;
 use crate::store::worker::Reply;
 use crate::store::{Change, Event, Evidence, EvidenceFact, Sample, Stored, WARROOM};
 use std::mem::discriminant;
@@ -144,6 +145,8 @@ pub fn apply(app: &mut App, msg: Msg) -> (Shown, Vec<Effect>) {
             wall::unreachable(app, since, cause);
             true
         }
+        // Every few seconds, mostly to say the same people are still here.
+        Msg::Store(Reply::Present(peers)) => present(app, peers),
         Msg::Store(reply) => {
             store_reply(app, reply);
             true
@@ -626,17 +629,29 @@ fn store_reply(app: &mut App, reply: Reply) {
             }
         },
         Reply::Present(peers) => {
-            // Who else is here: the same operator from the same place is this warroom's own
-            // past (a restart after kill -9 leaves its row until it expires), not someone else.
-            let mut others: Vec<_> = peers
-                .into_iter()
-                .filter(|p| !(p.operator == app.author.operator && p.origin == app.author.origin))
-                .collect();
-            others.sort_by(|a, b| (&a.operator, &a.origin).cmp(&(&b.operator, &b.origin)));
-            others.dedup_by(|a, b| a.operator == b.operator && a.origin == b.origin);
-            app.peers = others;
+            present(app, peers);
         }
     }
+}
+
+/// Who else is here; `true` when that changed what the header can show (who, from where),
+/// not only when each was last seen.
+fn present(app: &mut App, peers: Vec<Peer>) -> bool {
+    // The same operator from the same place is this warroom's own past (a restart after
+    // kill -9 leaves its row until it expires), not someone else.
+    let mut others: Vec<_> = peers
+        .into_iter()
+        .filter(|p| !(p.operator == app.author.operator && p.origin == app.author.origin))
+        .collect();
+    others.sort_by(|a, b| (&a.operator, &a.origin).cmp(&(&b.operator, &b.origin)));
+    others.dedup_by(|a, b| a.operator == b.operator && a.origin == b.origin);
+    let changed = others.len() != app.peers.len()
+        || others
+            .iter()
+            .zip(&app.peers)
+            .any(|(new, old)| (&new.operator, &new.origin) != (&old.operator, &old.origin));
+    app.peers = others;
+    changed
 }
 
 /// Events from other warrooms on the same database.
