@@ -1,0 +1,146 @@
+//! What an idle warroom asks of its SQLite file: a look at the file and its WAL on every follow
+//! interval, a read only when another process (or this one) committed something.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use tokio::sync::mpsc;
+use warroom::store::worker::{self, Reply};
+use warroom::store::{Author, Change, Event, Store};
+
+const LAUNCH: &str = "luckygas-pilot";
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 1).expect("valid day")
+}
+
+fn event(who: &str, ms: i64, item: &str) -> Event {
+    let author = Author {
+        operator: who.to_string(),
+        origin: format!("{who}-laptop"),
+    };
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 30, 22, 0, 0)
+        .single()
+        .expect("valid instant")
+        + chrono::Duration::milliseconds(ms);
+    Event::new(&author, LAUNCH, day(), at, Some(item.into()), Change::Tick)
+}
+
+async fn open(path: &Path) -> Store {
+    match tokio::time::timeout(Duration::from_secs(20), Store::open(path)).await {
+        Ok(Ok(store)) => store,
+        Ok(Err(e)) => panic!("opening {} failed: {e}", path.display()),
+        Err(_) => panic!("opening {} hung for 20 s", path.display()),
+    }
+}
+
+async fn append(store: &Store, event: &Event) -> i64 {
+    store
+        .append(event)
+        .await
+        .unwrap_or_else(|e| panic!("append {:?}: {e}", event.item))
+}
+
+/// The replies until `done` says they are complete; fails after `limit`.
+async fn replies_until(
+    rx: &mut mpsc::Receiver<Reply>,
+    limit: Duration,
+    mut done: impl FnMut(&[Reply]) -> bool,
+) -> Vec<Reply> {
+    let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + limit;
+    while !done(&got) {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(reply)) => got.push(reply),
+            Ok(None) => panic!("worker stopped replying; got so far: {got:?}"),
+            Err(_) => panic!("no complete answer within {limit:?}; got so far: {got:?}"),
+        }
+    }
+    got
+}
+
+/// The statements this process ran that read new events of the log (sqlx logs each one it
+/// runs as a `sqlx::query` event), counted by a global subscriber: this file holds one test, so
+/// its process runs nothing else, under nextest and `cargo test` alike.
+fn count_log_reads() -> impl Fn() -> usize {
+    #[derive(Clone, Default)]
+    struct Written(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut all) = self.0.lock() {
+                all.extend_from_slice(bytes);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let written = Written::default();
+    let sink = written.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("sqlx::query=debug")
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    move || {
+        let all = written.0.lock().map(|w| w.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&all)
+            .matches("AND seq > $3")
+            .count()
+    }
+}
+
+#[tokio::test]
+async fn an_idle_worker_on_sqlite_reads_the_log_only_after_the_file_changed() {
+    let reads = count_log_reads();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("warroom.db");
+    let store = open(&path).await;
+    let other = open(&path).await;
+    let last_seq = append(&store, &event("ann", 0, "check-health")).await;
+    let (request_tx, request_rx) = mpsc::channel(16);
+    let (reply_tx, mut reply_rx) = mpsc::channel(16);
+    let worker = tokio::spawn(worker::run(
+        store,
+        LAUNCH.to_string(),
+        day(),
+        last_seq,
+        request_rx,
+        reply_tx,
+    ));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while reads() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no first read");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Five follow intervals with nothing committed (and well within the safety read).
+    let before = reads();
+    tokio::time::sleep(worker::FOLLOW_INTERVAL * 5).await;
+    assert_eq!(reads() - before, 0, "reads while the file did not change");
+
+    let theirs = event("bob", 1, "check-errors");
+    append(&other, &theirs).await;
+    let replies = replies_until(&mut reply_rx, Duration::from_secs(3), |r| {
+        r.iter().any(|r| {
+            matches!(r, Reply::Arrived(events) if events.iter().any(|s| s.event.id == theirs.id))
+        })
+    })
+    .await;
+    assert!(
+        replies.iter().any(|r| matches!(r, Reply::Arrived(_))),
+        "the other handle's tick arrives: {replies:?}"
+    );
+    assert!(reads() > before, "read once the file changed");
+
+    drop(request_tx);
+    tokio::time::timeout(Duration::from_secs(10), worker)
+        .await
+        .expect("worker ends")
+        .expect("worker task panicked");
+    other.close().await;
+}
