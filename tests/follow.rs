@@ -1,13 +1,15 @@
 //! What an idle warroom asks of its SQLite file: a look at the file and its WAL on every follow
 //! interval, a read only when another process (or this one) committed something.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use tokio::sync::mpsc;
 use warroom::store::worker::{self, Reply};
-use warroom::store::{Author, Change, Event, Store};
+use warroom::store::{Author, Change, Event};
+
+mod common;
+use common::log::{append, open, replies_until};
 
 const LAUNCH: &str = "luckygas-pilot";
 
@@ -26,39 +28,6 @@ fn event(who: &str, ms: i64, item: &str) -> Event {
         .expect("valid instant")
         + chrono::Duration::milliseconds(ms);
     Event::new(&author, LAUNCH, day(), at, Some(item.into()), Change::Tick)
-}
-
-async fn open(path: &Path) -> Store {
-    match tokio::time::timeout(Duration::from_secs(20), Store::open(path)).await {
-        Ok(Ok(store)) => store,
-        Ok(Err(e)) => panic!("opening {} failed: {e}", path.display()),
-        Err(_) => panic!("opening {} hung for 20 s", path.display()),
-    }
-}
-
-async fn append(store: &Store, event: &Event) -> i64 {
-    store
-        .append(event)
-        .await
-        .unwrap_or_else(|e| panic!("append {:?}: {e}", event.item))
-}
-
-/// The replies until `done` says they are complete; fails after `limit`.
-async fn replies_until(
-    rx: &mut mpsc::Receiver<Reply>,
-    limit: Duration,
-    mut done: impl FnMut(&[Reply]) -> bool,
-) -> Vec<Reply> {
-    let mut got = Vec::new();
-    let deadline = tokio::time::Instant::now() + limit;
-    while !done(&got) {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(reply)) => got.push(reply),
-            Ok(None) => panic!("worker stopped replying; got so far: {got:?}"),
-            Err(_) => panic!("no complete answer within {limit:?}; got so far: {got:?}"),
-        }
-    }
-    got
 }
 
 /// The statements this process ran that read new events of the log (sqlx logs each one it

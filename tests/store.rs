@@ -16,6 +16,9 @@ use warroom::app::{Ledger, Mark};
 use warroom::store::worker::{self, Reply, Request};
 use warroom::store::{Author, Change, Event, Store, Stored};
 
+mod common;
+use common::log::{append, open, replies_until};
+
 const LAUNCH: &str = "luckygas-pilot";
 
 fn day() -> NaiveDate {
@@ -55,21 +58,6 @@ fn event(who: &str, ms: i64, item: &str, change: Change) -> Event {
 
 fn temp_dir() -> TempDir {
     tempfile::tempdir().expect("create a temporary folder")
-}
-
-async fn open(path: &Path) -> Store {
-    match tokio::time::timeout(Duration::from_secs(20), Store::open(path)).await {
-        Ok(Ok(store)) => store,
-        Ok(Err(e)) => panic!("opening {} failed: {e}", path.display()),
-        Err(_) => panic!("opening {} hung for 20 s", path.display()),
-    }
-}
-
-async fn append(store: &Store, event: &Event) -> i64 {
-    store
-        .append(event)
-        .await
-        .unwrap_or_else(|e| panic!("append {:?} on {:?}: {e}", event.change, event.item))
 }
 
 async fn day_events(store: &Store, launch: &str, day: NaiveDate) -> Vec<Stored> {
@@ -556,24 +544,6 @@ async fn events_after_and_two_handles_on_one_file() {
     assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
     first.close().await;
     second.close().await;
-}
-
-/// Collects worker replies until `done` says enough, or panics after `limit`.
-async fn replies_until(
-    rx: &mut mpsc::Receiver<Reply>,
-    limit: Duration,
-    mut done: impl FnMut(&[Reply]) -> bool,
-) -> Vec<Reply> {
-    let mut got = Vec::new();
-    let deadline = tokio::time::Instant::now() + limit;
-    while !done(&got) {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(reply)) => got.push(reply),
-            Ok(None) => panic!("worker stopped replying; got so far: {got:?}"),
-            Err(_) => panic!("no complete answer within {limit:?}; got so far: {got:?}"),
-        }
-    }
-    got
 }
 
 fn committed(replies: &[Reply]) -> Vec<&Stored> {

@@ -161,5 +161,6 @@ pub fn render_with(app: &App, width: u16, height: u16, theme: &Theme) -> String 
 }
 pub mod db;
 pub mod live;
+pub mod log;
 pub mod relay;
 pub mod rig;
