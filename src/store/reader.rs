@@ -12,19 +12,16 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 use super::calls::{FIRST_RETRY, MAX_RETRY, timed};
 use super::reply::Reply;
-use super::sqlite::Stamp;
-use super::worker::FOLLOW_INTERVAL;
+use super::sqlite::Quiet;
+use super::worker::{FOLLOW_INTERVAL, SAFETY_POLL};
 use super::{Outage, Store, StoreError};
 use crate::backoff::Backoff;
 
 /// How often a missing SQLite file is looked for again.
 pub const ABSENT_RETRY: Duration = Duration::from_secs(1);
-/// On PostgreSQL notifications do the work; this poll covers one lost while reconnecting.
-const SAFETY_POLL: Duration = Duration::from_secs(5);
 
 /// What the wall reads.
 pub enum Target {
@@ -146,9 +143,8 @@ impl Reader {
             SAFETY_POLL
         });
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // How the file looked before the last read that succeeded, and when: while it looks
-        // the same nothing was committed, and a look costs less than a read (see `Stamp`).
-        let mut quiet: Option<(Stamp, Instant)> = None;
+        // A look at the file costs less than a read (see `Stamp`).
+        let mut quiet = Quiet::default();
         loop {
             if let Some((path, opened)) = file
                 && identity(path) != Some(opened)
@@ -156,18 +152,14 @@ impl Reader {
                 return Ok(Stop::Moved);
             }
             let stamp = file.and_then(|_| store.stamp());
-            let unchanged = last_seq.is_some()
-                && matches!((stamp, quiet), (Some(now), Some((seen, at)))
-                    if now == seen && at.elapsed() < SAFETY_POLL);
-            if !unchanged {
-                quiet = None;
+            if last_seq.is_none() || !quiet.holds(stamp, &(), SAFETY_POLL) {
                 let read = match last_seq {
                     None => self.whole_day(store).await,
                     Some(seq) => self.since(store, seq).await,
                 };
+                quiet.read(stamp, (), read.is_ok());
                 match read {
                     Ok(seq) => {
-                        quiet = stamp.map(|stamp| (stamp, Instant::now()));
                         last_seq = Some(seq);
                         self.backoff.reset();
                         if self.down.take().is_some() {

@@ -77,6 +77,34 @@ pub(super) fn stamp(path: &Path) -> Stamp {
     Stamp([look(path), look(Path::new(&wal))])
 }
 
+/// How the file looked before a follower's last read that succeeded, of what (`K`: the day
+/// read, or nothing), and when. While it looks the same, nothing new was committed.
+#[derive(Debug)]
+pub(super) struct Quiet<K = ()>(Option<(Stamp, K, tokio::time::Instant)>);
+
+impl<K> Default for Quiet<K> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<K: PartialEq> Quiet<K> {
+    /// A read of `of` can be skipped: the file looks as it did before the last one, which was
+    /// less than `within` ago. `now` is `None` on PostgreSQL: never.
+    pub(super) fn holds(&self, now: Option<Stamp>, of: &K, within: Duration) -> bool {
+        matches!((now, &self.0), (Some(now), Some((seen, seen_of, at)))
+            if now == *seen && seen_of == of && at.elapsed() < within)
+    }
+
+    /// The read of `of` that started when the file looked like `stamp` is over: `ok` when it
+    /// succeeded (a failed one is tried again at the next look).
+    pub(super) fn read(&mut self, stamp: Option<Stamp>, of: K, ok: bool) {
+        self.0 = stamp
+            .filter(|_| ok)
+            .map(|stamp| (stamp, of, tokio::time::Instant::now()));
+    }
+}
+
 /// Refuses a file that is not a warroom database — another application's tables, or an
 /// `events` table that is not ours — before anything is written to it (not even WAL mode).
 /// A missing or empty file is fine: it becomes one.

@@ -21,7 +21,6 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::calls::{FIRST_RETRY, MAX_RETRY, OP_TIMEOUT, blocking, timed};
@@ -29,6 +28,7 @@ use super::journal::Journal;
 use super::presence::{self, Presence};
 use super::reply::Gone;
 pub use super::reply::{PilotRead, Reply};
+use super::sqlite::Quiet;
 use super::writer::{Commit, Kept, Told, Work, Writer, refusal};
 use super::{Event, Outage, Reach, Read, Sample, Store, StoreError, Stored};
 use crate::backoff::Backoff;
@@ -196,7 +196,7 @@ pub async fn run_with(
         own,
         read_failing: false,
         load_day: options.load_day,
-        quiet: None,
+        quiet: Quiet::default(),
     };
     // Owned: if this task is dropped or aborted, they stop with it, as in a process that died.
     let mut tasks: Vec<Owned<()>> = Vec::new();
@@ -329,9 +329,8 @@ struct Follower {
     own: Arc<Mutex<HashSet<Uuid>>>,
     read_failing: bool,
     load_day: bool,
-    /// On SQLite: how the file looked before the last read that succeeded, for which day, and
-    /// when. While it looks the same, nothing new was committed.
-    quiet: Option<(super::sqlite::Stamp, NaiveDate, Instant)>,
+    /// On SQLite: how the file looked before the last day's read that succeeded.
+    quiet: Quiet<NaiveDate>,
 }
 
 impl Follower {
@@ -351,17 +350,11 @@ impl Follower {
             // were most of an idle warroom's store work.
             let stamp = self.store.stamp();
             let day = *self.day.borrow();
-            if let (Some(now), Some((seen, seen_day, at))) = (stamp, self.quiet)
-                && now == seen
-                && day == seen_day
-                && at.elapsed() < SAFETY_POLL
-            {
+            if self.quiet.holds(stamp, &day, SAFETY_POLL) {
                 continue;
             }
-            self.quiet = None;
             match self.follow().await {
-                Ok(true) => self.quiet = stamp.map(|stamp| (stamp, day, Instant::now())),
-                Ok(false) => {}
+                Ok(read) => self.quiet.read(stamp, day, read),
                 Err(Gone) => return,
             }
         }
