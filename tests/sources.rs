@@ -654,6 +654,32 @@ async fn tls_self_signed_is_rejected_unless_told_to_skip_verification() {
     );
 }
 
+/// The host's roots are read at the first handshake now, not when the client is made: an
+/// https source must still refuse a certificate no root vouches for, and say that it was the
+/// certificate.
+#[tokio::test]
+async fn an_https_source_refuses_a_certificate_the_host_does_not_trust() {
+    let (addr, _) = tls_server(30).await;
+    let url = format!("https://localhost:{}/health", addr.port());
+
+    let strict = spec(http_kind(url.clone(), None, &[]), 3 * SECOND, &[], &[]);
+    match poll(&strict).await {
+        Err(SourceError::Connect(why) | SourceError::Failed(why)) => assert!(
+            why.contains("certificate") && why.to_lowercase().contains("unknownissuer"),
+            "{why}"
+        ),
+        other => panic!("a self-signed certificate must be refused, got {other:?}"),
+    }
+
+    let mut lax = sources::http::Spec::get(url);
+    lax.insecure_skip_verify = true;
+    // Past the handshake this server reads and hangs up: any error now is not the certificate.
+    if let Err(e) = poll(&spec(Kind::Http(lax), 3 * SECOND, &[], &[])).await {
+        let why = e.to_string().to_lowercase();
+        assert!(!why.contains("unknownissuer"), "{why}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // postgres (the machine's server; failing here means PostgreSQL is down, not skipped)
 

@@ -241,10 +241,12 @@ impl HttpProbe {
             .map_err(|e| {
                 SourceError::Invalid(format!("invalid HTTP method `{}`: {e}", spec.method))
             })?;
+        let url = parse_url(&spec.url)?;
+        warm_roots_for(&url, spec.insecure_skip_verify);
         Ok(HttpProbe {
             client: client(timeout, spec.max_redirects, spec.insecure_skip_verify)?,
             method,
-            url: parse_url(&spec.url)?,
+            url,
             headers: header_map(&spec.headers)?,
             body: spec.body.clone(),
             paths: spec.paths.clone(),
@@ -375,6 +377,14 @@ pub(crate) fn client(
         clients.push((key, client.clone()));
     }
     Ok(client)
+}
+
+/// An https source verifies certificates against the host's roots: they are read now, off
+/// the runtime's thread, rather than during its first handshake.
+pub(crate) fn warm_roots_for(url: &reqwest::Url, insecure_skip_verify: bool) {
+    if url.scheme() == "https" && !insecure_skip_verify {
+        tls::warm_roots();
+    }
 }
 
 pub(crate) fn parse_url(url: &str) -> Result<reqwest::Url, SourceError> {

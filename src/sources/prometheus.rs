@@ -114,6 +114,7 @@ impl PrometheusProbe {
         // parse_with_params percent-encodes the PromQL (`{`, `"`, `=`, spaces...).
         let url = Url::parse_with_params(&endpoint, [("query", query.as_str())])
             .map_err(|e| SourceError::Invalid(format!("invalid Prometheus URL `{url}`: {e}")))?;
+        http::warm_roots_for(&url, *insecure_skip_verify);
         Ok(PrometheusProbe {
             // Prometheus does not redirect; following a few is harmless behind a proxy.
             client: http::client(timeout, 3, *insecure_skip_verify)?,

@@ -115,6 +115,9 @@ impl TlsProbe {
         let server_name = ServerName::try_from(name.clone())
             .map_err(|e| SourceError::Invalid(format!("invalid TLS server name `{name}`: {e}")))?;
         let config = client_config(*insecure_skip_verify)?;
+        if !insecure_skip_verify {
+            warm_roots();
+        }
         Ok(TlsProbe {
             address: address.clone(),
             server_name,
@@ -207,17 +210,9 @@ pub(crate) fn client_config(insecure_skip_verify: bool) -> Result<ClientConfig, 
     let verifier: Arc<dyn ServerCertVerifier> = if insecure_skip_verify {
         Arc::new(AcceptAnyCertificate(provider.clone()))
     } else {
-        match rustls_platform_verifier::Verifier::new(provider.clone()) {
-            Ok(v) => Arc::new(v),
-            Err(_) => {
-                let roots = RootCertStore {
-                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-                };
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| SourceError::Invalid(format!("cannot load TLS roots: {e}")))?
-            }
-        }
+        Arc::new(PlatformRoots {
+            provider: provider.clone(),
+        })
     };
     Ok(ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -225,6 +220,102 @@ pub(crate) fn client_config(insecure_skip_verify: bool) -> Result<ClientConfig, 
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth())
+}
+
+/// The host's roots, read at the first certificate to check rather than when a client is
+/// made: reading them walks every file in /etc/ssl/certs (tens of milliseconds and a few
+/// hundred KiB), which a layout of plain http:// sources never needs, and which used to sit
+/// between the start and the first frame. Read once for the process, whatever the number of
+/// clients; [`warm_roots`] reads them off the runtime's thread when a layout has https or tls
+/// sources, so that the first handshake does not stall the screen.
+#[derive(Debug)]
+struct PlatformRoots {
+    provider: Arc<CryptoProvider>,
+}
+
+type Roots = Result<Arc<dyn ServerCertVerifier>, rustls::Error>;
+
+static ROOTS: std::sync::OnceLock<Roots> = std::sync::OnceLock::new();
+
+/// The system store, or the bundled Mozilla roots when the host has none.
+fn load_roots(provider: Arc<CryptoProvider>) -> Roots {
+    match rustls_platform_verifier::Verifier::new(provider.clone()) {
+        Ok(v) => Ok(Arc::new(v)),
+        Err(_) => {
+            let roots = RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map(|v| v as Arc<dyn ServerCertVerifier>)
+                .map_err(|e| rustls::Error::General(format!("cannot load TLS roots: {e}")))
+        }
+    }
+}
+
+/// Starts reading the host's roots on the blocking pool, if a runtime is there to run it
+/// and nobody has read them yet.
+pub(crate) fn warm_roots() {
+    if ROOTS.get().is_some() {
+        return;
+    }
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn_blocking(|| ROOTS.get_or_init(|| load_roots(provider())).is_ok());
+    }
+}
+
+impl PlatformRoots {
+    fn verifier(&self) -> Result<&Arc<dyn ServerCertVerifier>, rustls::Error> {
+        ROOTS
+            .get_or_init(|| load_roots(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl ServerCertVerifier for PlatformRoots {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    /// Asked while the ClientHello is written, before any certificate: answered from the
+    /// provider, as the platform verifier itself does, so the roots stay unread until needed.
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 #[derive(Debug)]
