@@ -53,6 +53,27 @@ async fn a_thousand_polls_in_a_burst_are_a_handful_of_frames() {
     assert!(frames <= 3, "1,000 polls in a burst drew {frames} frames");
 }
 
+/// Polls start while the database opens, so their answers are often waiting when the runtime
+/// starts: the first frame shows them, instead of "waiting" for one more frame slot.
+#[tokio::test(start_paused = true)]
+async fn answers_that_came_before_the_first_frame_are_in_it() {
+    let mut rig = rig();
+    let sources = rig.app().layout.sources.len();
+    for source in 0..sources {
+        let poll = ok_poll(&rig, source);
+        rig.poll(poll).await;
+    }
+    rig.until("the first frame", |_, sink| sink.frames >= 1)
+        .await;
+    assert_eq!(rig.frames(), 1);
+    assert_eq!(
+        polls_seen(&rig),
+        sources as u64,
+        "every answer waiting was applied before the first frame"
+    );
+    assert!(!rig.screen().contains("waiting"), "{}", rig.screen());
+}
+
 /// The rig a second after its first frame (on paused time), and the frames drawn so far: an
 /// answer alone would now be drawn at once. Paused, the runtime's clock moves only when it
 /// waits, so "not yet drawn" cannot turn into "drawn" because the machine was slow.

@@ -191,7 +191,7 @@ impl<S: Sink> Runtime<S> {
     /// (then the exit). For tests: they wait on what the screen or the state shows.
     pub async fn run_until(&mut self, mut done: impl FnMut(&App, &S) -> bool) -> Result<(), Exit> {
         if self.last_frame.is_none() && self.exit.is_none() {
-            self.draw();
+            self.first_frame();
         }
         loop {
             if done(&self.app, &self.sink) {
@@ -236,7 +236,7 @@ impl<S: Sink> Runtime<S> {
             return Some(exit);
         }
         if self.last_frame.is_none() {
-            self.draw();
+            self.first_frame();
             if let Some(exit) = self.exit.take() {
                 return Some(exit);
             }
@@ -276,24 +276,7 @@ impl<S: Sink> Runtime<S> {
         }
         self.drain_queue();
         // Whatever else is already waiting goes in the same frame.
-        for _ in 0..DRAIN {
-            if self.exit.is_some() {
-                break;
-            }
-            let msg = if let Ok(input) = self.inputs.events.try_recv() {
-                self.input(input)
-            } else if let Ok(reply) = self.inputs.replies.try_recv() {
-                Some(Msg::Store(reply))
-            } else if let Ok(result) = self.inputs.polls.try_recv() {
-                Some(Msg::Poll(result))
-            } else {
-                break;
-            };
-            if let Some(msg) = msg {
-                self.queue.push_back(msg);
-            }
-            self.drain_queue();
-        }
+        self.drain_waiting();
         if self.exit.is_none() {
             self.frame_if_due();
         }
@@ -442,6 +425,39 @@ impl<S: Sink> Runtime<S> {
             self.app.live.cannot_poll(&layout, index, now, error);
         }
         self.dirty = true;
+    }
+
+    /// Applies what is already waiting (at most [`DRAIN`] messages), without waiting for more.
+    fn drain_waiting(&mut self) {
+        for _ in 0..DRAIN {
+            if self.exit.is_some() {
+                break;
+            }
+            let msg = if let Ok(input) = self.inputs.events.try_recv() {
+                self.input(input)
+            } else if let Ok(reply) = self.inputs.replies.try_recv() {
+                Some(Msg::Store(reply))
+            } else if let Ok(result) = self.inputs.polls.try_recv() {
+                Some(Msg::Poll(result))
+            } else {
+                break;
+            };
+            if let Some(msg) = msg {
+                self.queue.push_back(msg);
+            }
+            self.drain_queue();
+        }
+    }
+
+    /// The first frame shows what has already come: polls start while the database opens,
+    /// and their answers are often waiting by the time the terminal is set up. Drawn without
+    /// them, the screen said "waiting" for a frame slot longer than it had to.
+    fn first_frame(&mut self) {
+        self.drain_queue();
+        self.drain_waiting();
+        if self.exit.is_none() {
+            self.draw();
+        }
     }
 
     /// Draws now if something visible changed and it is urgent or its frame slot has come;
