@@ -1078,6 +1078,50 @@ async fn presence_appears_and_expires_on_sqlite() {
     presence_appears_and_expires(first, second).await;
 }
 
+/// Rows of warrooms gone for an hour are swept out, but only on the refreshes that ask for it
+/// (one in [`warroom::store::presence::SWEEP`]), not with every heartbeat.
+#[tokio::test]
+async fn presence_sweeps_rows_an_hour_dead_only_when_asked() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("warroom.db");
+    let store = Store::open(&path).await.expect("open sqlite");
+    let me = presence_options("ann", "Launch day")
+        .presence
+        .expect("presence options name ann");
+    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a second connection to the file");
+    let two_hours_ago = chrono::Utc::now().timestamp_millis() - 7_200_000;
+    sqlx::query(
+        "INSERT INTO presence (session, launch, operator, origin, view, seen_ms)
+         VALUES ('dead', $1, 'bob', 'local', 'Launch day', $2)",
+    )
+    .bind(&me.launch)
+    .bind(two_hours_ago)
+    .execute(&mut raw)
+    .await
+    .expect("a row of a warroom that died two hours ago");
+    let count = "SELECT count(*) FROM presence";
+
+    store.announce(&me, false).await.expect("a refresh");
+    let rows: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut raw)
+        .await
+        .expect("count");
+    assert_eq!(rows, 2, "no sweep: the dead row stays");
+    store
+        .announce(&me, true)
+        .await
+        .expect("a refresh that sweeps");
+    let rows: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut raw)
+        .await
+        .expect("count");
+    assert_eq!(rows, 1, "swept: only ann is left");
+    raw.close().await.expect("close");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The URL and its password
 

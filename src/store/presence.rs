@@ -16,6 +16,12 @@ pub const REFRESH: Duration = Duration::from_secs(3);
 /// refresh does not make a live one flicker.
 pub const EXPIRY: Duration = Duration::from_secs(10);
 
+/// How often a running warroom clears out the rows of warrooms gone for an hour: a dead row
+/// costs nothing but space, and a sweep on every refresh was a statement every 3 s for rows
+/// that appear a few times a day.
+pub const SWEEP: Duration = Duration::from_secs(300);
+const LONG_GONE_MS: i64 = 3_600_000;
+
 /// This process, as announced to the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Presence {
@@ -45,17 +51,19 @@ fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Inserts or refreshes this process's row, and clears out rows long dead (warrooms that
-    /// crashed never say goodbye) so the table stays small.
-    pub async fn announce(&self, me: &Presence) -> Result<(), StoreError> {
+    /// Inserts or refreshes this process's row; with `sweep`, first clears out rows long dead
+    /// (warrooms that crashed never say goodbye) so the table stays small.
+    pub async fn announce(&self, me: &Presence, sweep: bool) -> Result<(), StoreError> {
         let session = me.session.to_string();
         let seen = now_ms();
-        let long_gone = seen - 3_600_000;
+        let long_gone = seen - LONG_GONE_MS;
         with_conn!(self, (conn, _begin) => async {
-            sqlx::query("DELETE FROM presence WHERE seen_ms < $1")
-                .bind(long_gone)
-                .execute(&mut *conn)
-                .await?;
+            if sweep {
+                sqlx::query("DELETE FROM presence WHERE seen_ms < $1")
+                    .bind(long_gone)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             sqlx::query(
                 "INSERT INTO presence (session, launch, operator, origin, view, seen_ms)
                  VALUES ($1, $2, $3, $4, $5, $6)

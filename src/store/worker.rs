@@ -453,6 +453,7 @@ async fn announce(
     let mut tick = tokio::time::interval(refresh);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let reach = store.reach();
+    let mut swept: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
         if view.has_changed().unwrap_or(false) {
@@ -464,8 +465,14 @@ async fn announce(
         if *reach.borrow() != Reach::Up {
             continue;
         }
-        let peers = match timed(&store, store.announce(&me)).await {
-            Ok(()) => timed(&store, store.present(&me.launch, expiry)).await,
+        let sweep = swept.is_none_or(|at| at.elapsed() >= presence::SWEEP);
+        let peers = match timed(&store, store.announce(&me, sweep)).await {
+            Ok(()) => {
+                if sweep {
+                    swept = Some(tokio::time::Instant::now());
+                }
+                timed(&store, store.present(&me.launch, expiry)).await
+            }
             Err(e) => Err(e),
         };
         match peers {
