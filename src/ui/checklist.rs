@@ -20,10 +20,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         tf(lang, Msg::ListTitleSearch, &[&view, &app.filter])
     };
-    let outer = theme
-        .block()
-        .border_style(theme.border_focus())
-        .title(truncate(&title, area.width.saturating_sub(2) as usize));
+    let outer = theme.bordered(
+        theme.border_focus(),
+        truncate(&title, area.width.saturating_sub(2) as usize),
+    );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let rows = app.rows(app.view);

@@ -22,14 +22,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, popup: bo
             Msg::DetailTitle
         },
     );
-    let outer = theme
-        .block()
-        .border_style(if popup {
-            theme.border_focus()
-        } else {
-            theme.border()
-        })
-        .title(title);
+    let style = if popup {
+        theme.border_focus()
+    } else {
+        theme.border()
+    };
+    let outer = theme.bordered(style, title);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let Some(id) = app.selected() else {

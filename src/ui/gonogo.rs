@@ -57,10 +57,13 @@ pub fn rows(app: &App, theme: &Theme, cols: u16, max: u16) -> u16 {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = theme.block().border_style(theme.border()).title(truncate(
-        t(app.lang, Msg::GoTitle),
-        area.width.saturating_sub(2) as usize,
-    ));
+    let outer = theme.bordered(
+        theme.border(),
+        truncate(
+            t(app.lang, Msg::GoTitle),
+            area.width.saturating_sub(2) as usize,
+        ),
+    );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let mut lines = lines(app, theme, inner.width as usize);

@@ -235,10 +235,10 @@ fn scrolled(
     title: &str,
     lines: Vec<ratatui::text::Line<'_>>,
 ) {
-    let outer = theme
-        .block()
-        .border_style(theme.border_focus())
-        .title(text::truncate(title, area.width.saturating_sub(2) as usize));
+    let outer = theme.bordered(
+        theme.border_focus(),
+        text::truncate(title, area.width.saturating_sub(2) as usize),
+    );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let max = lines.len().saturating_sub(inner.height as usize);

@@ -11,10 +11,7 @@ use crate::app::{App, View};
 use crate::i18n::{Msg, t};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = theme
-        .block()
-        .border_style(theme.border())
-        .title(t(app.lang, Msg::ProgressTitle));
+    let outer = theme.bordered(theme.border(), t(app.lang, Msg::ProgressTitle));
     let lang = app.lang;
     let inner = outer.inner(area);
     frame.render_widget(outer, area);

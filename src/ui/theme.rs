@@ -280,6 +280,21 @@ impl Theme {
         }
     }
 
+    /// A box with `title` at its top left, in the theme's border set: for the panes that fill
+    /// the screen (see [`crate::ui::text::Bordered`]).
+    pub fn bordered<'a>(
+        &self,
+        style: Style,
+        title: impl Into<ratatui::text::Line<'a>>,
+    ) -> crate::ui::text::Bordered<'a> {
+        let set = if self.ascii {
+            ASCII_BORDER
+        } else {
+            ratatui::symbols::border::PLAIN
+        };
+        crate::ui::text::Bordered::new(set, style, title)
+    }
+
     /// A bordered block in the theme's border set.
     pub fn block(&self) -> Block<'static> {
         let block = Block::default().borders(Borders::ALL);

@@ -39,10 +39,7 @@ fn info(app: &App, index: usize, block: &Block) -> BlockInfo {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let outer = theme
-        .block()
-        .border_style(theme.border())
-        .title(t(app.lang, Msg::TimelineTitle));
+    let outer = theme.bordered(theme.border(), t(app.lang, Msg::TimelineTitle));
     let lang = app.lang;
     let inner = outer.inner(area);
     frame.render_widget(outer, area);

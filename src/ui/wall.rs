@@ -288,10 +288,10 @@ fn open_alerts(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         theme.border()
     };
-    let outer = theme
-        .block()
-        .border_style(style)
-        .title(truncate(&title, area.width.saturating_sub(2) as usize));
+    let outer = theme.bordered(
+        style,
+        truncate(&title, area.width.saturating_sub(2) as usize),
+    );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if open > 0 {
