@@ -207,13 +207,10 @@ fn provider() -> Arc<CryptoProvider> {
 /// only allows when it says so in so many words.
 pub(crate) fn client_config(insecure_skip_verify: bool) -> Result<ClientConfig, SourceError> {
     let provider = provider();
-    let verifier: Arc<dyn ServerCertVerifier> = if insecure_skip_verify {
-        Arc::new(AcceptAnyCertificate(provider.clone()))
-    } else {
-        Arc::new(PlatformRoots {
-            provider: provider.clone(),
-        })
-    };
+    let verifier = Arc::new(Verifier {
+        provider: provider.clone(),
+        check_roots: !insecure_skip_verify,
+    });
     Ok(ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| SourceError::Invalid(format!("TLS setup: {e}")))?
@@ -228,11 +225,6 @@ pub(crate) fn client_config(insecure_skip_verify: bool) -> Result<ClientConfig, 
 /// between the start and the first frame. Read once for the process, whatever the number of
 /// clients; [`warm_roots`] reads them off the runtime's thread when a layout has https or tls
 /// sources, so that the first handshake does not stall the screen.
-#[derive(Debug)]
-struct PlatformRoots {
-    provider: Arc<CryptoProvider>,
-}
-
 type Roots = Result<Arc<dyn ServerCertVerifier>, rustls::Error>;
 
 static ROOTS: std::sync::OnceLock<Roots> = std::sync::OnceLock::new();
@@ -264,16 +256,16 @@ pub(crate) fn warm_roots() {
     }
 }
 
-impl PlatformRoots {
-    fn verifier(&self) -> Result<&Arc<dyn ServerCertVerifier>, rustls::Error> {
-        ROOTS
-            .get_or_init(|| load_roots(self.provider.clone()))
-            .as_ref()
-            .map_err(Clone::clone)
-    }
+/// The certificate against the host's roots (or, with `insecure_skip_verify`, any
+/// certificate); handshake signatures always, with the provider's algorithms, as the
+/// platform verifier itself checks them, so the roots stay unread until a certificate comes.
+#[derive(Debug)]
+struct Verifier {
+    provider: Arc<CryptoProvider>,
+    check_roots: bool,
 }
 
-impl ServerCertVerifier for PlatformRoots {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -282,55 +274,14 @@ impl ServerCertVerifier for PlatformRoots {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.verifier()?.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.verifier()?.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.verifier()?.verify_tls13_signature(message, cert, dss)
-    }
-
-    /// Asked while the ClientHello is written, before any certificate: answered from the
-    /// provider, as the platform verifier itself does, so the roots stay unread until needed.
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-#[derive(Debug)]
-struct AcceptAnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        if !self.check_roots {
+            return Ok(ServerCertVerified::assertion());
+        }
+        let roots = ROOTS
+            .get_or_init(|| load_roots(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        roots.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
@@ -343,7 +294,7 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -357,12 +308,14 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
