@@ -262,25 +262,18 @@ impl Widget for Bordered<'_> {
         let right = area.right().saturating_sub(1);
         let bottom = area.bottom().saturating_sub(1);
         // Block's order: the sides, then the corners over them, then the title.
-        for y in top..=bottom {
-            buf[(left, y)]
-                .set_symbol(self.set.vertical_left)
-                .set_style(self.style);
-        }
-        for x in left..=right {
-            buf[(x, top)]
-                .set_symbol(self.set.horizontal_top)
-                .set_style(self.style);
-        }
-        for y in top..=bottom {
-            buf[(right, y)]
-                .set_symbol(self.set.vertical_right)
-                .set_style(self.style);
-        }
-        for x in left..=right {
-            buf[(x, bottom)]
-                .set_symbol(self.set.horizontal_bottom)
-                .set_style(self.style);
+        let sides = [
+            (left..=left, top..=bottom, self.set.vertical_left),
+            (left..=right, top..=top, self.set.horizontal_top),
+            (right..=right, top..=bottom, self.set.vertical_right),
+            (left..=right, bottom..=bottom, self.set.horizontal_bottom),
+        ];
+        for (xs, ys, symbol) in sides {
+            for x in xs {
+                for y in ys.clone() {
+                    buf[(x, y)].set_symbol(symbol).set_style(self.style);
+                }
+            }
         }
         for (x, y, symbol) in [
             (right, bottom, self.set.bottom_right),
