@@ -4,12 +4,11 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use tokio::sync::mpsc;
 use warroom::store::worker::{self, Reply};
 use warroom::store::{Author, Change, Event};
 
 mod common;
-use common::log::{append, open, replies_until};
+use common::log::{append, open, replies_until, spawn_worker};
 
 const LAUNCH: &str = "luckygas-pilot";
 
@@ -71,16 +70,7 @@ async fn an_idle_worker_on_sqlite_reads_the_log_only_after_the_file_changed() {
     let store = open(&path).await;
     let other = open(&path).await;
     let last_seq = append(&store, &event("ann", 0, "check-health")).await;
-    let (request_tx, request_rx) = mpsc::channel(16);
-    let (reply_tx, mut reply_rx) = mpsc::channel(16);
-    let worker = tokio::spawn(worker::run(
-        store,
-        LAUNCH.to_string(),
-        day(),
-        last_seq,
-        request_rx,
-        reply_tx,
-    ));
+    let (request_tx, mut reply_rx, worker) = spawn_worker(store, LAUNCH, day(), last_seq, 16);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while reads() == 0 {
         assert!(tokio::time::Instant::now() < deadline, "no first read");

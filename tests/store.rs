@@ -17,7 +17,7 @@ use warroom::store::worker::{self, Reply, Request};
 use warroom::store::{Author, Change, Event, Store, Stored};
 
 mod common;
-use common::log::{append, open, replies_until};
+use common::log::{append, open, replies_until, spawn_worker};
 
 const LAUNCH: &str = "luckygas-pilot";
 
@@ -562,16 +562,7 @@ async fn worker_commits_in_order_and_finishes_queued_writes_when_closed() {
     let dir = temp_dir();
     let path = dir.path().join("warroom.db");
     let store = open(&path).await;
-    let (request_tx, request_rx) = mpsc::channel(256);
-    let (reply_tx, mut reply_rx) = mpsc::channel(256);
-    let worker = tokio::spawn(worker::run(
-        store,
-        LAUNCH.to_string(),
-        day(),
-        0,
-        request_rx,
-        reply_tx,
-    ));
+    let (request_tx, mut reply_rx, worker) = spawn_worker(store, LAUNCH, day(), 0, 256);
 
     // First batch: wait for every reply while the worker keeps running.
     let first: Vec<Event> = (0..10)
@@ -661,16 +652,7 @@ async fn worker_delivers_other_handles_events() {
     let earlier = event("ann", 0, ITEMS[0], Change::Tick);
     let last_seq = append(&store, &earlier).await;
 
-    let (request_tx, request_rx) = mpsc::channel(16);
-    let (reply_tx, mut reply_rx) = mpsc::channel(16);
-    let worker = tokio::spawn(worker::run(
-        store,
-        LAUNCH.to_string(),
-        day(),
-        last_seq,
-        request_rx,
-        reply_tx,
-    ));
+    let (request_tx, mut reply_rx, worker) = spawn_worker(store, LAUNCH, day(), last_seq, 16);
 
     // Let the worker's first poll pass, then write from the other handle.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -1313,16 +1295,7 @@ async fn samples_sent_before_the_store_is_told_to_stop_are_saved() {
     let dir = temp_dir();
     let path = dir.path().join("warroom.db");
     let store = open(&path).await;
-    let (tx, requests) = mpsc::channel(16);
-    let (replies, mut rx) = mpsc::channel(16);
-    let worker = tokio::spawn(worker::run(
-        store,
-        LAUNCH.to_string(),
-        day(),
-        0,
-        requests,
-        replies,
-    ));
+    let (tx, mut rx, worker) = spawn_worker(store, LAUNCH, day(), 0, 16);
     let minute = at(0);
     let samples: Vec<warroom::store::Sample> = (0..3)
         .map(|n| warroom::store::Sample {

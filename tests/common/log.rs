@@ -4,8 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use tokio::sync::mpsc;
-use warroom::store::worker::Reply;
+use tokio::task::JoinHandle;
+use warroom::store::worker::{self, Reply, Request};
 use warroom::store::{Event, Store};
 
 pub async fn open(path: &Path) -> Store {
@@ -21,6 +23,28 @@ pub async fn append(store: &Store, event: &Event) -> i64 {
         .append(event)
         .await
         .unwrap_or_else(|e| panic!("append {:?} on {:?}: {e}", event.change, event.item))
+}
+
+/// The store's worker on a task of its own for `launch` on `day`, having read up to
+/// `last_seq`: where a test sends requests, where the replies come, and the task.
+pub fn spawn_worker(
+    store: Store,
+    launch: &str,
+    day: NaiveDate,
+    last_seq: i64,
+    capacity: usize,
+) -> (mpsc::Sender<Request>, mpsc::Receiver<Reply>, JoinHandle<()>) {
+    let (request_tx, request_rx) = mpsc::channel(capacity);
+    let (reply_tx, reply_rx) = mpsc::channel(capacity);
+    let task = tokio::spawn(worker::run(
+        store,
+        launch.to_string(),
+        day,
+        last_seq,
+        request_rx,
+        reply_tx,
+    ));
+    (request_tx, reply_rx, task)
 }
 
 /// Collects worker replies until `done` says enough, or panics after `limit`.
