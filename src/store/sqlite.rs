@@ -60,21 +60,11 @@ pub(super) async fn open_pool(
 }
 
 /// The file and its write-ahead log as seen from outside: the length and modification time of
-/// each, and the header of the WAL index (`-shm`), whose change counter moves with every
-/// commit. Every commit, by this process or another, appends to the log or (after a
-/// checkpoint) rewrites it from the start; a rewrite can end at the length the log had, within
-/// the same tick of the file clock, and only the index header tells it apart (a follower
-/// missed a tick for seconds that way). While the stamp stays the same there is nothing new
-/// to read; a follower trusting it still reads now and then.
+/// each. Every commit, by this process or another, appends to the log or (after a checkpoint)
+/// rewrites it, so while the stamp stays the same there is nothing new to read. Modification
+/// times are coarse (a few milliseconds), so a follower trusting it still reads now and then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    files: [Option<(u64, SystemTime)>; 2],
-    index: Option<[u8; WAL_INDEX_HEADER]>,
-}
-
-/// The size of SQLite's WAL-index header (`WalIndexHdr`): version, change counter, page size,
-/// last valid frame, checksums and salts.
-const WAL_INDEX_HEADER: usize = 48;
+pub struct Stamp([Option<(u64, SystemTime)>; 2]);
 
 pub(super) fn stamp(path: &Path) -> Stamp {
     let look = |path: &Path| {
@@ -82,23 +72,9 @@ pub(super) fn stamp(path: &Path) -> Stamp {
             .ok()
             .and_then(|m| Some((m.len(), m.modified().ok()?)))
     };
-    let beside = |suffix: &str| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        std::path::PathBuf::from(name)
-    };
-    let index = || {
-        use std::io::Read;
-        let mut header = [0u8; WAL_INDEX_HEADER];
-        std::fs::File::open(beside("-shm"))
-            .and_then(|mut f| f.read_exact(&mut header))
-            .ok()
-            .map(|()| header)
-    };
-    Stamp {
-        files: [look(path), look(&beside("-wal"))],
-        index: index(),
-    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    Stamp([look(path), look(Path::new(&wal))])
 }
 
 /// How the file looked before a follower's last read that succeeded, of what (`K`: the day
